@@ -1,0 +1,173 @@
+package models
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Organization is a government body, company or other party that meets.
+type Organization struct {
+	ID        string `gorm:"primaryKey"`
+	Name      string
+	NameKey   string // lower-cased name, unique
+	Kind      string
+	Sector    string
+	Country   string
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Person is a stakeholder: someone who attends meetings or owns action items.
+type Person struct {
+	ID             string `gorm:"primaryKey"`
+	FullName       string
+	JobTitle       string
+	Email          *string // unique when set
+	OrganizationID string
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// TableName keeps GORM from pluralising Person as "persons".
+func (Person) TableName() string { return "people" }
+
+// User is a login. PersonID links it to the stakeholder record it is.
+type User struct {
+	ID           string `gorm:"primaryKey"`
+	Email        string
+	PasswordHash string
+	Role         Role
+	PersonID     *string
+	Disabled     bool
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// APIToken is a bearer token; only the SHA-256 of its secret is stored.
+type APIToken struct {
+	ID         string `gorm:"primaryKey"`
+	UserID     string
+	Name       string
+	Scope      string
+	SecretHash string
+	ExpiresAt  *time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+	CreatedAt  time.Time
+}
+
+// TableName names the table.
+func (APIToken) TableName() string { return "api_tokens" }
+
+// Session is a browser sign-in; only the SHA-256 of its secret is stored.
+type Session struct {
+	ID         string `gorm:"primaryKey"` // SHA-256 of the cookie value, hex
+	UserID     string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+}
+
+// Meeting is a government–industry meeting.
+type Meeting struct {
+	ID                 string `gorm:"primaryKey"`
+	Title              string
+	StartsAt           time.Time
+	EndsAt             time.Time
+	Timezone           string
+	Location           string
+	Modality           string
+	Kind               string
+	Status             string
+	TLP                TLP `gorm:"column:tlp"`
+	Summary            string
+	PublicReadout      string
+	HostOrganizationID string
+	FollowUpOfID       *string
+	Version            int
+	CreatedBy          string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	DeletedAt          gorm.DeletedAt
+}
+
+// Attendee is one row of a meeting's attendance.
+type Attendee struct {
+	ID                string `gorm:"primaryKey"`
+	MeetingID         string
+	PersonID          *string
+	OrganizationID    string
+	Role              string
+	Attendance        string
+	Disclosure        Disclosure
+	WithholdingReason string
+	Version           int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Topic is a subject, campaign, vulnerability, advisory or technique.
+type Topic struct {
+	ID          string `gorm:"primaryKey"`
+	Name        string
+	NameKey     string
+	Kind        string
+	Reference   string
+	Description string
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// MeetingTopic links a meeting to a topic.
+type MeetingTopic struct {
+	MeetingID string `gorm:"primaryKey"`
+	TopicID   string `gorm:"primaryKey"`
+}
+
+// ActionItem is a follow-up that a meeting produced.
+type ActionItem struct {
+	ID                  string `gorm:"primaryKey"`
+	MeetingID           string
+	Title               string
+	Description         string
+	OwnerPersonID       *string
+	OwnerOrganizationID *string
+	DueOn               *Date
+	Status              string
+	Priority            string
+	CompletedAt         *time.Time
+	Version             int
+	CreatedBy           string
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	DeletedAt           gorm.DeletedAt
+}
+
+// ActionItemUpdate is an append-only entry of an action item's follow-up log.
+type ActionItemUpdate struct {
+	ID           string `gorm:"primaryKey"`
+	ActionItemID string
+	AuthorID     string
+	Body         string
+	StatusFrom   *string
+	StatusTo     *string
+	CreatedAt    time.Time
+}
+
+// AuditEvent is an append-only record of a change or a security event.
+type AuditEvent struct {
+	ID         string `gorm:"primaryKey"`
+	At         time.Time
+	ActorID    *string
+	Action     string
+	EntityType string
+	EntityID   string
+	Changes    string // JSON: {"field":{"before":…,"after":…}}
+	RequestID  string
+	ClientAddr string
+}

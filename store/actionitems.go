@@ -1,0 +1,491 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"liaison/models"
+)
+
+// ActionItemInput creates an action item.
+type ActionItemInput struct {
+	MeetingID                          string // for /action-items; nested items take their meeting's
+	Title, Description                 string
+	OwnerPersonID, OwnerOrganizationID *string
+	DueOn                              *models.Date
+	Status, Priority                   string
+}
+
+// ActionItemPatch changes an action item; nil fields stay as they are.
+type ActionItemPatch struct {
+	Title, Description, Status, Priority *string
+	OwnerPersonID, OwnerOrganizationID   **string
+	DueOn                                **models.Date
+	IfVersion                            *int
+}
+
+// onlyStatus reports whether the patch changes nothing but the status.
+func (p ActionItemPatch) onlyStatus() bool {
+	return p.Title == nil && p.Description == nil && p.Priority == nil && p.OwnerPersonID == nil &&
+		p.OwnerOrganizationID == nil && p.DueOn == nil
+}
+
+// ActionItemView is an action item as one caller may see it. An owner who
+// attended the meeting withheld is not named to callers who may not know.
+type ActionItemView struct {
+	models.ActionItem
+	OwnerPerson       *models.Person
+	OwnerOrganization *models.Organization
+	OwnerRedacted     bool
+	MeetingTitle      string
+	Overdue           bool
+	CanEdit           bool // the caller may change its status and add updates
+}
+
+func (s *Store) validateActionItem(tx *gorm.DB, v *validator, prefix string, a *models.ActionItem) error {
+	v.check(a.Title != "" && len(a.Title) <= 300, prefix+"title", "must be 1 to 300 characters")
+	v.check(len(a.Description) <= 10000, prefix+"description", "must be at most 10000 characters")
+	v.check(models.OneOf(a.Status, models.ActionStatuses), prefix+"status", "must be one of %v", models.ActionStatuses)
+	v.check(models.OneOf(a.Priority, models.Priorities), prefix+"priority", "must be one of %v", models.Priorities)
+	if a.DueOn != nil {
+		v.check(a.DueOn.Year() >= 1970 && a.DueOn.Year() <= 2200, prefix+"due_on", "must be a date between 1970 and 2200")
+	}
+	if a.OwnerPersonID != nil {
+		if err := checkExists(tx, v, prefix+"owner_person_id", &models.Person{}, *a.OwnerPersonID, "no person has this id"); err != nil {
+			return err
+		}
+	}
+	if a.OwnerOrganizationID != nil {
+		if err := checkExists(tx, v, prefix+"owner_organization_id", &models.Organization{}, *a.OwnerOrganizationID, "no organization has this id"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) buildActionItem(tx *gorm.DB, v *validator, prefix string, c Caller, meetingID string, in ActionItemInput) (*models.ActionItem, error) {
+	a := &models.ActionItem{ID: newID(), MeetingID: meetingID, Title: strings.TrimSpace(in.Title), Description: in.Description,
+		OwnerPersonID: in.OwnerPersonID, OwnerOrganizationID: in.OwnerOrganizationID, DueOn: in.DueOn,
+		Status: orDefault(in.Status, "open"), Priority: orDefault(in.Priority, "medium"), Version: 1, CreatedBy: c.UserID}
+	if a.Status == "done" {
+		now := s.now()
+		a.CompletedAt = &now
+	}
+	return a, s.validateActionItem(tx, v, prefix, a)
+}
+
+// visibleActionItems is the action items whose meeting the caller may see
+// (soft-deleted meetings and items excluded).
+func (s *Store) visibleActionItems(db *gorm.DB, c Caller) *gorm.DB {
+	return db.Model(&models.ActionItem{}).
+		Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
+		Scopes(meetingVisible(c))
+}
+
+// ownsItem reports whether a participant owns the item, by person or organisation.
+func ownsItem(c Caller, a *models.ActionItem) bool {
+	return (c.PersonID != "" && a.OwnerPersonID != nil && *a.OwnerPersonID == c.PersonID) ||
+		(c.OrganizationID != "" && a.OwnerOrganizationID != nil && *a.OwnerOrganizationID == c.OrganizationID)
+}
+
+func (s *Store) canEditItem(c Caller, a *models.ActionItem) bool {
+	if !c.CanWrite() {
+		return false
+	}
+	return c.Privileged() || (c.Role == models.RoleParticipant && ownsItem(c, a))
+}
+
+// CreateActionItem adds an action item to a meeting.
+func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInput) (*ActionItemView, error) {
+	if err := requireCoordinator(c); err != nil {
+		return nil, err
+	}
+	var id string
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var v validator
+		if in.MeetingID == "" {
+			v.add("meeting_id", "is required")
+			return v.err()
+		}
+		if _, err := s.visibleMeeting(tx, c, in.MeetingID); err != nil {
+			if errIsNotFound(err) {
+				v.add("meeting_id", "no meeting has this id")
+				return v.err()
+			}
+			return err
+		}
+		a, err := s.buildActionItem(tx, &v, "", c, in.MeetingID, in)
+		if err != nil {
+			return err
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if err := tx.Create(a).Error; err != nil {
+			return translate(err, "action item")
+		}
+		id = a.ID
+		return s.audit(tx, c, "create", "action_item", a.ID, diff(nil, a))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetActionItem(ctx, c, id)
+}
+
+func errIsNotFound(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Kind == ErrNotFound
+}
+
+// GetActionItem reads one action item of a visible meeting.
+func (s *Store) GetActionItem(ctx context.Context, c Caller, id string) (*ActionItemView, error) {
+	db := s.read(ctx)
+	var a models.ActionItem
+	if err := s.visibleActionItems(db, c).Select("action_items.*").Where("action_items.id = ?", id).Take(&a).Error; err != nil {
+		return nil, translate(err, "action item")
+	}
+	views, err := s.expandActionItems(db, c, []models.ActionItem{a})
+	if err != nil {
+		return nil, err
+	}
+	return &views[0], nil
+}
+
+// expandActionItems adds owners (redacted where the owner attended the
+// meeting withheld and the caller may not know) and meeting titles.
+func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionItem) ([]ActionItemView, error) {
+	out := make([]ActionItemView, len(items))
+	if len(items) == 0 {
+		return out, nil
+	}
+	var meetingIDs, personIDs, orgIDs []string
+	for _, a := range items {
+		meetingIDs = append(meetingIDs, a.MeetingID)
+		if a.OwnerPersonID != nil {
+			personIDs = append(personIDs, *a.OwnerPersonID)
+		}
+		if a.OwnerOrganizationID != nil {
+			orgIDs = append(orgIDs, *a.OwnerOrganizationID)
+		}
+	}
+	meetingIDs = uniq(meetingIDs)
+	var titles []MeetingRef
+	if err := db.Model(&models.Meeting{}).Select("id, title, starts_at").Where("id IN ?", meetingIDs).Scan(&titles).Error; err != nil {
+		return nil, err
+	}
+	title := map[string]string{}
+	for _, t := range titles {
+		title[t.ID] = t.Title
+	}
+	w, err := s.withheldOwners(db, c, meetingIDs)
+	if err != nil {
+		return nil, err
+	}
+	people, err := s.peopleByID(db, personIDs)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.orgsByID(db, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today()
+	for i, a := range items {
+		v := ActionItemView{ActionItem: a, MeetingTitle: title[a.MeetingID], CanEdit: s.canEditItem(c, &a)}
+		v.Overdue = a.DueOn != nil && a.DueOn.Before(today.Time) && models.OneOf(a.Status, models.OpenStatuses)
+		if a.OwnerPersonID != nil {
+			if w.person(a.MeetingID, *a.OwnerPersonID) {
+				v.OwnerRedacted, v.OwnerPersonID = true, nil
+			} else {
+				v.OwnerPerson = people[*a.OwnerPersonID]
+			}
+		}
+		if a.OwnerOrganizationID != nil {
+			if w.org(a.MeetingID, *a.OwnerOrganizationID) {
+				v.OwnerRedacted, v.OwnerOrganizationID = true, nil
+			} else {
+				v.OwnerOrganization = orgs[*a.OwnerOrganizationID]
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// withheld tells, per meeting, which people and organisations the caller
+// may not learn attended it.
+type withheld struct {
+	people, orgs map[[2]string]bool
+}
+
+func (w withheld) person(meetingID, id string) bool { return w.people[[2]string{meetingID, id}] }
+func (w withheld) org(meetingID, id string) bool    { return w.orgs[[2]string{meetingID, id}] }
+
+// withheldOwners works out, for the caller, the identities each meeting
+// withholds: a person is withheld when all of their rows withhold them, an
+// organisation when all of its rows are undisclosed. The caller's own person
+// and organisation, and every identity of a meeting the caller attends, are
+// never withheld from the caller.
+func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (withheld, error) {
+	w := withheld{people: map[[2]string]bool{}, orgs: map[[2]string]bool{}}
+	if c.Privileged() || len(meetingIDs) == 0 {
+		return w, nil
+	}
+	var rows []models.Attendee
+	if err := db.Select("meeting_id, person_id, organization_id, disclosure, attendance").Where("meeting_id IN ?", meetingIDs).Find(&rows).Error; err != nil {
+		return w, err
+	}
+	member := map[string]bool{}
+	shownP, shownO := map[[2]string]bool{}, map[[2]string]bool{}
+	for _, a := range rows {
+		if a.PersonID != nil && *a.PersonID == c.PersonID && (a.Attendance == "invited" || a.Attendance == "attended") {
+			member[a.MeetingID] = true
+		}
+		if a.PersonID != nil {
+			k := [2]string{a.MeetingID, *a.PersonID}
+			if a.Disclosure == models.DisclosurePublic {
+				shownP[k] = true
+			} else {
+				w.people[k] = true
+			}
+		}
+		k := [2]string{a.MeetingID, a.OrganizationID}
+		if a.Disclosure != models.DisclosureUndisclosed {
+			shownO[k] = true
+		} else {
+			w.orgs[k] = true
+		}
+	}
+	for k := range w.people {
+		if shownP[k] || member[k[0]] || k[1] == c.PersonID {
+			delete(w.people, k)
+		}
+	}
+	for k := range w.orgs {
+		if shownO[k] || member[k[0]] || k[1] == c.OrganizationID {
+			delete(w.orgs, k)
+		}
+	}
+	return w, nil
+}
+
+// ActionItemFilter narrows the action item list. Every field is optional.
+type ActionItemFilter struct {
+	Status            []string
+	Priority          []string
+	OwnerMe           bool
+	OwnerOrganization string
+	OwnerPerson       string
+	MeetingID         string
+	Overdue           bool
+	DueBefore         *models.Date // due_on < DueBefore
+	DueAfter          *models.Date // due_on > DueAfter
+	Q                 string
+}
+
+var actionItemSorts = newSortSet("due_on", map[string]sortKey{
+	"due_on":     {expr: "COALESCE(action_items.due_on, '9999-12-31')"},
+	"created_at": {expr: "action_items.created_at", isTime: true},
+	"updated_at": {expr: "action_items.updated_at", isTime: true},
+	"title":      {expr: "action_items.title"},
+})
+
+// ActionItemSorts lists the sorts the action item list accepts.
+func ActionItemSorts() []string { return actionItemSorts.Names() }
+
+// withheldOwnerSQL is true when the owner column's identity attended the
+// item's meeting withheld, from a caller who is not a member of it.
+func withheldOrgSQL(col string) string {
+	return "(EXISTS (SELECT 1 FROM attendees w1 WHERE w1.meeting_id = action_items.meeting_id AND w1.organization_id = " + col + ")" +
+		" AND NOT EXISTS (SELECT 1 FROM attendees w2 WHERE w2.meeting_id = action_items.meeting_id AND w2.organization_id = " + col + " AND w2.disclosure <> 'undisclosed')" +
+		" AND NOT " + memberSQL("action_items.meeting_id") + ")"
+}
+
+func withheldPersonSQL(col string) string {
+	return "(EXISTS (SELECT 1 FROM attendees w1 WHERE w1.meeting_id = action_items.meeting_id AND w1.person_id = " + col + ")" +
+		" AND NOT EXISTS (SELECT 1 FROM attendees w2 WHERE w2.meeting_id = action_items.meeting_id AND w2.person_id = " + col + " AND w2.disclosure = 'public')" +
+		" AND NOT " + memberSQL("action_items.meeting_id") + ")"
+}
+
+func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gorm.DB {
+	if len(f.Status) > 0 {
+		q = q.Where("action_items.status IN ?", f.Status)
+	}
+	if len(f.Priority) > 0 {
+		q = q.Where("action_items.priority IN ?", f.Priority)
+	}
+	if f.OwnerMe {
+		q = q.Where("(action_items.owner_person_id = ? OR action_items.owner_organization_id = ?)", c.PersonID, c.OrganizationID)
+	}
+	if f.OwnerOrganization != "" {
+		q = q.Where("action_items.owner_organization_id = ?", f.OwnerOrganization)
+		if !c.Privileged() && f.OwnerOrganization != c.OrganizationID {
+			q = q.Where("NOT "+withheldOrgSQL("action_items.owner_organization_id"), c.PersonID)
+		}
+	}
+	if f.OwnerPerson != "" {
+		q = q.Where("action_items.owner_person_id = ?", f.OwnerPerson)
+		if !c.Privileged() && f.OwnerPerson != c.PersonID {
+			q = q.Where("NOT "+withheldPersonSQL("action_items.owner_person_id"), c.PersonID)
+		}
+	}
+	if f.MeetingID != "" {
+		q = q.Where("action_items.meeting_id = ?", f.MeetingID)
+	}
+	if f.Overdue {
+		q = q.Where("action_items.status IN ? AND action_items.due_on < ?", models.OpenStatuses, s.today().String())
+	}
+	if f.DueBefore != nil {
+		q = q.Where("action_items.due_on < ?", f.DueBefore.String())
+	}
+	if f.DueAfter != nil {
+		q = q.Where("action_items.due_on > ?", f.DueAfter.String())
+	}
+	if f.Q != "" {
+		pat, op := likePattern(f.Q), s.like()
+		q = q.Where("(action_items.title "+op+" ? ESCAPE '\\' OR action_items.description "+op+" ? ESCAPE '\\')", pat, pat)
+	}
+	return q
+}
+
+// ListActionItems pages through the action items the caller may see.
+func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilter, p Page) ([]ActionItemView, *string, error) {
+	db := s.read(ctx)
+	if f.MeetingID != "" {
+		if _, err := s.visibleMeeting(db, c, f.MeetingID); err != nil {
+			return nil, nil, err
+		}
+	}
+	q := s.filterActionItems(s.visibleActionItems(db, c).Select("action_items.*"), c, f)
+	q, key, name, err := applyPage(q, actionItemSorts, p, "action_items")
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []models.ActionItem
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	rows, next := nextCursor(rows, p, name, key, func(a models.ActionItem) (any, string) {
+		switch strings.TrimPrefix(name, "-") {
+		case "created_at":
+			return a.CreatedAt, a.ID
+		case "updated_at":
+			return a.UpdatedAt, a.ID
+		case "title":
+			return a.Title, a.ID
+		}
+		if a.DueOn == nil {
+			return "9999-12-31", a.ID
+		}
+		return a.DueOn.String(), a.ID
+	})
+	views, err := s.expandActionItems(db, c, rows)
+	return views, next, err
+}
+
+// applyStatus sets the status and keeps completed_at in step with it.
+func (s *Store) applyStatus(a *models.ActionItem, status string) {
+	if a.Status == status {
+		return
+	}
+	a.Status = status
+	if status == "done" {
+		now := s.now()
+		a.CompletedAt = &now
+	} else {
+		a.CompletedAt = nil
+	}
+}
+
+// loadEditableItem loads an item for change: a 404 when the caller may not
+// see it, a 403 when the caller may see but not change it.
+func (s *Store) loadEditableItem(tx *gorm.DB, c Caller, id string, statusOnly bool) (*models.ActionItem, error) {
+	var a models.ActionItem
+	if err := s.visibleActionItems(tx, c).Select("action_items.*").Where("action_items.id = ?", id).Take(&a).Error; err != nil {
+		return nil, translate(err, "action item")
+	}
+	if c.Privileged() && c.CanWrite() {
+		return &a, nil
+	}
+	if !s.canEditItem(c, &a) {
+		return nil, newErr(ErrForbidden, "you may not change this action item")
+	}
+	if !statusOnly {
+		return nil, newErr(ErrForbidden, "participants may change only the status of the action items they own")
+	}
+	return &a, nil
+}
+
+// UpdateActionItem changes an action item. Participants may change only the
+// status of items their person or organisation owns.
+func (s *Store) UpdateActionItem(ctx context.Context, c Caller, id string, p ActionItemPatch) (*ActionItemView, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		a, err := s.loadEditableItem(tx, c, id, p.onlyStatus())
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(p.IfVersion, a.Version, "action item"); err != nil {
+			return err
+		}
+		before := *a
+		setIf(&a.Title, p.Title, strings.TrimSpace)
+		setIf(&a.Description, p.Description, nil)
+		setIf(&a.Priority, p.Priority, nil)
+		if p.OwnerPersonID != nil {
+			a.OwnerPersonID = *p.OwnerPersonID
+		}
+		if p.OwnerOrganizationID != nil {
+			a.OwnerOrganizationID = *p.OwnerOrganizationID
+		}
+		if p.DueOn != nil {
+			a.DueOn = *p.DueOn
+		}
+		if p.Status != nil {
+			if !models.OneOf(*p.Status, models.ActionStatuses) {
+				return &ValidationError{Errors: []FieldError{{Field: "status", Message: "must be one of " + strings.Join(models.ActionStatuses, ", ")}}}
+			}
+			s.applyStatus(a, *p.Status)
+		}
+		var v validator
+		if err := s.validateActionItem(tx, &v, "", a); err != nil {
+			return err
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if err := saveVersioned(tx, a, &a.Version, before.Version, a.ID); err != nil {
+			return translate(err, "action item")
+		}
+		return s.audit(tx, c, "update", "action_item", a.ID, diff(&before, a))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetActionItem(ctx, c, id)
+}
+
+// DeleteActionItem soft-deletes an action item.
+func (s *Store) DeleteActionItem(ctx context.Context, c Caller, id string, ifVersion *int) error {
+	if err := requireCoordinator(c); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *gorm.DB) error {
+		a, err := s.loadEditableItem(tx, c, id, false)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifVersion, a.Version, "action item"); err != nil {
+			return err
+		}
+		now := s.now()
+		if err := tx.Model(&models.ActionItem{}).Where("id = ? AND version = ?", id, a.Version).
+			Updates(map[string]any{"deleted_at": now, "version": a.Version + 1}).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, c, "delete", "action_item", id, map[string]Change{"deleted_at": {After: now.Format(time.RFC3339Nano)}})
+	})
+}

@@ -1,0 +1,294 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"liaison/models"
+)
+
+// AttendeeInput adds a row to a meeting's attendance. OrganizationID may be
+// left empty when PersonID is set: the person's organisation is used.
+type AttendeeInput struct {
+	PersonID          *string
+	OrganizationID    string
+	Role              string
+	Attendance        string
+	Disclosure        string
+	WithholdingReason string
+}
+
+// AttendeePatch changes an attendance row; nil fields stay as they are.
+type AttendeePatch struct {
+	PersonID                                                        **string
+	OrganizationID, Role, Attendance, Disclosure, WithholdingReason *string
+	IfVersion                                                       *int
+}
+
+// AttendeeView is an attendance row as one caller may see it. When Redacted,
+// the withheld identity is absent: Person and PersonID always, Organization
+// and OrganizationID too for undisclosed rows. Sector is always given.
+type AttendeeView struct {
+	ID                string
+	MeetingID         string
+	PersonID          *string
+	OrganizationID    *string
+	Person            *models.Person
+	Organization      *models.Organization
+	Sector            string
+	Role              string
+	Attendance        string
+	Disclosure        models.Disclosure
+	WithholdingReason string
+	Redacted          bool
+	Version           int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+func validateAttendee(v *validator, prefix string, a *models.Attendee) {
+	v.check(models.OneOf(a.Role, models.AttendeeRoles), prefix+"role", "must be one of %v", models.AttendeeRoles)
+	v.check(models.OneOf(a.Attendance, models.Attendances), prefix+"attendance", "must be one of %v", models.Attendances)
+	v.check(models.OneOf(string(a.Disclosure), models.Disclosures), prefix+"disclosure", "must be one of %v", models.Disclosures)
+	if a.Disclosure.Withholds() {
+		v.check(models.OneOf(a.WithholdingReason, models.WithholdingReasons), prefix+"withholding_reason",
+			"is required when the disclosure is %s, one of %v", a.Disclosure, models.WithholdingReasons)
+	} else {
+		v.check(a.WithholdingReason == "", prefix+"withholding_reason", "must be empty when the disclosure is public")
+	}
+}
+
+// resolveAttendeeRefs checks the person and organisation, filling in the
+// person's organisation when none is given.
+func (s *Store) resolveAttendeeRefs(tx *gorm.DB, v *validator, prefix string, a *models.Attendee) error {
+	if a.PersonID != nil {
+		var p models.Person
+		err := tx.Where("id = ?", *a.PersonID).Take(&p).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			v.add(prefix+"person_id", "no person has this id")
+		} else if err != nil {
+			return err
+		} else if a.OrganizationID == "" {
+			a.OrganizationID = p.OrganizationID
+		}
+	}
+	if a.OrganizationID == "" {
+		if a.PersonID == nil {
+			v.add(prefix+"organization_id", "is required when no person_id is given")
+		}
+		return nil
+	}
+	return checkExists(tx, v, prefix+"organization_id", &models.Organization{}, a.OrganizationID, "no organization has this id")
+}
+
+func (s *Store) buildAttendee(tx *gorm.DB, v *validator, prefix, meetingID string, in AttendeeInput) (*models.Attendee, error) {
+	a := &models.Attendee{ID: newID(), MeetingID: meetingID, PersonID: in.PersonID, OrganizationID: in.OrganizationID,
+		Role: orDefault(in.Role, "attendee"), Attendance: orDefault(in.Attendance, "invited"),
+		Disclosure: models.Disclosure(in.Disclosure), WithholdingReason: in.WithholdingReason, Version: 1}
+	validateAttendee(v, prefix, a)
+	if err := s.resolveAttendeeRefs(tx, v, prefix, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// attendeesOf loads the attendance of the given meetings, redacted for the
+// caller, in three queries whatever the number of meetings.
+func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[string][]AttendeeView, error) {
+	var rows []models.Attendee
+	if err := db.Where("meeting_id IN ?", meetingIDs).Order("meeting_id, created_at, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	return s.viewAttendees(db, c, rows)
+}
+
+// viewAttendees redacts rows (which must hold every row of their meetings,
+// so that the caller's own attendance can be found among them).
+func (s *Store) viewAttendees(db *gorm.DB, c Caller, rows []models.Attendee) (map[string][]AttendeeView, error) {
+	member := map[string]bool{}
+	var personIDs, orgIDs []string
+	for _, a := range rows {
+		if c.PersonID != "" && a.PersonID != nil && *a.PersonID == c.PersonID && (a.Attendance == "invited" || a.Attendance == "attended") {
+			member[a.MeetingID] = true
+		}
+		orgIDs = append(orgIDs, a.OrganizationID)
+		if a.PersonID != nil {
+			personIDs = append(personIDs, *a.PersonID)
+		}
+	}
+	orgs, err := s.orgsByID(db, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	people, err := s.peopleByID(db, personIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]AttendeeView{}
+	for _, a := range rows {
+		org := orgs[a.OrganizationID]
+		v := AttendeeView{ID: a.ID, MeetingID: a.MeetingID, Role: a.Role, Attendance: a.Attendance, Disclosure: a.Disclosure,
+			WithholdingReason: a.WithholdingReason, Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		if org != nil {
+			v.Sector = org.Sector
+		}
+		if a.Disclosure.Withholds() && !seesIdentities(c, member[a.MeetingID]) {
+			v.Redacted = true
+			if a.Disclosure == models.DisclosureOrganizationOnly {
+				id := a.OrganizationID
+				v.OrganizationID, v.Organization = &id, org
+			}
+		} else {
+			id := a.OrganizationID
+			v.OrganizationID, v.Organization = &id, org
+			if a.PersonID != nil {
+				pid := *a.PersonID
+				v.PersonID, v.Person = &pid, people[pid]
+			}
+		}
+		out[a.MeetingID] = append(out[a.MeetingID], v)
+	}
+	return out, nil
+}
+
+// ListAttendees lists a visible meeting's attendance, redacted for the caller.
+func (s *Store) ListAttendees(ctx context.Context, c Caller, meetingID string) ([]AttendeeView, error) {
+	db := s.read(ctx)
+	if _, err := s.visibleMeeting(db, c, meetingID); err != nil {
+		return nil, err
+	}
+	m, err := s.attendeesOf(db, c, []string{meetingID})
+	if err != nil {
+		return nil, err
+	}
+	if m[meetingID] == nil {
+		return []AttendeeView{}, nil
+	}
+	return m[meetingID], nil
+}
+
+// GetAttendee reads one attendance row of a visible meeting.
+func (s *Store) GetAttendee(ctx context.Context, c Caller, meetingID, id string) (*AttendeeView, error) {
+	all, err := s.ListAttendees(ctx, c, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ID == id {
+			return &all[i], nil
+		}
+	}
+	return nil, newErr(ErrNotFound, "attendee not found")
+}
+
+// CreateAttendee adds a row to a meeting's attendance.
+func (s *Store) CreateAttendee(ctx context.Context, c Caller, meetingID string, in AttendeeInput) (*AttendeeView, error) {
+	if err := requireCoordinator(c); err != nil {
+		return nil, err
+	}
+	var id string
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if _, err := s.visibleMeeting(tx, c, meetingID); err != nil {
+			return err
+		}
+		var v validator
+		a, err := s.buildAttendee(tx, &v, "", meetingID, in)
+		if err != nil {
+			return err
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if err := tx.Create(a).Error; err != nil {
+			return dupAttendee(err)
+		}
+		id = a.ID
+		return s.audit(tx, c, "create", "attendee", a.ID, diff(nil, a))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetAttendee(ctx, c, meetingID, id)
+}
+
+func dupAttendee(err error) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return &ValidationError{Errors: []FieldError{{Field: "person_id", Message: "this person is already on the meeting's attendance"}}}
+	}
+	return translate(err, "attendee")
+}
+
+// UpdateAttendee changes an attendance row.
+func (s *Store) UpdateAttendee(ctx context.Context, c Caller, meetingID, id string, p AttendeePatch) (*AttendeeView, error) {
+	if err := requireCoordinator(c); err != nil {
+		return nil, err
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if _, err := s.visibleMeeting(tx, c, meetingID); err != nil {
+			return err
+		}
+		var a models.Attendee
+		if err := tx.Where("id = ? AND meeting_id = ?", id, meetingID).Take(&a).Error; err != nil {
+			return translate(err, "attendee")
+		}
+		if err := checkVersion(p.IfVersion, a.Version, "attendee"); err != nil {
+			return err
+		}
+		before := a
+		if p.PersonID != nil {
+			a.PersonID = *p.PersonID
+		}
+		setIf(&a.OrganizationID, p.OrganizationID, nil)
+		setIf(&a.Role, p.Role, nil)
+		setIf(&a.Attendance, p.Attendance, nil)
+		if p.Disclosure != nil {
+			a.Disclosure = models.Disclosure(*p.Disclosure)
+			if !a.Disclosure.Withholds() && p.WithholdingReason == nil {
+				a.WithholdingReason = ""
+			}
+		}
+		setIf(&a.WithholdingReason, p.WithholdingReason, nil)
+		var v validator
+		validateAttendee(&v, "", &a)
+		if err := s.resolveAttendeeRefs(tx, &v, "", &a); err != nil {
+			return err
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if err := saveVersioned(tx, &a, &a.Version, before.Version, a.ID); err != nil {
+			return dupAttendee(err)
+		}
+		return s.audit(tx, c, "update", "attendee", a.ID, diff(&before, &a))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetAttendee(ctx, c, meetingID, id)
+}
+
+// DeleteAttendee removes an attendance row.
+func (s *Store) DeleteAttendee(ctx context.Context, c Caller, meetingID, id string, ifVersion *int) error {
+	if err := requireCoordinator(c); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if _, err := s.visibleMeeting(tx, c, meetingID); err != nil {
+			return err
+		}
+		var a models.Attendee
+		if err := tx.Where("id = ? AND meeting_id = ?", id, meetingID).Take(&a).Error; err != nil {
+			return translate(err, "attendee")
+		}
+		if err := checkVersion(ifVersion, a.Version, "attendee"); err != nil {
+			return err
+		}
+		if err := tx.Delete(&a).Error; err != nil {
+			return translate(err, "attendee")
+		}
+		return s.audit(tx, c, "delete", "attendee", a.ID, diff(&a, nil))
+	})
+}

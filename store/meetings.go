@@ -1,0 +1,541 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"liaison/models"
+)
+
+// MeetingInput creates a meeting, with its attendees, topics and action
+// items, in one transaction.
+type MeetingInput struct {
+	Title, Timezone, Location, Modality, Kind, Status, TLP string
+	Summary, PublicReadout, HostOrganizationID             string
+	StartsAt, EndsAt                                       time.Time
+	FollowUpOfID                                           *string
+	Topics                                                 []string
+	Attendees                                              []AttendeeInput
+	ActionItems                                            []ActionItemInput
+}
+
+// MeetingPatch changes a meeting; nil fields stay as they are. Topics, when
+// set, replace the meeting's topics.
+type MeetingPatch struct {
+	Title, Timezone, Location, Modality, Kind, Status, TLP *string
+	Summary, PublicReadout, HostOrganizationID             *string
+	StartsAt, EndsAt                                       *time.Time
+	FollowUpOfID                                           **string
+	Topics                                                 *[]string
+	IfVersion                                              *int
+}
+
+// MeetingView is a meeting as one caller may see it.
+type MeetingView struct {
+	models.Meeting
+	Host      *models.Organization
+	Topics    []models.Topic
+	Attendees []AttendeeView
+	// Detail only: action item counts by status, and how many are overdue.
+	ActionItemCounts map[string]int
+	Overdue          int
+	// FollowUps lists the visible meetings that follow this one up (detail only).
+	FollowUps []MeetingRef
+}
+
+// MeetingRef names a meeting.
+type MeetingRef struct {
+	ID, Title string
+	StartsAt  time.Time
+}
+
+func (s *Store) validateMeeting(tx *gorm.DB, v *validator, m *models.Meeting) error {
+	v.check(m.Title != "" && len(m.Title) <= 300, "title", "must be 1 to 300 characters")
+	v.check(!m.StartsAt.IsZero(), "starts_at", "is required")
+	v.check(!m.EndsAt.IsZero(), "ends_at", "is required")
+	if !m.StartsAt.IsZero() && !m.EndsAt.IsZero() {
+		v.check(!m.EndsAt.Before(m.StartsAt), "ends_at", "must not be before starts_at")
+		v.check(m.EndsAt.Sub(m.StartsAt) <= 31*24*time.Hour, "ends_at", "must be within 31 days of starts_at")
+	}
+	if _, err := time.LoadLocation(m.Timezone); err != nil || m.Timezone == "" || m.Timezone == "Local" {
+		v.add("timezone", "must be an IANA time zone name such as America/New_York")
+	}
+	v.check(len(m.Location) <= 300, "location", "must be at most 300 characters")
+	v.check(models.OneOf(m.Modality, models.Modalities), "modality", "must be one of %v", models.Modalities)
+	v.check(models.OneOf(m.Kind, models.MeetingKinds), "kind", "must be one of %v", models.MeetingKinds)
+	v.check(models.OneOf(m.Status, models.MeetingStatuses), "status", "must be one of %v", models.MeetingStatuses)
+	v.check(models.OneOf(string(m.TLP), models.TLPs), "tlp", "must be one of %v", models.TLPs)
+	v.check(len(m.Summary) <= 50000, "summary", "must be at most 50000 characters")
+	v.check(len(m.PublicReadout) <= 20000, "public_readout", "must be at most 20000 characters")
+	if m.HostOrganizationID == "" {
+		v.add("host_organization_id", "is required")
+	} else if err := checkExists(tx, v, "host_organization_id", &models.Organization{}, m.HostOrganizationID, "no organization has this id"); err != nil {
+		return err
+	}
+	if m.FollowUpOfID != nil {
+		if *m.FollowUpOfID == m.ID {
+			v.add("follow_up_of_id", "a meeting cannot follow itself up")
+		} else if err := checkExists(tx, v, "follow_up_of_id", &models.Meeting{}, *m.FollowUpOfID, "no meeting has this id"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// CreateMeeting stores a meeting with its nested attendees, topics and
+// action items in one transaction: all of it, or nothing.
+func (s *Store) CreateMeeting(ctx context.Context, c Caller, in MeetingInput) (*MeetingView, error) {
+	if err := requireCoordinator(c); err != nil {
+		return nil, err
+	}
+	m := &models.Meeting{
+		ID: newID(), Title: strings.TrimSpace(in.Title), StartsAt: in.StartsAt.UTC(), EndsAt: in.EndsAt.UTC(),
+		Timezone: orDefault(in.Timezone, "UTC"), Location: strings.TrimSpace(in.Location), Modality: in.Modality,
+		Kind: in.Kind, Status: orDefault(in.Status, "scheduled"), TLP: models.TLP(in.TLP), Summary: in.Summary,
+		PublicReadout: in.PublicReadout, HostOrganizationID: in.HostOrganizationID, FollowUpOfID: in.FollowUpOfID,
+		Version: 1, CreatedBy: c.UserID,
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var v validator
+		if err := s.validateMeeting(tx, &v, m); err != nil {
+			return err
+		}
+		atts := make([]*models.Attendee, len(in.Attendees))
+		for i, a := range in.Attendees {
+			att, err := s.buildAttendee(tx, &v, "attendees["+itoa(i)+"].", m.ID, a)
+			if err != nil {
+				return err
+			}
+			atts[i] = att
+		}
+		seen := map[string]int{}
+		for i, a := range atts {
+			if a != nil && a.PersonID != nil {
+				if j, dup := seen[*a.PersonID]; dup {
+					v.add("attendees["+itoa(i)+"].person_id", "repeats the person of attendees[%d]", j)
+				}
+				seen[*a.PersonID] = i
+			}
+		}
+		items := make([]*models.ActionItem, len(in.ActionItems))
+		for i, a := range in.ActionItems {
+			item, err := s.buildActionItem(tx, &v, "action_items["+itoa(i)+"].", c, m.ID, a)
+			if err != nil {
+				return err
+			}
+			items[i] = item
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if err := tx.Create(m).Error; err != nil {
+			return translate(err, "meeting")
+		}
+		if err := s.audit(tx, c, "create", "meeting", m.ID, diff(nil, m)); err != nil {
+			return err
+		}
+		if err := s.setTopics(tx, c, m.ID, in.Topics); err != nil {
+			return err
+		}
+		for _, a := range atts {
+			if err := tx.Create(a).Error; err != nil {
+				return translate(err, "attendee")
+			}
+			if err := s.audit(tx, c, "create", "attendee", a.ID, diff(nil, a)); err != nil {
+				return err
+			}
+		}
+		for _, it := range items {
+			if err := tx.Create(it).Error; err != nil {
+				return translate(err, "action item")
+			}
+			if err := s.audit(tx, c, "create", "action_item", it.ID, diff(nil, it)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetMeeting(ctx, c, m.ID)
+}
+
+// setTopics replaces the meeting's topics by the named ones, creating
+// missing topics as subjects.
+func (s *Store) setTopics(tx *gorm.DB, c Caller, meetingID string, names []string) error {
+	topics, err := s.topicsByName(tx, c, names)
+	if err != nil {
+		return err
+	}
+	if err := tx.Where("meeting_id = ?", meetingID).Delete(&models.MeetingTopic{}).Error; err != nil {
+		return err
+	}
+	for _, t := range topics {
+		if err := tx.Create(&models.MeetingTopic{MeetingID: meetingID, TopicID: t.ID}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// visibleMeeting loads one meeting the caller may see, or ErrNotFound.
+func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meeting, error) {
+	var m models.Meeting
+	err := db.Model(&models.Meeting{}).Scopes(meetingVisible(c)).Where("meetings.id = ?", id).Take(&m).Error
+	if err != nil {
+		return nil, translate(err, "meeting")
+	}
+	return &m, nil
+}
+
+// GetMeeting reads one meeting with its host, topics, attendees (redacted
+// for the caller), action item counts and follow-ups.
+func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
+	db := s.read(ctx)
+	m, err := s.visibleMeeting(db, c, id)
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.expandMeetings(db, c, []models.Meeting{*m})
+	if err != nil {
+		return nil, err
+	}
+	v := &views[0]
+	type row struct {
+		Status string
+		N      int
+	}
+	var rows []row
+	if err := db.Model(&models.ActionItem{}).Select("status, COUNT(*) AS n").Where("meeting_id = ?", id).Group("status").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	v.ActionItemCounts = map[string]int{}
+	for _, st := range models.ActionStatuses {
+		v.ActionItemCounts[st] = 0
+	}
+	for _, r := range rows {
+		v.ActionItemCounts[r.Status] = r.N
+	}
+	var overdue int64
+	if err := db.Model(&models.ActionItem{}).Where("meeting_id = ? AND status IN ? AND due_on < ?", id, models.OpenStatuses, s.today().String()).Count(&overdue).Error; err != nil {
+		return nil, err
+	}
+	v.Overdue = int(overdue)
+	if err := db.Model(&models.Meeting{}).Scopes(meetingVisible(c)).Select("meetings.id, meetings.title, meetings.starts_at").
+		Where("meetings.follow_up_of_id = ?", id).Order("meetings.starts_at, meetings.id").Limit(100).Scan(&v.FollowUps).Error; err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (s *Store) today() models.Date { return models.DateOf(s.now()) }
+
+// expandMeetings loads hosts, topics and attendees for a page of meetings
+// in a constant number of queries (no N+1).
+func (s *Store) expandMeetings(db *gorm.DB, c Caller, ms []models.Meeting) ([]MeetingView, error) {
+	out := make([]MeetingView, len(ms))
+	if len(ms) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(ms))
+	hostIDs := make([]string, 0, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+		hostIDs = append(hostIDs, m.HostOrganizationID)
+	}
+	hosts, err := s.orgsByID(db, hostIDs)
+	if err != nil {
+		return nil, err
+	}
+	type topicRow struct {
+		MeetingID string
+		models.Topic
+	}
+	var trows []topicRow
+	if err := db.Table("meeting_topics").Select("meeting_topics.meeting_id, topics.*").
+		Joins("JOIN topics ON topics.id = meeting_topics.topic_id").
+		Where("meeting_topics.meeting_id IN ?", ids).Order("topics.name_key").Scan(&trows).Error; err != nil {
+		return nil, err
+	}
+	topics := map[string][]models.Topic{}
+	for _, r := range trows {
+		topics[r.MeetingID] = append(topics[r.MeetingID], r.Topic)
+	}
+	atts, err := s.attendeesOf(db, c, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range ms {
+		out[i] = MeetingView{Meeting: m, Host: hosts[m.HostOrganizationID], Topics: topics[m.ID], Attendees: atts[m.ID]}
+		if out[i].Topics == nil {
+			out[i].Topics = []models.Topic{}
+		}
+		if out[i].Attendees == nil {
+			out[i].Attendees = []AttendeeView{}
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) orgsByID(db *gorm.DB, ids []string) (map[string]*models.Organization, error) {
+	out := map[string]*models.Organization{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var orgs []models.Organization
+	if err := db.Where("id IN ?", uniq(ids)).Find(&orgs).Error; err != nil {
+		return nil, err
+	}
+	for i := range orgs {
+		out[orgs[i].ID] = &orgs[i]
+	}
+	return out, nil
+}
+
+func (s *Store) peopleByID(db *gorm.DB, ids []string) (map[string]*models.Person, error) {
+	out := map[string]*models.Person{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ps []models.Person
+	if err := db.Where("id IN ?", uniq(ids)).Find(&ps).Error; err != nil {
+		return nil, err
+	}
+	for i := range ps {
+		out[ps[i].ID] = &ps[i]
+	}
+	return out, nil
+}
+
+func uniq(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// MeetingFilter narrows the meeting list. Every field is optional.
+type MeetingFilter struct {
+	From, To     *time.Time
+	Status       []string
+	TLP          []string
+	Kind         []string
+	Topic        string // id or name, case-insensitive
+	Organization string // id: hosted, or attended as far as the caller may know
+	Sector       string // of the host or of any attendee (sectors are never withheld)
+	FollowUpOf   string
+	Q            string
+}
+
+var meetingSorts = newSortSet("-starts_at", map[string]sortKey{
+	"starts_at":  {expr: "meetings.starts_at", isTime: true},
+	"created_at": {expr: "meetings.created_at", isTime: true},
+	"updated_at": {expr: "meetings.updated_at", isTime: true},
+	"title":      {expr: "meetings.title"},
+})
+
+// MeetingSorts lists the sorts the meeting list accepts.
+func MeetingSorts() []string { return meetingSorts.Names() }
+
+// filterMeetings applies f to q (meetings as "meetings") for the caller.
+func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
+	if f.From != nil {
+		q = q.Where("meetings.starts_at >= ?", f.From.UTC())
+	}
+	if f.To != nil {
+		q = q.Where("meetings.starts_at < ?", f.To.UTC())
+	}
+	if len(f.Status) > 0 {
+		q = q.Where("meetings.status IN ?", f.Status)
+	}
+	if len(f.TLP) > 0 {
+		q = q.Where("meetings.tlp IN ?", f.TLP)
+	}
+	if len(f.Kind) > 0 {
+		q = q.Where("meetings.kind IN ?", f.Kind)
+	}
+	if f.Topic != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM meeting_topics ft JOIN topics tt ON tt.id = ft.topic_id WHERE ft.meeting_id = meetings.id AND (tt.id = ? OR tt.name_key = ?))",
+			f.Topic, strings.ToLower(strings.TrimSpace(f.Topic)))
+	}
+	if f.Organization != "" {
+		// An undisclosed attendance only matches for those who may know of it,
+		// so that the filter cannot be used to probe who attended.
+		if c.Privileged() {
+			q = q.Where("(meetings.host_organization_id = ? OR EXISTS (SELECT 1 FROM attendees fa WHERE fa.meeting_id = meetings.id AND fa.organization_id = ?))",
+				f.Organization, f.Organization)
+		} else {
+			q = q.Where("(meetings.host_organization_id = ? OR EXISTS (SELECT 1 FROM attendees fa WHERE fa.meeting_id = meetings.id AND fa.organization_id = ? AND (fa.disclosure <> 'undisclosed' OR "+memberSQL("meetings.id")+")))",
+				f.Organization, f.Organization, c.PersonID)
+		}
+	}
+	if f.Sector != "" {
+		q = q.Where("(EXISTS (SELECT 1 FROM organizations so WHERE so.id = meetings.host_organization_id AND so.sector = ?) OR EXISTS (SELECT 1 FROM attendees sa JOIN organizations sao ON sao.id = sa.organization_id WHERE sa.meeting_id = meetings.id AND sao.sector = ?))",
+			f.Sector, f.Sector)
+	}
+	if f.FollowUpOf != "" {
+		q = q.Where("meetings.follow_up_of_id = ?", f.FollowUpOf)
+	}
+	if f.Q != "" {
+		pat, op := likePattern(f.Q), s.like()
+		q = q.Where("(meetings.title "+op+" ? ESCAPE '\\' OR meetings.summary "+op+" ? ESCAPE '\\' OR meetings.public_readout "+op+" ? ESCAPE '\\' OR meetings.location "+op+" ? ESCAPE '\\'"+
+			" OR EXISTS (SELECT 1 FROM meeting_topics qt JOIN topics qtt ON qtt.id = qt.topic_id WHERE qt.meeting_id = meetings.id AND (qtt.name "+op+" ? ESCAPE '\\' OR qtt.reference "+op+" ? ESCAPE '\\')))",
+			pat, pat, pat, pat, pat, pat)
+	}
+	return q
+}
+
+// ListMeetings pages through the meetings the caller may see, each with
+// host, topics and (redacted) attendees.
+func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p Page) ([]MeetingView, *string, error) {
+	db := s.read(ctx)
+	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(meetingVisible(c)), c, f)
+	q, key, name, err := applyPage(q, meetingSorts, p, "meetings")
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []models.Meeting
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	rows, next := nextCursor(rows, p, name, key, func(m models.Meeting) (any, string) {
+		switch strings.TrimPrefix(name, "-") {
+		case "created_at":
+			return m.CreatedAt, m.ID
+		case "updated_at":
+			return m.UpdatedAt, m.ID
+		case "title":
+			return m.Title, m.ID
+		}
+		return m.StartsAt, m.ID
+	})
+	views, err := s.expandMeetings(db, c, rows)
+	return views, next, err
+}
+
+// UpdateMeeting changes a meeting.
+func (s *Store) UpdateMeeting(ctx context.Context, c Caller, id string, p MeetingPatch) (*MeetingView, error) {
+	if err := requireCoordinator(c); err != nil {
+		return nil, err
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		m, err := s.visibleMeeting(tx, c, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(p.IfVersion, m.Version, "meeting"); err != nil {
+			return err
+		}
+		before := *m
+		setIf(&m.Title, p.Title, strings.TrimSpace)
+		setIf(&m.Timezone, p.Timezone, nil)
+		setIf(&m.Location, p.Location, strings.TrimSpace)
+		setIf(&m.Modality, p.Modality, nil)
+		setIf(&m.Kind, p.Kind, nil)
+		setIf(&m.Status, p.Status, nil)
+		if p.TLP != nil {
+			m.TLP = models.TLP(*p.TLP)
+		}
+		setIf(&m.Summary, p.Summary, nil)
+		setIf(&m.PublicReadout, p.PublicReadout, nil)
+		setIf(&m.HostOrganizationID, p.HostOrganizationID, nil)
+		if p.StartsAt != nil {
+			m.StartsAt = p.StartsAt.UTC()
+		}
+		if p.EndsAt != nil {
+			m.EndsAt = p.EndsAt.UTC()
+		}
+		if p.FollowUpOfID != nil {
+			m.FollowUpOfID = *p.FollowUpOfID
+		}
+		var v validator
+		if err := s.validateMeeting(tx, &v, m); err != nil {
+			return err
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if m.FollowUpOfID != nil {
+			if err := s.checkNoFollowUpCycle(tx, m.ID, *m.FollowUpOfID); err != nil {
+				return err
+			}
+		}
+		if err := saveVersioned(tx, m, &m.Version, before.Version, m.ID); err != nil {
+			return translate(err, "meeting")
+		}
+		ch := diff(&before, m)
+		if p.Topics != nil {
+			if err := s.setTopics(tx, c, m.ID, *p.Topics); err != nil {
+				return err
+			}
+			ch["topics"] = Change{After: *p.Topics}
+		}
+		return s.audit(tx, c, "update", "meeting", m.ID, ch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetMeeting(ctx, c, id)
+}
+
+// checkNoFollowUpCycle refuses a follow-up chain that loops back.
+func (s *Store) checkNoFollowUpCycle(tx *gorm.DB, id, parent string) error {
+	cur := parent
+	for range 1000 {
+		if cur == id {
+			return &ValidationError{Errors: []FieldError{{Field: "follow_up_of_id", Message: "would make the follow-up chain a loop"}}}
+		}
+		var next *string
+		if err := tx.Model(&models.Meeting{}).Unscoped().Select("follow_up_of_id").Where("id = ?", cur).Scan(&next).Error; err != nil {
+			return err
+		}
+		if next == nil {
+			return nil
+		}
+		cur = *next
+	}
+	return nil
+}
+
+// DeleteMeeting soft-deletes a meeting; its action items go with it.
+func (s *Store) DeleteMeeting(ctx context.Context, c Caller, id string, ifVersion *int) error {
+	if err := requireCoordinator(c); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *gorm.DB) error {
+		m, err := s.visibleMeeting(tx, c, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifVersion, m.Version, "meeting"); err != nil {
+			return err
+		}
+		now := s.now()
+		res := tx.Model(&models.Meeting{}).Where("id = ? AND version = ?", id, m.Version).
+			Updates(map[string]any{"deleted_at": now, "version": m.Version + 1})
+		if res.Error != nil {
+			return res.Error
+		}
+		if err := tx.Model(&models.ActionItem{}).Where("meeting_id = ?", id).
+			Updates(map[string]any{"deleted_at": now, "version": gorm.Expr("version + 1")}).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, c, "delete", "meeting", id, map[string]Change{"deleted_at": {After: now.Format(time.RFC3339Nano)}})
+	})
+}

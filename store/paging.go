@@ -1,0 +1,130 @@
+package store
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Page asks for one page of a list.
+type Page struct {
+	Limit  int    // 1..200
+	Cursor string // opaque, from the previous page's NextCursor
+	Sort   string // one of the resource's allowed sorts; "" for its default
+}
+
+// sortKey is one allowed ordering: a column expression of the list's main
+// table and whether its values are times.
+type sortKey struct {
+	expr   string
+	desc   bool
+	isTime bool
+}
+
+// sortSet maps the wire names of a resource's sorts ("-starts_at") to keys.
+type sortSet struct {
+	def  string
+	keys map[string]sortKey
+}
+
+func newSortSet(def string, cols map[string]sortKey) sortSet {
+	keys := map[string]sortKey{}
+	for name, k := range cols {
+		keys[name] = k
+		d := k
+		d.desc = true
+		keys["-"+name] = d
+	}
+	return sortSet{def: def, keys: keys}
+}
+
+// Names lists the accepted sort values.
+func (s sortSet) Names() []string {
+	out := make([]string, 0, len(s.keys))
+	for k := range s.keys {
+		out = append(out, k)
+	}
+	return out
+}
+
+type cursor struct {
+	Sort string `json:"s"`
+	Val  string `json:"v"`
+	ID   string `json:"i"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ErrBadCursor is returned for a cursor that this list did not issue.
+var ErrBadCursor = &ValidationError{Errors: []FieldError{{Field: "cursor", Message: "is not a cursor of this list with this sort"}}}
+
+// ErrBadSort is returned for a sort this list does not offer.
+func errBadSort(set sortSet) error {
+	return &ValidationError{Errors: []FieldError{{Field: "sort", Message: fmt.Sprintf("must be one of %v", set.Names())}}}
+}
+
+// applyPage orders q by the page's sort and id, resumes after the cursor,
+// and asks for one row more than the limit so that the caller can tell
+// whether another page follows. table qualifies the id column.
+func applyPage(q *gorm.DB, set sortSet, p Page, table string) (*gorm.DB, sortKey, string, error) {
+	name := p.Sort
+	if name == "" {
+		name = set.def
+	}
+	key, ok := set.keys[name]
+	if !ok {
+		return nil, key, "", errBadSort(set)
+	}
+	id := table + ".id"
+	dir, cmp := "ASC", ">"
+	if key.desc {
+		dir, cmp = "DESC", "<"
+	}
+	if p.Cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		var c cursor
+		if err != nil || json.Unmarshal(raw, &c) != nil || c.Sort != name || c.ID == "" {
+			return nil, key, "", ErrBadCursor
+		}
+		var v any = c.Val
+		if key.isTime {
+			t, err := time.Parse(time.RFC3339Nano, c.Val)
+			if err != nil {
+				return nil, key, "", ErrBadCursor
+			}
+			v = t.UTC()
+		}
+		q = q.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", key.expr, cmp, key.expr, id, cmp), v, v, c.ID)
+	}
+	q = q.Order(fmt.Sprintf("%s %s, %s %s", key.expr, dir, id, dir)).Limit(p.Limit + 1)
+	return q, key, name, nil
+}
+
+// nextCursor trims rows to the limit and returns the cursor of the next page.
+func nextCursor[T any](rows []T, p Page, sortName string, key sortKey, val func(T) (any, string)) ([]T, *string) {
+	if len(rows) <= p.Limit {
+		return rows, nil
+	}
+	rows = rows[:p.Limit]
+	v, id := val(rows[len(rows)-1])
+	var s string
+	switch x := v.(type) {
+	case time.Time:
+		s = x.UTC().Format(time.RFC3339Nano)
+	case *time.Time:
+		if x != nil {
+			s = x.UTC().Format(time.RFC3339Nano)
+		}
+	default:
+		s = fmt.Sprint(x)
+	}
+	c := encodeCursor(cursor{Sort: sortName, Val: s, ID: id})
+	_ = key
+	return rows, &c
+}

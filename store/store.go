@@ -1,0 +1,220 @@
+// Package store is the only package that talks to the database. It opens
+// SQLite (the embedded default) or Postgres, runs the versioned migrations,
+// and offers one method per query or change, each taking the Caller so that
+// the visibility rules are applied inside the queries themselves.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store wraps the database. For SQLite it holds two pools: w, one connection
+// that every write goes through (so writers queue in Go, never in SQLite's
+// lock), and r, a pool of read-only connections. For Postgres both are the
+// same pool.
+type Store struct {
+	w, r    *gorm.DB
+	dialect Dialect
+	path    string // SQLite file path
+	now     func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma; FULL unless set.
+	Synchronous string
+	// ReadConns caps the read pool; 0 means a sensible default.
+	ReadConns int
+}
+
+// Open connects to the database named by dsn: "sqlite:///abs/path.db",
+// "sqlite://relative.db", a bare file path, or "postgres://…".
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	s := &Store{now: cfg.NowFunc}
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		s.w, s.r, s.dialect = db, db, Postgres
+	default:
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
+		if path == "" {
+			return nil, errors.New("empty SQLite path")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create database folder: %w", err)
+			}
+		}
+		sync := opt.Synchronous
+		if sync == "" {
+			sync = "FULL"
+		}
+		// busy_timeout comes first so that setting WAL itself waits on a busy
+		// file; foreign keys are per connection and must be on for every one.
+		q := url.Values{}
+		q.Set("_busy_timeout", "10000")
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", sync)
+		q.Set("_foreign_keys", "on")
+		q.Set("_txlock", "immediate")
+		q.Set("_cache_size", "-16000")
+		wdb, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		wsql, _ := wdb.DB()
+		wsql.SetMaxOpenConns(1)
+		wsql.SetMaxIdleConns(1)
+		wsql.SetConnMaxLifetime(0)
+
+		q.Set("_txlock", "deferred")
+		q.Set("mode", "ro")
+		q.Del("_journal_mode")
+		rdb, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite reader: %w", err)
+		}
+		rsql, _ := rdb.DB()
+		n := opt.ReadConns
+		if n <= 0 {
+			n = 8
+		}
+		rsql.SetMaxOpenConns(n)
+		rsql.SetMaxIdleConns(n)
+		s.w, s.r, s.dialect, s.path = wdb, rdb, SQLite, path
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect tells which database the store talks to.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	for _, db := range []*gorm.DB{s.w, s.r} {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return err
+		}
+		if err := sqlDB.PingContext(ctx); err != nil {
+			return fmt.Errorf("ping database: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close closes the pools; for SQLite it checkpoints the WAL first.
+func (s *Store) Close() error {
+	if s.dialect == SQLite {
+		s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	var errs []error
+	for _, db := range uniqueDBs(s.w, s.r) {
+		if sqlDB, err := db.DB(); err == nil {
+			errs = append(errs, sqlDB.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func uniqueDBs(w, r *gorm.DB) []*gorm.DB {
+	if w == r {
+		return []*gorm.DB{w}
+	}
+	return []*gorm.DB{w, r}
+}
+
+// read returns the read pool bound to ctx.
+func (s *Store) read(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx) }
+
+// write runs fn in one write transaction. SQLite's writer connection begins
+// it IMMEDIATE, so it holds the write lock from the start and never fails
+// with a busy snapshot; a busy database (another process) is retried with
+// backoff, so "database is locked" never reaches a caller.
+func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		err = s.w.WithContext(ctx).Transaction(fn)
+		if err == nil || !isBusy(err) {
+			return err
+		}
+		backoff := time.Duration(10<<attempt)*time.Millisecond + time.Duration(rand.IntN(10))*time.Millisecond
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+	}
+	return err
+}
+
+func isBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database table is locked")
+}
+
+// newID returns a new UUIDv7: time-ordered, so inserts stay at the end of
+// the primary-key index.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// translate maps driver errors to the store's kinds.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound), errors.Is(err, sql.ErrNoRows):
+		return newErr(ErrNotFound, "%s not found", what)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return newErr(ErrConflict, "%s conflicts with an existing record", what)
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return newErr(ErrConflict, "%s is still referenced by other records, or refers to one that does not exist", what)
+	}
+	return err
+}
+
+// Now is the store's clock, in UTC to the microsecond.
+func (s *Store) Now() time.Time { return s.now() }

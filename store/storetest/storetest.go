@@ -1,0 +1,90 @@
+// Package storetest opens fresh, migrated stores for tests: a temporary
+// SQLite file always, and a private schema on Postgres when
+// LIAISON_TEST_POSTGRES_URL is set.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"liaison/store"
+)
+
+// PostgresURL is the server the Postgres runs use, if any.
+func PostgresURL() string { return os.Getenv("LIAISON_TEST_POSTGRES_URL") }
+
+// Dialects lists the databases to run each test against.
+func Dialects() []store.Dialect {
+	if PostgresURL() != "" {
+		return []store.Dialect{store.SQLite, store.Postgres}
+	}
+	return []store.Dialect{store.SQLite}
+}
+
+// Each runs fn as a subtest against every available database.
+func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	for _, d := range Dialects() {
+		t.Run(string(d), func(t *testing.T) { fn(t, Open(t, d)) })
+	}
+}
+
+// DSN returns a connection string for a fresh, empty database of the
+// dialect, dropped when the test ends.
+func DSN(t testing.TB, d store.Dialect) string {
+	t.Helper()
+	if d == store.SQLite {
+		return "sqlite://" + filepath.Join(t.TempDir(), "liaison.db")
+	}
+	base := PostgresURL()
+	if base == "" {
+		t.Skip("LIAISON_TEST_POSTGRES_URL is not set")
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := gorm.Open(postgres.Open(base), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("connect to postgres: %v", err)
+	}
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		if db, err := admin.DB(); err == nil {
+			db.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("bad LIAISON_TEST_POSTGRES_URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Open returns a migrated store on a fresh database, closed when the test ends.
+func Open(t testing.TB, d store.Dialect) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), DSN(t, d), store.Options{})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"liaison/models"
+)
+
+// UpdateInput adds an entry to an action item's follow-up log; a Status
+// changes the item's status in the same transaction.
+type UpdateInput struct {
+	Body   string
+	Status *string
+}
+
+// CreateUpdate appends a follow-up entry to an action item the caller may
+// change (coordinators, or a participant who owns it).
+func (s *Store) CreateUpdate(ctx context.Context, c Caller, itemID string, in UpdateInput) (*models.ActionItemUpdate, error) {
+	var out models.ActionItemUpdate
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		a, err := s.loadEditableItem(tx, c, itemID, true)
+		if err != nil {
+			return err
+		}
+		var v validator
+		body := strings.TrimSpace(in.Body)
+		v.check(body != "" && len(body) <= 10000, "body", "must be 1 to 10000 characters")
+		if in.Status != nil {
+			v.check(models.OneOf(*in.Status, models.ActionStatuses), "status", "must be one of %v", models.ActionStatuses)
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		u := models.ActionItemUpdate{ID: newID(), ActionItemID: a.ID, AuthorID: c.UserID, Body: body, CreatedAt: s.now()}
+		if in.Status != nil && *in.Status != a.Status {
+			before := *a
+			from, to := a.Status, *in.Status
+			u.StatusFrom, u.StatusTo = &from, &to
+			s.applyStatus(a, to)
+			if err := saveVersioned(tx, a, &a.Version, before.Version, a.ID); err != nil {
+				return err
+			}
+			if err := s.audit(tx, c, "update", "action_item", a.ID, diff(&before, a)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Create(&u).Error; err != nil {
+			return err
+		}
+		out = u
+		return s.audit(tx, c, "create", "action_item_update", u.ID, diff(nil, &u))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+var updateSorts = newSortSet("created_at", map[string]sortKey{"created_at": {expr: "action_item_updates.created_at", isTime: true}})
+
+// ListUpdates pages through an action item's follow-up log, oldest first.
+func (s *Store) ListUpdates(ctx context.Context, c Caller, itemID string, p Page) ([]models.ActionItemUpdate, *string, error) {
+	db := s.read(ctx)
+	var n int64
+	if err := s.visibleActionItems(db, c).Where("action_items.id = ?", itemID).Count(&n).Error; err != nil {
+		return nil, nil, err
+	}
+	if n == 0 {
+		return nil, nil, newErr(ErrNotFound, "action item not found")
+	}
+	q := db.Model(&models.ActionItemUpdate{}).Where("action_item_id = ?", itemID)
+	q, key, name, err := applyPage(q, updateSorts, p, "action_item_updates")
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []models.ActionItemUpdate
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	rows, next := nextCursor(rows, p, name, key, func(u models.ActionItemUpdate) (any, string) { return u.CreatedAt, u.ID })
+	return rows, next, nil
+}

@@ -1,0 +1,48 @@
+package store
+
+import (
+	"gorm.io/gorm"
+)
+
+// The visibility rules of DESIGN.md, as SQL. Every read of meetings, and of
+// anything that hangs off a meeting (attendees, action items, updates,
+// statistics, exports), goes through meetingVisible, so that a meeting the
+// caller may not see is absent everywhere rather than filtered afterwards.
+//
+//   CLEAR, GREEN        every signed-in user
+//   AMBER, AMBER+STRICT users whose organisation hosted the meeting or is on
+//                       its attendance as invited or attended
+//   RED                 users whose person is on its attendance as invited
+//                       or attended
+//
+// Administrators and coordinators see everything.
+
+// attendingStatuses are the attendance values that make someone part of a
+// meeting: declined and absent people were never in the room.
+const attendingStatuses = "('invited','attended')"
+
+// memberSQL is true when the caller's person attends the meeting whose id
+// column is given; such a caller sees the meeting's withheld attendees.
+func memberSQL(idCol string) string {
+	return "EXISTS (SELECT 1 FROM attendees mx WHERE mx.meeting_id = " + idCol +
+		" AND mx.person_id = ? AND mx.attendance IN " + attendingStatuses + ")"
+}
+
+// meetingVisible restricts q (which has the meetings table as "meetings")
+// to the meetings the caller may see.
+func meetingVisible(c Caller) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if c.Privileged() {
+			return q
+		}
+		return q.Where("(meetings.tlp IN ('CLEAR','GREEN')"+
+			" OR (meetings.tlp IN ('AMBER','AMBER+STRICT') AND (meetings.host_organization_id = ?"+
+			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND vx.attendance IN "+attendingStatuses+")))"+
+			" OR (meetings.tlp = 'RED' AND "+memberSQL("meetings.id")+"))",
+			c.OrganizationID, c.OrganizationID, c.PersonID)
+	}
+}
+
+// seesIdentities reports whether the caller sees the withheld attendees of
+// a meeting, given whether the caller's person attends it.
+func seesIdentities(c Caller, member bool) bool { return c.Privileged() || member }
