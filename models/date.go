@@ -2,7 +2,9 @@ package models
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -60,12 +62,14 @@ func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (d *Date) UnmarshalJSON(b []byte) error {
+	// A *json.UnmarshalTypeError lets the decoder name the field.
+	bad := &json.UnmarshalTypeError{Value: "string " + string(b), Type: reflect.TypeFor[Date]()}
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return fmt.Errorf("a date must be a string in the form YYYY-MM-DD")
+		return bad
 	}
 	p, err := ParseDate(string(b[1 : len(b)-1]))
 	if err != nil {
-		return err
+		return bad
 	}
 	*d = p
 	return nil

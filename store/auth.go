@@ -67,7 +67,7 @@ func (s *Store) Login(ctx context.Context, email, password, clientAddr, requestI
 	var c Caller
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now()
-		if err := tx.Create(&models.Session{ID: secretHash(secret), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL), LastSeenAt: now}).Error; err != nil {
+		if err := tx.Create(&models.Session{ID: secretHash(secret), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL), LastSeenAt: now}).Error; err != nil {
 			return err
 		}
 		if err := tx.Exec("DELETE FROM login_failures WHERE email_key = ?", key).Error; err != nil {
@@ -104,7 +104,7 @@ func (s *Store) Logout(ctx context.Context, c Caller, secret string) error {
 }
 
 // AuthenticateSession resolves a session cookie to its caller. Sessions end
-// after sessionTTL, or sessionIdle without use.
+// after SessionTTL, or sessionIdle without use.
 func (s *Store) AuthenticateSession(ctx context.Context, secret string) (Caller, error) {
 	var sess models.Session
 	if err := s.read(ctx).Where("id = ?", secretHash(secret)).Take(&sess).Error; err != nil {

@@ -285,8 +285,8 @@ func (s *Store) userCaller(tx *gorm.DB, u *models.User) (Caller, error) {
 	return c, nil
 }
 
-// sessionTTL and sessionIdle bound a browser session.
+// SessionTTL and sessionIdle bound a browser session.
 const (
-	sessionTTL  = 12 * time.Hour
+	SessionTTL  = 12 * time.Hour
 	sessionIdle = 2 * time.Hour
 )

@@ -1,0 +1,207 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
+
+	"liaison/models"
+	"liaison/store"
+)
+
+// MaxBodyBytes is the largest request body accepted.
+const MaxBodyBytes = 1 << 20
+
+var validate = func() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	return v
+}()
+
+// bindJSON decodes the body strictly into dst and validates it: the body
+// must be application/json, one object, no unknown fields, no trailing data,
+// right types, at most MaxBodyBytes; then dst's validate tags must hold.
+func bindJSON(c *gin.Context, dst any) error {
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "the body must be application/json")
+	}
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeProblem(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return decodeProblem(err)
+		}
+		return badRequest("the body must hold a single JSON object with nothing after it")
+	}
+	return validateStruct(dst)
+}
+
+func decodeProblem(err error) error {
+	var (
+		mbe *http.MaxBytesError
+		se  *json.SyntaxError
+		ute *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return problem(http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the body is larger than %d bytes", MaxBodyBytes))
+	case errors.As(err, &se):
+		return badRequest(fmt.Sprintf("malformed JSON at byte %d", se.Offset))
+	case errors.As(err, &ute):
+		field := ute.Field
+		if field == "" {
+			return badRequest("the body must be a JSON object")
+		}
+		return badRequest("a field has the wrong type", store.FieldError{Field: field, Message: typeMessage(ute.Type)})
+	case errors.Is(err, io.EOF):
+		return badRequest("the body is empty; it must be a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("the body ends in the middle of a JSON value")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return badRequest("the body has a field this resource does not take", store.FieldError{Field: name, Message: "is not a field of this resource"})
+	}
+	return badRequest("the body is not valid JSON for this resource")
+}
+
+func typeMessage(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case reflect.TypeFor[time.Time]():
+		return "must be an RFC 3339 timestamp such as 2024-11-22T15:00:00Z"
+	case reflect.TypeFor[models.Date]():
+		return "must be a date in the form YYYY-MM-DD"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "must be a string"
+	case reflect.Bool:
+		return "must be true or false"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "must be a whole number"
+	case reflect.Slice:
+		return "must be an array"
+	case reflect.Struct, reflect.Map:
+		return "must be an object"
+	}
+	return "has the wrong type"
+}
+
+// validateStruct runs the validate tags and turns failures into a 422.
+func validateStruct(v any) error {
+	err := validate.Struct(v)
+	if err == nil {
+		return nil
+	}
+	var ves validator.ValidationErrors
+	if !errors.As(err, &ves) {
+		return badRequest("the body could not be validated")
+	}
+	fields := make([]store.FieldError, 0, len(ves))
+	for _, fe := range ves {
+		ns := fe.Namespace()
+		if i := strings.IndexByte(ns, '.'); i >= 0 {
+			ns = ns[i+1:]
+		}
+		fields = append(fields, store.FieldError{Field: ns, Message: tagMessage(fe)})
+	}
+	return &store.ValidationError{Errors: fields}
+}
+
+func tagMessage(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "max":
+		if fe.Kind() == reflect.Slice {
+			return "must have at most " + fe.Param() + " entries"
+		}
+		return "must be at most " + fe.Param() + " characters"
+	case "min":
+		return "must be at least " + fe.Param() + " characters"
+	case "oneof":
+		return "must be one of " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "email":
+		return "must be an email address"
+	case "gte":
+		return "must be at least " + fe.Param()
+	case "lte":
+		return "must be at most " + fe.Param()
+	}
+	return "is invalid (" + fe.Tag() + ")"
+}
+
+// Opt is a field of a PATCH body: absent, null, or a value.
+type Opt[T any] struct {
+	Set  bool
+	Null bool
+	V    T
+}
+
+// UnmarshalJSON is only called when the field is present.
+func (o *Opt[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.V)
+}
+
+// patchFields collects the PATCH conversions' errors.
+type patchFields struct{ errs []store.FieldError }
+
+// val is for fields that cannot be null: absent is nil.
+func val[T any](pf *patchFields, name string, o Opt[T]) *T {
+	if !o.Set {
+		return nil
+	}
+	if o.Null {
+		pf.errs = append(pf.errs, store.FieldError{Field: name, Message: "must not be null"})
+		return nil
+	}
+	v := o.V
+	return &v
+}
+
+// nullable is for fields that may be cleared with null.
+func nullable[T any](o Opt[T]) **T {
+	if !o.Set {
+		return nil
+	}
+	var p *T
+	if !o.Null {
+		v := o.V
+		p = &v
+	}
+	return &p
+}
+
+func (pf *patchFields) err() error {
+	if len(pf.errs) == 0 {
+		return nil
+	}
+	return &store.ValidationError{Errors: pf.errs}
+}

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"liaison/models"
+	"liaison/store"
+)
+
+// query reads a list's query parameters from an allowlist: an unknown
+// parameter, a repeated one or a bad value is a 400, never ignored.
+type query struct {
+	c    *gin.Context
+	errs []store.FieldError
+	used map[string]bool
+}
+
+func newQuery(c *gin.Context, allowed ...string) *query {
+	q := &query{c: c, used: map[string]bool{}}
+	allowed = append(allowed, "limit", "cursor", "sort")
+	for name, vals := range c.Request.URL.Query() {
+		if !slices.Contains(allowed, name) {
+			q.fail(name, "is not a parameter of this list; allowed: "+strings.Join(allowed, ", "))
+		} else if len(vals) > 1 {
+			q.fail(name, "is given more than once")
+		}
+	}
+	return q
+}
+
+func (q *query) fail(name, msg string) {
+	q.errs = append(q.errs, store.FieldError{Field: name, Message: msg})
+}
+
+func (q *query) str(name string) string { return q.c.Query(name) }
+
+// enum reads a comma-separated list of allowed values.
+func (q *query) enum(name string, allowed []string) []string {
+	v := q.c.Query(name)
+	if v == "" {
+		return nil
+	}
+	parts := strings.Split(v, ",")
+	for _, p := range parts {
+		if !slices.Contains(allowed, p) {
+			q.fail(name, fmt.Sprintf("%q is not one of %s", p, strings.Join(allowed, ", ")))
+		}
+	}
+	return parts
+}
+
+func (q *query) oneOf(name string, allowed []string) string {
+	v := q.c.Query(name)
+	if v != "" && !slices.Contains(allowed, v) {
+		q.fail(name, fmt.Sprintf("must be one of %s", strings.Join(allowed, ", ")))
+	}
+	return v
+}
+
+func (q *query) boolean(name string) bool {
+	switch q.c.Query(name) {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	}
+	q.fail(name, "must be true or false")
+	return false
+}
+
+// instant reads RFC 3339 or YYYY-MM-DD (midnight UTC).
+func (q *query) instant(name string) *time.Time {
+	v := q.c.Query(name)
+	if v == "" {
+		return nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return &t
+	}
+	if d, err := models.ParseDate(v); err == nil {
+		return &d.Time
+	}
+	q.fail(name, "must be an RFC 3339 timestamp or a date YYYY-MM-DD")
+	return nil
+}
+
+func (q *query) date(name string) *models.Date {
+	v := q.c.Query(name)
+	if v == "" {
+		return nil
+	}
+	d, err := models.ParseDate(v)
+	if err != nil {
+		q.fail(name, "must be a date YYYY-MM-DD")
+		return nil
+	}
+	return &d
+}
+
+// page reads limit (default 50, 1..200, never clamped), cursor and sort.
+func (q *query) page(sorts []string) store.Page {
+	p := store.Page{Limit: 50, Cursor: q.c.Query("cursor"), Sort: q.c.Query("sort")}
+	if v := q.c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			q.fail("limit", "must be a whole number from 1 to 200")
+		} else {
+			p.Limit = n
+		}
+	}
+	if p.Sort != "" && sorts != nil && !slices.Contains(sorts, p.Sort) {
+		slices.Sort(sorts)
+		q.fail("sort", "must be one of "+strings.Join(sorts, ", "))
+	}
+	return p
+}
+
+func (q *query) err() error {
+	if len(q.errs) == 0 {
+		return nil
+	}
+	slices.SortFunc(q.errs, func(a, b store.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return badRequest("the query has invalid parameters", q.errs...)
+}
+
+// ifMatch reads If-Match: absent or * means "whatever the current version";
+// otherwise it must be an ETag this API issued, or the write is a 412.
+func ifMatch(c *gin.Context) (*int, error) {
+	v := strings.TrimSpace(c.GetHeader("If-Match"))
+	if v == "" || v == "*" {
+		return nil, nil
+	}
+	v = strings.TrimPrefix(v, "W/")
+	n, err := strconv.Atoi(strings.Trim(v, `"`))
+	if err != nil || n < 1 {
+		return nil, problem(412, "stale-version", "If-Match does not match the current version")
+	}
+	return &n, nil
+}
+
+func setETag(c *gin.Context, version int) {
+	c.Header("ETag", `"`+strconv.Itoa(version)+`"`)
+}

@@ -1,0 +1,164 @@
+// Package api is Liaison's HTTP interface: the Gin router, its middleware,
+// the handlers with their request and response DTOs, problem+json errors and
+// the OpenAPI document. Handlers bind and validate, call one store method,
+// and map the result; every rule about who sees what lives in the store.
+package api
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"liaison/store"
+)
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// Options configure the API.
+type Options struct {
+	// SecureCookies marks the session cookie Secure even when the request
+	// reached Liaison over plain HTTP (TLS ends at a proxy in front).
+	SecureCookies bool
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// Frontend is the web UI to serve at /; nil serves nothing there.
+	Frontend fs.FS
+	// Version is reported by /healthz.
+	Version string
+}
+
+// API holds the handlers' dependencies.
+type API struct {
+	st  *store.Store
+	opt Options
+}
+
+// New builds the router.
+func New(st *store.Store, opt Options) *gin.Engine {
+	a := &API{st: st, opt: opt}
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	_ = r.SetTrustedProxies(opt.TrustedProxies)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	r.Use(recovery, requestIDs, securityHeaders, accessLog, m.handle, limitBody)
+	r.NoRoute(a.noRoute)
+	r.NoMethod(func(c *gin.Context) {
+		writeProblem(c, problem(http.StatusMethodNotAllowed, "method-not-allowed", "this route does not take "+c.Request.Method))
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "version": opt.Version}) })
+	r.GET("/readyz", h(a.ready))
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+
+	auth := &authenticator{st: st, cop: http.NewCrossOriginProtection()}
+	v1 := r.Group("/api/v1", auth.identify)
+	v1.GET("/openapi.json", serveOpenAPI)
+	v1.POST("/auth/login", h(a.login))
+
+	in := v1.Group("", requireAuth, a.idempotency)
+	in.POST("/auth/logout", h(a.logout))
+	in.GET("/me", h(a.me))
+	in.GET("/me/tokens", h(a.listTokens))
+	in.POST("/me/tokens", h(a.createToken))
+	in.DELETE("/me/tokens/:id", h(a.revokeToken))
+
+	in.GET("/users", h(a.listUsers))
+	in.POST("/users", h(a.createUser))
+	in.GET("/users/:id", h(a.getUser))
+	in.PATCH("/users/:id", h(a.updateUser))
+	in.DELETE("/users/:id", h(a.deleteUser))
+
+	in.GET("/organizations", h(a.listOrganizations))
+	in.POST("/organizations", h(a.createOrganization))
+	in.GET("/organizations/:id", h(a.getOrganization))
+	in.PATCH("/organizations/:id", h(a.updateOrganization))
+	in.DELETE("/organizations/:id", h(a.deleteOrganization))
+
+	in.GET("/people", h(a.listPeople))
+	in.POST("/people", h(a.createPerson))
+	in.GET("/people/:id", h(a.getPerson))
+	in.PATCH("/people/:id", h(a.updatePerson))
+	in.DELETE("/people/:id", h(a.deletePerson))
+
+	in.GET("/topics", h(a.listTopics))
+	in.POST("/topics", h(a.createTopic))
+	in.GET("/topics/:id", h(a.getTopic))
+	in.PATCH("/topics/:id", h(a.updateTopic))
+	in.DELETE("/topics/:id", h(a.deleteTopic))
+
+	in.GET("/meetings", h(a.listMeetings))
+	in.POST("/meetings", h(a.createMeeting))
+	in.GET("/meetings/:id", h(a.getMeeting))
+	in.PATCH("/meetings/:id", h(a.updateMeeting))
+	in.DELETE("/meetings/:id", h(a.deleteMeeting))
+	in.GET("/meetings/:id/attendees", h(a.listAttendees))
+	in.POST("/meetings/:id/attendees", h(a.createAttendee))
+	in.GET("/meetings/:id/attendees/:attendee_id", h(a.getAttendee))
+	in.PATCH("/meetings/:id/attendees/:attendee_id", h(a.updateAttendee))
+	in.DELETE("/meetings/:id/attendees/:attendee_id", h(a.deleteAttendee))
+	in.GET("/meetings/:id/action-items", h(a.listActionItems))
+	in.POST("/meetings/:id/action-items", h(a.createActionItem))
+
+	in.GET("/action-items", h(a.listActionItems))
+	in.POST("/action-items", h(a.createActionItem))
+	in.GET("/action-items/:id", h(a.getActionItem))
+	in.PATCH("/action-items/:id", h(a.updateActionItem))
+	in.DELETE("/action-items/:id", h(a.deleteActionItem))
+	in.GET("/action-items/:id/updates", h(a.listUpdates))
+	in.POST("/action-items/:id/updates", h(a.createUpdate))
+
+	in.GET("/audit-events", h(a.listAuditEvents))
+	return r
+}
+
+func (a *API) ready(c *gin.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.st.Ping(ctx); err != nil {
+		return problem(http.StatusServiceUnavailable, "not-ready", "the database does not answer")
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	return nil
+}
+
+// noRoute answers unknown API paths with a problem and everything else with
+// the web UI (its index.html for client-side routes).
+func (a *API) noRoute(c *gin.Context) {
+	p := c.Request.URL.Path
+	if strings.HasPrefix(p, "/api/") || a.opt.Frontend == nil || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
+		writeProblem(c, notFound())
+		return
+	}
+	serveFrontend(c, a.opt.Frontend)
+}
+
+// recovery turns a panic into a 500 problem without leaking its cause.
+func recovery(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			writeProblem(c, panicError{v})
+		}
+	}()
+	c.Next()
+}
+
+type panicError struct{ v any }
+
+func (p panicError) Error() string { return "panic: " + strings.TrimSpace(strings.SplitN(fmtAny(p.v), "\n", 2)[0]) }
