@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"liaison/models"
 	"liaison/store"
 )
 
@@ -160,4 +161,23 @@ func caller(c *gin.Context) store.Caller {
 	v, _ := c.Get(keyCaller)
 	cl, _ := v.(store.Caller)
 	return cl
+}
+
+// coordinatorOnly refuses, before reading the body, writes that only
+// administrators and coordinators may make. The store checks again.
+func coordinatorOnly(c *gin.Context) {
+	if cl := caller(c); !cl.Privileged() || cl.ReadOnly {
+		writeProblem(c, problem(http.StatusForbidden, "forbidden", "only administrators and coordinators may change this"))
+		return
+	}
+	c.Next()
+}
+
+// adminOnly refuses user management to everyone but administrators.
+func adminOnly(c *gin.Context) {
+	if cl := caller(c); cl.Role != models.RoleAdmin || (cl.ReadOnly && c.Request.Method != http.MethodGet) {
+		writeProblem(c, problem(http.StatusForbidden, "forbidden", "only administrators manage users"))
+		return
+	}
+	c.Next()
 }

@@ -263,3 +263,15 @@ func (s *Store) Me(ctx context.Context, c Caller) (*models.User, error) {
 	}
 	return &u, nil
 }
+
+// CallerByEmail is the caller of an active user, for the command line.
+func (s *Store) CallerByEmail(ctx context.Context, email string) (Caller, error) {
+	var u models.User
+	if err := s.read(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Take(&u).Error; err != nil {
+		return Caller{}, newErr(ErrNotFound, "no user has this email")
+	}
+	if u.Disabled {
+		return Caller{}, newErr(ErrForbidden, "the user is disabled")
+	}
+	return s.userCaller(s.read(ctx), &u)
+}

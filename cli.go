@@ -1,0 +1,324 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"liaison/api"
+	"liaison/frontend"
+	"liaison/models"
+	"liaison/seed"
+	"liaison/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `usage: liaison [command] [flags]
+
+commands:
+  serve                 run the server (default)
+  migrate               apply database migrations and exit
+  seed --demo           load the demonstration data
+  seed --meetings N --action-items M
+                        generate synthetic volume for benchmarks
+  user create --email E --role R [--person-id ID]
+                        add a login; the password is read from LIAISON_PASSWORD or standard input
+  token create --email E --name N [--scope read|write] [--expires-in-days D]
+                        issue an API token for a user and print it once
+  backup PATH           write a consistent copy of the SQLite database
+
+Every command takes --database-url (LIAISON_DATABASE_URL) and --log-level (LIAISON_LOG_LEVEL).
+`
+
+// config is what every command shares; flags win over the environment.
+type config struct {
+	databaseURL string
+	logLevel    string
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func commonFlags(fs *flag.FlagSet) *config {
+	c := &config{}
+	fs.StringVar(&c.databaseURL, "database-url", env("LIAISON_DATABASE_URL", "sqlite://data/liaison.db"), "database: sqlite:///abs.db, sqlite://rel.db or postgres://…")
+	fs.StringVar(&c.logLevel, "log-level", env("LIAISON_LOG_LEVEL", "info"), "debug, info, warn or error")
+	return c
+}
+
+func (c *config) setupLogging() error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return fmt.Errorf("bad log level %q", c.logLevel)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+	return nil
+}
+
+func (c *config) open(ctx context.Context, migrate bool) (*store.Store, error) {
+	if err := c.setupLogging(); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, c.databaseURL, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		n, err := st.Migrate(ctx)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		if n > 0 {
+			slog.Info("migrated database", "applied", n, "version", store.SchemaVersion)
+		}
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args)
+	case "migrate":
+		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+		cfg := commonFlags(fs)
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		st, err := cfg.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("schema at version %d\n", store.SchemaVersion)
+		return st.Close()
+	case "seed":
+		return seedCmd(ctx, args)
+	case "user":
+		return userCmd(ctx, args)
+	case "token":
+		return tokenCmd(ctx, args)
+	case "backup":
+		fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+		cfg := commonFlags(fs)
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return errors.New("usage: liaison backup PATH")
+		}
+		st, err := cfg.open(ctx, false)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := st.Backup(ctx, fs.Arg(0)); err != nil {
+			return err
+		}
+		fmt.Println("backup written to", fs.Arg(0))
+		return nil
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+func serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg := commonFlags(fs)
+	addr := fs.String("addr", env("LIAISON_ADDR", "127.0.0.1:8080"), "listen address")
+	secure := fs.Bool("secure-cookies", env("LIAISON_SECURE_COOKIES", "") == "true", "mark session cookies Secure (TLS ends at a proxy)")
+	proxies := fs.String("trusted-proxies", env("LIAISON_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := cfg.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			slog.Error("close database", "error", err)
+		}
+	}()
+	adminEmail := os.Getenv("LIAISON_ADMIN_EMAIL")
+	created, generated, err := st.EnsureAdmin(ctx, adminEmail, os.Getenv("LIAISON_ADMIN_PASSWORD"))
+	if err != nil {
+		return fmt.Errorf("create first admin: %w", err)
+	}
+	if created && generated != "" {
+		if adminEmail == "" {
+			adminEmail = "admin@localhost"
+		}
+		// Printed once, on the first start only; it is not stored in clear anywhere.
+		fmt.Fprintf(os.Stderr, "\n  First administrator: %s\n  Password (shown once): %s\n\n", adminEmail, generated)
+	}
+	var trusted []string
+	if *proxies != "" {
+		trusted = strings.Split(*proxies, ",")
+	}
+	router := api.New(st, api.Options{SecureCookies: *secure, TrustedProxies: trusted, Frontend: frontend.FS(), Version: version})
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           router,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	slog.Info("liaison listening", "addr", "http://"+ln.Addr().String(), "database", st.Dialect(), "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func seedCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	cfg := commonFlags(fs)
+	demo := fs.Bool("demo", false, "load the demonstration data (November 2024 telecom espionage briefings)")
+	meetings := fs.Int("meetings", 0, "synthetic meetings to generate")
+	items := fs.Int("action-items", 0, "synthetic action items to generate")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*demo && *meetings == 0 && *items == 0 {
+		return errors.New("say --demo, or --meetings N --action-items M")
+	}
+	st, err := cfg.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *demo {
+		logins, err := seed.Demo(ctx, st)
+		if err != nil {
+			return err
+		}
+		fmt.Println("demonstration data loaded; sign in as:")
+		for _, l := range logins {
+			fmt.Printf("  %-12s %-34s %s\n", l.Role, l.Email, l.Password)
+		}
+	}
+	if *meetings > 0 || *items > 0 {
+		return seed.Volume(ctx, st, *meetings, *items, os.Stderr)
+	}
+	return nil
+}
+
+func readPassword() (string, error) {
+	if pw := os.Getenv("LIAISON_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	fmt.Fprint(os.Stderr, "password: ")
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("no password on standard input (or set LIAISON_PASSWORD)")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func userCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: liaison user create --email E --role R [--person-id ID]")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	cfg := commonFlags(fs)
+	email := fs.String("email", "", "login email")
+	role := fs.String("role", "viewer", strings.Join(models.Roles, ", "))
+	person := fs.String("person-id", "", "the person record this user is")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	pw, err := readPassword()
+	if err != nil {
+		return err
+	}
+	st, err := cfg.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in := store.UserInput{Email: *email, Password: pw, Role: *role}
+	if *person != "" {
+		in.PersonID = person
+	}
+	u, err := st.CreateUser(ctx, store.System, in)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("created user %s (%s) with id %s\n", u.Email, u.Role, u.ID)
+	return nil
+}
+
+func tokenCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: liaison token create --email E --name N [--scope read|write] [--expires-in-days D]")
+	}
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	cfg := commonFlags(fs)
+	email := fs.String("email", "", "the user the token acts as")
+	name := fs.String("name", "", "what the token is for")
+	scope := fs.String("scope", "read", "read or write")
+	days := fs.Int("expires-in-days", 0, "days until it expires (0: never)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	st, err := cfg.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := st.CallerByEmail(ctx, *email)
+	if err != nil {
+		return err
+	}
+	in := store.TokenInput{Name: *name, Scope: *scope}
+	if *days > 0 {
+		in.ExpiresInDays = days
+	}
+	_, secret, err := st.CreateToken(ctx, c, in)
+	if err != nil {
+		return err
+	}
+	fmt.Println(secret)
+	return nil
+}
