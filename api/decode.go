@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,7 +90,7 @@ func typeMessage(t reflect.Type) string {
 		t = t.Elem()
 	}
 	switch t {
-	case reflect.TypeFor[time.Time]():
+	case reflect.TypeFor[time.Time](), reflect.TypeFor[Timestamp]():
 		return "must be an RFC 3339 timestamp such as 2024-11-22T15:00:00Z"
 	case reflect.TypeFor[models.Date]():
 		return "must be a date in the form YYYY-MM-DD"
@@ -204,4 +205,22 @@ func (pf *patchFields) err() error {
 		return nil
 	}
 	return &store.ValidationError{Errors: pf.errs}
+}
+
+// Timestamp is an RFC 3339 instant in a request body. Unlike time.Time it
+// reports a bad value as a type error, so the problem names the field.
+type Timestamp struct{ time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: reflect.TypeFor[Timestamp]()}
+	}
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[Timestamp]()}
+	}
+	t.Time = v
+	return nil
 }

@@ -36,8 +36,8 @@ func (r actionItemRequest) input() store.ActionItemInput { return store.ActionIt
 
 type createMeetingRequest struct {
 	Title              string              `json:"title" validate:"required,max=300"`
-	StartsAt           time.Time           `json:"starts_at" validate:"required"`
-	EndsAt             time.Time           `json:"ends_at" validate:"required"`
+	StartsAt           Timestamp           `json:"starts_at" validate:"required"`
+	EndsAt             Timestamp           `json:"ends_at" validate:"required"`
 	Timezone           string              `json:"timezone"`
 	Location           string              `json:"location"`
 	Modality           string              `json:"modality" validate:"required"`
@@ -55,8 +55,8 @@ type createMeetingRequest struct {
 
 type meetingPatch struct {
 	Title              Opt[string]    `json:"title"`
-	StartsAt           Opt[time.Time] `json:"starts_at"`
-	EndsAt             Opt[time.Time] `json:"ends_at"`
+	StartsAt           Opt[Timestamp] `json:"starts_at"`
+	EndsAt             Opt[Timestamp] `json:"ends_at"`
 	Timezone           Opt[string]    `json:"timezone"`
 	Location           Opt[string]    `json:"location"`
 	Modality           Opt[string]    `json:"modality"`
@@ -92,7 +92,7 @@ func (a *API) createMeeting(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	in := store.MeetingInput{Title: req.Title, StartsAt: req.StartsAt, EndsAt: req.EndsAt, Timezone: req.Timezone, Location: req.Location,
+	in := store.MeetingInput{Title: req.Title, StartsAt: req.StartsAt.Time, EndsAt: req.EndsAt.Time, Timezone: req.Timezone, Location: req.Location,
 		Modality: req.Modality, Kind: req.Kind, Status: req.Status, TLP: req.TLP, Summary: req.Summary, PublicReadout: req.PublicReadout,
 		HostOrganizationID: req.HostOrganizationID, FollowUpOfID: req.FollowUpOfID, Topics: req.Topics}
 	for _, at := range req.Attendees {
@@ -131,7 +131,7 @@ func (a *API) updateMeeting(c *gin.Context) error {
 		return err
 	}
 	var pf patchFields
-	p := store.MeetingPatch{Title: val(&pf, "title", req.Title), StartsAt: val(&pf, "starts_at", req.StartsAt), EndsAt: val(&pf, "ends_at", req.EndsAt),
+	p := store.MeetingPatch{Title: val(&pf, "title", req.Title), StartsAt: timeOf(val(&pf, "starts_at", req.StartsAt)), EndsAt: timeOf(val(&pf, "ends_at", req.EndsAt)),
 		Timezone: val(&pf, "timezone", req.Timezone), Location: val(&pf, "location", req.Location), Modality: val(&pf, "modality", req.Modality),
 		Kind: val(&pf, "kind", req.Kind), Status: val(&pf, "status", req.Status), TLP: val(&pf, "tlp", req.TLP), Summary: val(&pf, "summary", req.Summary),
 		PublicReadout: val(&pf, "public_readout", req.PublicReadout), HostOrganizationID: val(&pf, "host_organization_id", req.HostOrganizationID),
@@ -237,4 +237,11 @@ func (a *API) deleteAttendee(c *gin.Context) error {
 	}
 	c.Status(http.StatusNoContent)
 	return nil
+}
+
+func timeOf(t *Timestamp) *time.Time {
+	if t == nil {
+		return nil
+	}
+	return &t.Time
 }

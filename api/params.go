@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,7 +25,11 @@ type query struct {
 func newQuery(c *gin.Context, allowed ...string) *query {
 	q := &query{c: c, used: map[string]bool{}}
 	allowed = append(allowed, "limit", "cursor", "sort")
-	for name, vals := range c.Request.URL.Query() {
+	values, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		q.fail("query", "is not a well-formed query string (use & between parameters and percent-encode the rest)")
+	}
+	for name, vals := range values {
 		if !slices.Contains(allowed, name) {
 			q.fail(name, "is not a parameter of this list; allowed: "+strings.Join(allowed, ", "))
 		} else if len(vals) > 1 {

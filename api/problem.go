@@ -45,6 +45,9 @@ func toProblem(err error) *Problem {
 		return p
 	}
 	var ve *store.ValidationError
+	if errors.As(err, &ve) && ve.InQuery {
+		return badRequest("the query has invalid parameters", ve.Errors...)
+	}
 	if errors.As(err, &ve) {
 		p := problem(http.StatusUnprocessableEntity, "validation", "the request has invalid fields")
 		p.Errors = ve.Errors

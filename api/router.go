@@ -161,4 +161,6 @@ func recovery(c *gin.Context) {
 
 type panicError struct{ v any }
 
-func (p panicError) Error() string { return "panic: " + strings.TrimSpace(strings.SplitN(fmtAny(p.v), "\n", 2)[0]) }
+func (p panicError) Error() string {
+	return "panic: " + strings.TrimSpace(strings.SplitN(fmtAny(p.v), "\n", 2)[0])
+}

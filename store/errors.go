@@ -44,8 +44,12 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// ValidationError lists every invalid field of a write.
-type ValidationError struct{ Errors []FieldError }
+// ValidationError lists every invalid field of a write, or (InQuery) every
+// invalid parameter of a read.
+type ValidationError struct {
+	Errors  []FieldError
+	InQuery bool
+}
 
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Errors))

@@ -62,11 +62,11 @@ func encodeCursor(c cursor) string {
 }
 
 // ErrBadCursor is returned for a cursor that this list did not issue.
-var ErrBadCursor = &ValidationError{Errors: []FieldError{{Field: "cursor", Message: "is not a cursor of this list with this sort"}}}
+var ErrBadCursor = &ValidationError{InQuery: true, Errors: []FieldError{{Field: "cursor", Message: "is not a cursor of this list with this sort"}}}
 
 // ErrBadSort is returned for a sort this list does not offer.
 func errBadSort(set sortSet) error {
-	return &ValidationError{Errors: []FieldError{{Field: "sort", Message: fmt.Sprintf("must be one of %v", set.Names())}}}
+	return &ValidationError{InQuery: true, Errors: []FieldError{{Field: "sort", Message: fmt.Sprintf("must be one of %v", set.Names())}}}
 }
 
 // applyPage orders q by the page's sort and id, resumes after the cursor,
