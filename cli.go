@@ -36,6 +36,7 @@ commands:
   token create --email E --name N [--scope read|write] [--expires-in-days D]
                         issue an API token for a user and print it once
   backup PATH           write a consistent copy of the SQLite database
+  healthcheck           exit 0 when the server at LIAISON_ADDR answers /healthz (for containers)
 
 Every command takes --database-url (LIAISON_DATABASE_URL) and --log-level (LIAISON_LOG_LEVEL).
 `
@@ -139,6 +140,8 @@ func run(ctx context.Context, args []string) error {
 		}
 		fmt.Println("backup written to", fs.Arg(0))
 		return nil
+	case "healthcheck":
+		return healthcheck(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -320,5 +323,37 @@ func tokenCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Println(secret)
+	return nil
+}
+
+// healthcheck asks the local server whether it is up, for container health
+// checks that have no curl.
+func healthcheck(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	addr := fs.String("addr", env("LIAISON_ADDR", "127.0.0.1:8080"), "the server's listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %d", res.StatusCode)
+	}
 	return nil
 }

@@ -68,6 +68,9 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	v1 := r.Group("/api/v1", auth.identify)
 	v1.GET("/openapi.json", serveOpenAPI)
 	v1.POST("/auth/login", h(a.login))
+	v1.GET("/public/meetings", h(a.listPublicMeetings))
+	v1.GET("/public/meetings/:id", h(a.getPublicMeeting))
+	v1.GET("/public/readouts.atom", h(a.readoutsAtom))
 
 	in := v1.Group("", requireAuth, a.idempotency)
 	in.POST("/auth/logout", h(a.logout))

@@ -1,0 +1,26 @@
+# Liaison. `make test` is what CI runs.
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: run build test vet lint bench clean
+
+run:
+	$(GO) run .
+
+build:
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o bin/liaison .
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1)
+
+# The whole suite, with the race detector. Store and API tests also run
+# against Postgres when LIAISON_TEST_POSTGRES_URL is set (.ci/run sets it).
+test: vet
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./store/
+
+clean:
+	rm -rf bin data
