@@ -14,12 +14,11 @@ import (
 
 // Problem is an RFC 9457 problem detail.
 type Problem struct {
-	Type     string             `json:"type"`
-	Title    string             `json:"title"`
-	Status   int                `json:"status"`
-	Detail   string             `json:"detail,omitempty"`
-	Instance string             `json:"instance,omitempty"`
-	Errors   []store.FieldError `json:"errors,omitempty"`
+	Type   string             `json:"type"`
+	Title  string             `json:"title"`
+	Status int                `json:"status"`
+	Detail string             `json:"detail,omitempty"`
+	Errors []store.FieldError `json:"errors,omitempty"`
 }
 
 func (p *Problem) Error() string { return p.Title + ": " + p.Detail }
@@ -87,7 +86,6 @@ func writeProblem(c *gin.Context, err error) {
 	if p.Status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="liaison"`)
 	}
-	p.Instance = c.Request.URL.Path
 	b, _ := json.Marshal(p)
 	c.Data(p.Status, "application/problem+json", b)
 	c.Abort()

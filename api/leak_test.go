@@ -1,0 +1,275 @@
+package api_test
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"liaison/models"
+	"liaison/store"
+)
+
+// The leak suite. It seeds a meeting at every TLP level with an attendee of
+// every disclosure, each with distinctive secret names, then calls every
+// operation of the OpenAPI document as every kind of caller and fails when
+// a response body or header carries something that caller may not know: a
+// hidden meeting's title or id, or a withheld attendee's name or id.
+// Because it walks the document, a new route is covered as soon as it is
+// documented (and TestEveryRouteIsDocumented makes sure it is).
+
+type leakMeeting struct {
+	id, title, tlp, disclosure string
+	secretPerson, secretOrg    *models.Person // the withheld attendee
+	secretOrgRow               *models.Organization
+	attendeeIDs, itemIDs       []string
+}
+
+type leakCaller struct {
+	name     string
+	visible  func(m *leakMeeting) bool // may see the meeting
+	identity func(m *leakMeeting) bool // may see its withheld attendees
+}
+
+func TestNoLeaks(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	st, sys := e.st, store.System
+	w := e.w
+	// A colleague of the insider: same organisation, never on an attendance.
+	colleague := must(st.CreatePerson(ctx, sys, store.PersonInput{FullName: "Colin Colleague", OrganizationID: w.telco.ID}))
+	must(st.CreateUser(ctx, sys, store.UserInput{Email: "colleague@example.test", Password: "correct horse battery staple", Role: "participant", PersonID: &colleague.ID}))
+	cc := must(st.CallerByEmail(ctx, "colleague@example.test"))
+	_, sec, err := st.CreateToken(ctx, cc, store.TokenInput{Name: "t", Scope: "write"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["colleague"] = sec
+	_, sec, err = st.CreateToken(ctx, cc, store.TokenInput{Name: "t", Scope: "read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["colleagueread"] = sec
+
+	coord := must(st.CallerByEmail(ctx, "coordinator@example.test"))
+	var meetings []*leakMeeting
+	for _, tlp := range models.TLPs {
+		for _, disc := range models.Disclosures {
+			tag := strings.NewReplacer("+", "").Replace(tlp) + strings.ReplaceAll(disc, "_", "")
+			m := &leakMeeting{tlp: tlp, disclosure: disc, title: "Zqtitle" + tag}
+			m.secretOrgRow = must(st.CreateOrganization(ctx, sys, store.OrganizationInput{Name: "Zqorg" + tag, Kind: "industry", Sector: "energy", Country: "US"}))
+			m.secretPerson = must(st.CreatePerson(ctx, sys, store.PersonInput{FullName: "Zqperson" + tag, JobTitle: "Zqjob" + tag, OrganizationID: m.secretOrgRow.ID}))
+			reason := "national_security"
+			if disc == "public" {
+				reason = ""
+			}
+			due := models.DateOf(models.DateOf(st.Now()).AddDate(0, 0, -3))
+			v := must(st.CreateMeeting(ctx, coord, store.MeetingInput{
+				Title: m.title, StartsAt: st.Now().AddDate(0, 0, -10), EndsAt: st.Now().AddDate(0, 0, -10).Add(3600e9), Timezone: "UTC",
+				Modality: "virtual", Kind: "call", Status: "held", TLP: tlp, HostOrganizationID: w.gov.ID, Topics: []string{"Zqtopic" + tag},
+				PublicReadout: "Readout " + tag,
+				Attendees: []store.AttendeeInput{
+					{PersonID: &w.telcoP.ID, Attendance: "attended", Disclosure: "public"}, // the insider attends every meeting
+					{PersonID: &m.secretPerson.ID, Attendance: "attended", Disclosure: disc, WithholdingReason: reason},
+				},
+				ActionItems: []store.ActionItemInput{
+					{Title: "Item for " + tag, OwnerPersonID: &m.secretPerson.ID, OwnerOrganizationID: &m.secretOrgRow.ID, DueOn: &due},
+					{Title: "Telco item for " + tag, OwnerOrganizationID: &w.telco.ID, DueOn: &due},
+				},
+			}))
+			m.id = v.ID
+			for _, a := range v.Attendees {
+				m.attendeeIDs = append(m.attendeeIDs, a.ID)
+			}
+			items, _, err := st.ListActionItems(ctx, coord, store.ActionItemFilter{MeetingID: v.ID}, store.Page{Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				m.itemIDs = append(m.itemIDs, it.ID)
+				if _, err := st.CreateUpdate(ctx, coord, it.ID, store.UpdateInput{Body: "Update on " + tag}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			meetings = append(meetings, m)
+		}
+	}
+
+	all := func(*leakMeeting) bool { return true }
+	none := func(*leakMeeting) bool { return false }
+	clearGreen := func(m *leakMeeting) bool { return m.tlp == "CLEAR" || m.tlp == "GREEN" }
+	amberOrg := func(m *leakMeeting) bool { return m.tlp != "RED" } // the telecom is on every attendance
+	callers := []leakCaller{
+		{"admin", all, all},
+		{"coordinator", all, all},
+		{"readtoken", all, all},       // a coordinator's read-only token
+		{"insider", all, all},         // attends every meeting
+		{"colleague", amberOrg, none}, // same organisation, not on the attendance
+		{"colleagueread", amberOrg, none},
+		{"outsider", clearGreen, none},
+		{"viewer", clearGreen, none},
+		{"public", func(m *leakMeeting) bool { return m.tlp == "CLEAR" }, none},
+	}
+
+	// What each caller must not see, in body or headers.
+	forbidden := func(c leakCaller) map[string]string {
+		out := map[string]string{}
+		for _, m := range meetings {
+			if !c.visible(m) {
+				out[m.title] = "title of a hidden meeting"
+				out[m.id] = "id of a hidden meeting"
+				out["Readout "+strings.TrimPrefix(m.title, "Zqtitle")] = "readout of a hidden meeting"
+				for _, id := range append(m.attendeeIDs, m.itemIDs...) {
+					out[id] = "id of a hidden meeting's row"
+				}
+			}
+			if m.disclosure != "public" && !c.identity(m) {
+				out[m.secretPerson.FullName] = "withheld person's name"
+				out[m.secretPerson.JobTitle] = "withheld person's title"
+				out[m.secretPerson.ID] = "withheld person's id"
+				if m.disclosure == "undisclosed" {
+					out[m.secretOrgRow.Name] = "undisclosed organisation's name"
+					out[m.secretOrgRow.ID] = "undisclosed organisation's id"
+				}
+			}
+		}
+		return out
+	}
+
+	// Path parameters for every documented route.
+	var meetingIDs, itemIDs, attendeePairs []string
+	for _, m := range meetings {
+		meetingIDs = append(meetingIDs, m.id)
+		itemIDs = append(itemIDs, m.itemIDs...)
+		for _, a := range m.attendeeIDs {
+			attendeePairs = append(attendeePairs, m.id+"|"+a)
+		}
+	}
+	paramRe := regexp.MustCompile(`\{[a-z_]+\}`)
+	expand := func(path string) []string {
+		switch {
+		case strings.Contains(path, "{attendee_id}"):
+			var out []string
+			for _, p := range attendeePairs {
+				mid, aid, _ := strings.Cut(p, "|")
+				out = append(out, strings.NewReplacer("{id}", mid, "{attendee_id}", aid).Replace(path))
+			}
+			return out
+		case strings.HasPrefix(path, "/meetings/{id}"), strings.HasPrefix(path, "/public/meetings/{id}"):
+			var out []string
+			for _, id := range meetingIDs {
+				out = append(out, strings.Replace(path, "{id}", id, 1))
+			}
+			return out
+		case strings.HasPrefix(path, "/action-items/{id}"):
+			var out []string
+			for _, id := range itemIDs {
+				out = append(out, strings.Replace(path, "{id}", id, 1))
+			}
+			return out
+		case strings.HasPrefix(path, "/organizations/{id}"):
+			return []string{strings.Replace(path, "{id}", meetings[14].secretOrgRow.ID, 1)}
+		case strings.HasPrefix(path, "/people/{id}"):
+			return []string{strings.Replace(path, "{id}", meetings[14].secretPerson.ID, 1)}
+		case paramRe.MatchString(path):
+			return []string{paramRe.ReplaceAllString(path, meetingIDs[0])}
+		}
+		return []string{path}
+	}
+	// Probes: filters naming a withheld identity or a hidden meeting.
+	var probes []string
+	for _, m := range meetings {
+		probes = append(probes, "organization="+m.secretOrgRow.ID, "owner_organization="+m.secretOrgRow.ID, "owner_person="+m.secretPerson.ID,
+			"q="+url.QueryEscape(m.secretPerson.FullName), "q="+url.QueryEscape(m.title), "topic="+url.QueryEscape("Zqtopic"+strings.TrimPrefix(m.title, "Zqtitle")),
+			"meeting="+m.id, "follow_up_of="+m.id)
+	}
+	// Directory routes show names by design: people and organisations exist
+	// openly; what is secret is that they attended. They are checked for
+	// meeting titles and ids only.
+	directory := func(path string) bool {
+		return strings.HasPrefix(path, "/organizations") || strings.HasPrefix(path, "/people") ||
+			strings.HasPrefix(path, "/users") || strings.HasPrefix(path, "/audit-events")
+	}
+
+	called := map[string]bool{}
+	ops := documentedPaths(t)
+	for _, c := range callers {
+		bad := forbidden(c)
+		check := func(method, path string, out resp) {
+			t.Helper()
+			if out.Status >= 500 {
+				t.Errorf("%s %s as %s: %d %s", method, path, c.name, out.Status, out.Body)
+			}
+			var hdr strings.Builder
+			for k, vs := range out.Header {
+				hdr.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
+			}
+			text := string(out.Body) + "\n" + hdr.String()
+			for secret, what := range bad {
+				if directory(strings.TrimPrefix(path, "/api/v1")) && strings.Contains(what, "withheld") || directory(strings.TrimPrefix(path, "/api/v1")) && strings.Contains(what, "undisclosed") {
+					continue
+				}
+				if strings.Contains(text, secret) {
+					t.Errorf("LEAK: %s %s as %s shows the %s (%s)", method, path, c.name, what, secret)
+				}
+			}
+		}
+		for _, op := range ops {
+			method, path, _ := strings.Cut(op, " ")
+			if c.name == "admin" && method != "GET" {
+				continue // admins may change anything; their writes would alter the fixture
+			}
+			if method == "DELETE" && (c.name == "coordinator") {
+				continue
+			}
+			for _, p := range expand(path) {
+				full := "/api/v1" + p
+				var body any
+				if method == "POST" || method == "PATCH" {
+					body = map[string]any{}
+				}
+				if c.name == "coordinator" && method != "GET" {
+					continue // coordinators see everything; writes would alter the fixture
+				}
+				out := e.do(req{method: method, path: full, as: c.name, body: body, noSpec: true})
+				called[op] = true
+				check(method, full, out)
+				if method == "GET" && !strings.Contains(path, "{") && !strings.HasSuffix(path, ".json") {
+					for _, pr := range probes {
+						out := e.do(req{method: "GET", path: full + "?" + pr, as: c.name, noSpec: true})
+						if out.Status == 400 {
+							continue // not a filter of this list
+						}
+						check("GET", full+"?"+pr, out)
+						probeMeeting(t, c, meetings, full, pr, out)
+					}
+				}
+			}
+		}
+	}
+	for _, op := range ops {
+		if !called[op] {
+			t.Errorf("the leak suite did not call %s", op)
+		}
+	}
+}
+
+// probeMeeting fails when a filter that names a withheld identity of a
+// meeting returns that meeting, or anything of it, to a caller who may not
+// know of the attendance.
+func probeMeeting(t *testing.T, c leakCaller, meetings []*leakMeeting, path, probe string, out resp) {
+	t.Helper()
+	for _, m := range meetings {
+		if !c.visible(m) || c.identity(m) || m.disclosure == "public" {
+			continue
+		}
+		named := strings.HasSuffix(probe, "="+m.secretPerson.ID) || strings.Contains(probe, url.QueryEscape(m.secretPerson.FullName))
+		if m.disclosure == "undisclosed" {
+			named = named || strings.HasSuffix(probe, "="+m.secretOrgRow.ID)
+		}
+		if named && strings.Contains(string(out.Body), m.id) {
+			t.Errorf("LEAK: %s?%s as %s matches meeting %s, revealing who attended it withheld", path, probe, c.name, m.title)
+		}
+	}
+	_ = fmt.Sprint
+}
