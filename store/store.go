@@ -216,6 +216,11 @@ func translate(err error, what string) error {
 	return err
 }
 
+// SetClock replaces the store's clock (tests of expiry use it).
+func (s *Store) SetClock(now func() time.Time) {
+	s.now = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+}
+
 // Now is the store's clock, in UTC to the microsecond.
 func (s *Store) Now() time.Time { return s.now() }
 
@@ -230,4 +235,10 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("%s already exists", path)
 	}
 	return s.w.WithContext(ctx).Exec("VACUUM INTO ?", path).Error
+}
+
+// ExecForTest runs a raw statement on the writer. Tests use it to prove
+// that the database itself refuses what the store never offers.
+func (s *Store) ExecForTest(ctx context.Context, stmt string) error {
+	return s.w.WithContext(ctx).Exec(stmt).Error
 }
