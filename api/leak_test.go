@@ -183,6 +183,9 @@ func TestNoLeaks(t *testing.T) {
 			"q="+url.QueryEscape(m.secretPerson.FullName), "q="+url.QueryEscape(m.title), "topic="+url.QueryEscape("Zqtopic"+strings.TrimPrefix(m.title, "Zqtitle")),
 			"meeting="+m.id, "follow_up_of="+m.id)
 	}
+	for _, g := range []string{"owner_organization", "status", "month", "priority", "sector", "topic", "kind", "host_organization"} {
+		probes = append(probes, "group_by="+g)
+	}
 	// Directory routes show names by design: people and organisations exist
 	// openly; what is secret is that they attended. They are checked for
 	// meeting titles and ids only.

@@ -125,6 +125,9 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	in.POST("/action-items/:id/updates", h(a.createUpdate))
 
 	in.GET("/audit-events", h(a.listAuditEvents))
+	in.GET("/stats/overview", h(a.statsOverview))
+	in.GET("/stats/meetings", h(a.statsMeetings))
+	in.GET("/stats/action-items", h(a.statsActionItems))
 	return r
 }
 

@@ -54,13 +54,14 @@ type Options struct {
 // Open connects to the database named by dsn: "sqlite:///abs/path.db",
 // "sqlite://relative.db", a bare file path, or "postgres://…".
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		// GORM's timestamps follow the store's clock (SetClock in tests).
+		NowFunc: func() time.Time { return s.now() },
 	}
-	s := &Store{now: cfg.NowFunc}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), cfg)
