@@ -68,8 +68,8 @@ func TestStatistics(t *testing.T) {
 		eq(t, "admin withheld", o.Attendees.Withheld, 2)
 		eq(t, "admin items", o.ActionItems.Total, 7)
 		eq(t, "admin done", o.ActionItems.ByStatus["done"], 3)
-		eq(t, "admin overdue", o.ActionItems.Overdue, 1)        // I1 (I6 is due today, I5 cancelled)
-		eq(t, "admin due 7 days", o.ActionItems.DueNext7Days, 2) // I3 and I6
+		eq(t, "admin overdue", o.ActionItems.Overdue, 1)              // I1 (I6 is due today, I5 cancelled)
+		eq(t, "admin due 7 days", o.ActionItems.DueNext7Days, 2)      // I3 and I6
 		eqf(t, "admin completion", o.ActionItems.CompletionRate, 0.5) // 3 of 7−1
 		eqf(t, "admin median", *o.ActionItems.MedianDaysToClose, 10)  // 4, 10, 30
 		eq(t, "organizations", o.Organizations, 3)
