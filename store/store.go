@@ -41,6 +41,10 @@ type Store struct {
 	dialect Dialect
 	path    string // SQLite file path
 	now     func() time.Time
+
+	// Group commit (SQLite): writes queue here for the committer goroutine.
+	writes        chan *writeReq
+	stop, stopped chan struct{}
 }
 
 // Options tune Open.
@@ -123,6 +127,8 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		rsql.SetMaxOpenConns(n)
 		rsql.SetMaxIdleConns(n)
 		s.w, s.r, s.dialect, s.path = wdb, rdb, SQLite, path
+		s.writes, s.stop, s.stopped = make(chan *writeReq), make(chan struct{}), make(chan struct{})
+		go s.committer()
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
@@ -150,6 +156,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pools; for SQLite it checkpoints the WAL first.
 func (s *Store) Close() error {
+	if s.stop != nil {
+		close(s.stop)
+		<-s.stopped
+	}
 	if s.dialect == SQLite {
 		s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}
@@ -177,6 +187,9 @@ func (s *Store) read(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx)
 // with a busy snapshot; a busy database (another process) is retried with
 // backoff, so "database is locked" never reaches a caller.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.writes != nil {
+		return s.writeGrouped(ctx, fn)
+	}
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		err = s.w.WithContext(ctx).Transaction(fn)

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Group commit. SQLite has one writer and, with synchronous=FULL, every
+// commit waits for the disk. Rather than commit each request's transaction
+// on its own, one committer goroutine takes every write waiting at that
+// moment and runs them in a single transaction, each inside its own
+// savepoint: a request that fails rolls back to its savepoint and leaves
+// the others alone. The batch commits once, with one fsync, and only then
+// is each request told it succeeded — so an acknowledged write is always
+// durable, and N concurrent writes cost about one disk flush.
+
+var errStoreClosed = fmt.Errorf("the store is closed")
+
+// maxBatch bounds how many writes share one commit.
+const maxBatch = 128
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *gorm.DB) error
+	done chan error
+}
+
+// committer runs batches until the store closes.
+func (s *Store) committer() {
+	defer close(s.stopped)
+	for {
+		var first *writeReq
+		select {
+		case first = <-s.writes:
+		case <-s.stop:
+			return
+		}
+		batch := []*writeReq{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.writes:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+func (s *Store) runBatch(batch []*writeReq) {
+	results := make([]error, len(batch))
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		err = s.w.Transaction(func(tx *gorm.DB) error {
+			for i, r := range batch {
+				if r.ctx.Err() != nil {
+					results[i] = r.ctx.Err()
+					continue
+				}
+				results[i] = runSavepoint(tx.WithContext(r.ctx), r.fn)
+			}
+			return nil
+		})
+		if err == nil || !isBusy(err) {
+			break
+		}
+		time.Sleep(time.Duration(10<<attempt)*time.Millisecond + time.Duration(rand.IntN(10))*time.Millisecond)
+	}
+	for i, r := range batch {
+		if err != nil {
+			r.done <- err
+		} else {
+			r.done <- results[i]
+		}
+	}
+}
+
+// runSavepoint runs fn inside a savepoint of tx (GORM nests transactions
+// as savepoints), turning a panic into an error for this request alone.
+func runSavepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("write panicked: %v", v)
+		}
+	}()
+	return tx.Transaction(fn)
+}
+
+// writeGrouped queues fn for the committer and waits for its batch.
+func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	r := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.writes <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.stopped:
+		return errStoreClosed
+	}
+	return <-r.done // the batch always answers, even if ctx ends meanwhile
+}
