@@ -19,8 +19,12 @@ vet:
 test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 
+# Go benchmarks of the store's hot queries (compare with benchstat), then
+# the load run over real HTTP: 100,000 meetings and 1,000,000 action items,
+# seeded once into bench-data/ and reused.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./store/
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./store/
+	$(GO) run ./cmd/loadrun $(LOADRUN_FLAGS)
 
 clean:
 	rm -rf bin data

@@ -141,6 +141,7 @@ type ActionItem struct {
 	Status              string
 	Priority            string
 	CompletedAt         *time.Time
+	DaysToClose         *float64 // completed_at − created_at, in days, kept with completed_at
 	Version             int
 	CreatedBy           string
 	CreatedAt           time.Time

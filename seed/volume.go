@@ -127,7 +127,8 @@ func Volume(ctx context.Context, st *store.Store, meetings, items int, w io.Writ
 				Version: 1, CreatedAt: created, UpdatedAt: created}
 			if status == "done" {
 				c := created.Add(time.Duration(1+rng.IntN(60*24)) * time.Hour)
-				it.CompletedAt = &c
+				days := c.Sub(created).Hours() / 24
+				it.CompletedAt, it.DaysToClose = &c, &days
 			}
 			ais = append(ais, it)
 			if rng.IntN(5) == 0 {

@@ -73,6 +73,7 @@ func (s *Store) buildActionItem(tx *gorm.DB, v *validator, prefix string, c Call
 	if a.Status == "done" {
 		now := s.now()
 		a.CompletedAt = &now
+		a.DaysToClose = new(float64) // created and completed at once
 	}
 	return a, s.validateActionItem(tx, v, prefix, a)
 }
@@ -395,9 +396,10 @@ func (s *Store) applyStatus(a *models.ActionItem, status string) {
 	a.Status = status
 	if status == "done" {
 		now := s.now()
-		a.CompletedAt = &now
+		days := now.Sub(a.CreatedAt).Hours() / 24
+		a.CompletedAt, a.DaysToClose = &now, &days
 	} else {
-		a.CompletedAt = nil
+		a.CompletedAt, a.DaysToClose = nil, nil
 	}
 }
 

@@ -67,7 +67,11 @@ func (s *Store) runBatch(batch []*writeReq) {
 			}
 			return nil
 		})
-		if err == nil || !isBusy(err) {
+		if err == nil {
+			s.commits.Add(1)
+			break
+		}
+		if !isBusy(err) {
 			break
 		}
 		time.Sleep(time.Duration(10<<attempt)*time.Millisecond + time.Duration(rand.IntN(10))*time.Millisecond)

@@ -200,4 +200,14 @@ var migrations = []migration{
 			`CREATE TRIGGER action_item_updates_append_only BEFORE UPDATE OR DELETE ON action_item_updates FOR EACH ROW EXECUTE FUNCTION liaison_append_only()`,
 		},
 	},
+	{name: "statistics: days to close, covering indexes", statements: []string{
+		`ALTER TABLE action_items ADD COLUMN days_to_close REAL`,
+		`CREATE INDEX action_items_close ON action_items (status, days_to_close)`,
+		`CREATE INDEX action_items_stats ON action_items (status, due_on, deleted_at, meeting_id)`,
+		`CREATE INDEX attendees_disclosure ON attendees (disclosure, meeting_id)`,
+		`CREATE INDEX meetings_stats ON meetings (status, tlp, deleted_at)`,
+	},
+		sqlite:   []string{`UPDATE action_items SET days_to_close = julianday(completed_at) - julianday(created_at) WHERE completed_at IS NOT NULL`},
+		postgres: []string{`UPDATE action_items SET days_to_close = EXTRACT(EPOCH FROM (completed_at - created_at)) / 86400.0 WHERE completed_at IS NOT NULL`},
+	},
 }

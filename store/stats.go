@@ -54,14 +54,36 @@ func zeroMap(keys []string) map[string]int {
 	return m
 }
 
-// visibleItemsIn is the caller's visible, live action items of meetings in r.
+// visibleItemsIn is the caller's visible, live action items of meetings in
+// r. For those who see everything, and no range, the meetings need not be
+// joined: deleting a meeting deletes its action items too.
 func (s *Store) visibleItemsIn(db *gorm.DB, c Caller, r StatsRange) *gorm.DB {
+	if c.Privileged() && r.From == nil && r.To == nil {
+		return db.Model(&models.ActionItem{})
+	}
 	return r.apply(s.visibleActionItems(db, c))
+}
+
+// visibleAttendeesIn is the attendance rows of the caller's visible, live
+// meetings in r.
+func (s *Store) visibleAttendeesIn(db *gorm.DB, c Caller, r StatsRange) *gorm.DB {
+	if c.Privileged() && r.From == nil && r.To == nil {
+		return db.Table("attendees").Where("attendees.meeting_id NOT IN (SELECT id FROM meetings WHERE deleted_at IS NOT NULL)")
+	}
+	return r.apply(db.Table("attendees").Joins("JOIN meetings ON meetings.id = attendees.meeting_id AND meetings.deleted_at IS NULL").Scopes(meetingVisible(c)))
 }
 
 // StatsOverview computes the overview. Every figure counts only what the
 // caller may see; withheld attendees are counted, never named.
 func (s *Store) StatsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
+	v, err := s.cachedStats(ctx, c, "overview", r, func(ctx context.Context) (any, error) { return s.statsOverview(ctx, c, r) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Overview), nil
+}
+
+func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
 	db := s.read(ctx)
 	o := &Overview{}
 	o.Meetings.ByStatus = zeroMap(models.MeetingStatuses)
@@ -84,7 +106,7 @@ func (s *Store) StatsOverview(ctx context.Context, c Caller, r StatsRange) (*Ove
 		Disclosure string
 		N          int
 	}
-	if err := r.apply(db.Table("attendees").Joins("JOIN meetings ON meetings.id = attendees.meeting_id AND meetings.deleted_at IS NULL").Scopes(meetingVisible(c))).
+	if err := s.visibleAttendeesIn(db, c, r).
 		Select("attendees.disclosure AS disclosure, COUNT(*) AS n").Group("attendees.disclosure").Scan(&arows).Error; err != nil {
 		return nil, err
 	}
@@ -135,22 +157,14 @@ func (s *Store) StatsOverview(ctx context.Context, c Caller, r StatsRange) (*Ove
 	return o, nil
 }
 
-// daysToCloseSQL is completed_at − created_at in days, per dialect.
-func (s *Store) daysToCloseSQL() string {
-	if s.dialect == Postgres {
-		return "EXTRACT(EPOCH FROM (action_items.completed_at - action_items.created_at)) / 86400.0"
-	}
-	return "(julianday(action_items.completed_at) - julianday(action_items.created_at))"
-}
-
-// medianDaysToClose reads the middle one or two values in order, rather
-// than every value.
+// medianDaysToClose reads the middle one or two values of days_to_close
+// (kept with completed_at, indexed with status) in order, rather than
+// every value.
 func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, r StatsRange, n int) (float64, error) {
-	expr := s.daysToCloseSQL()
 	pick := func(offset int) (float64, error) {
 		var v float64
-		err := s.visibleItemsIn(db, c, r).Where("action_items.status = 'done' AND action_items.completed_at IS NOT NULL").
-			Select(expr + " AS d").Order("d").Limit(1).Offset(offset).Scan(&v).Error
+		err := s.visibleItemsIn(db, c, r).Where("action_items.status = 'done' AND action_items.days_to_close IS NOT NULL").
+			Select("action_items.days_to_close").Order("action_items.days_to_close").Limit(1).Offset(offset).Scan(&v).Error
 		return v, err
 	}
 	lo, err := pick((n - 1) / 2)
@@ -190,6 +204,14 @@ func (s *Store) monthSQL(col string) string {
 
 // StatsMeetings counts visible meetings by group, each bucket split by TLP.
 func (s *Store) StatsMeetings(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
+	v, err := s.cachedStats(ctx, c, "meetings:"+groupBy, r, func(ctx context.Context) (any, error) { return s.statsMeetings(ctx, c, groupBy, r) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Bucket), nil
+}
+
+func (s *Store) statsMeetings(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
 	db := s.read(ctx)
 	q := r.apply(db.Model(&models.Meeting{}).Scopes(meetingVisible(c)))
 	var key, label string
@@ -239,6 +261,14 @@ func (s *Store) StatsMeetings(ctx context.Context, c Caller, groupBy string, r S
 // each bucket are overdue. Owners withheld from the caller are one bucket,
 // "withheld", never named.
 func (s *Store) StatsActionItems(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
+	v, err := s.cachedStats(ctx, c, "items:"+groupBy, r, func(ctx context.Context) (any, error) { return s.statsActionItems(ctx, c, groupBy, r) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Bucket), nil
+}
+
+func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
 	db := s.read(ctx)
 	q := s.visibleItemsIn(db, c, r)
 	var key, label string

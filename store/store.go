@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,6 +42,11 @@ type Store struct {
 	dialect Dialect
 	path    string // SQLite file path
 	now     func() time.Time
+
+	// commits counts committed write transactions (the statistics cache
+	// is exact while it has not moved).
+	commits atomic.Uint64
+	stats   statsCache
 
 	// Group commit (SQLite): writes queue here for the committer goroutine.
 	writes        chan *writeReq
@@ -193,7 +199,11 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		err = s.w.WithContext(ctx).Transaction(fn)
-		if err == nil || !isBusy(err) {
+		if err == nil {
+			s.commits.Add(1)
+			return nil
+		}
+		if !isBusy(err) {
 			return err
 		}
 		backoff := time.Duration(10<<attempt)*time.Millisecond + time.Duration(rand.IntN(10))*time.Millisecond

@@ -1,0 +1,485 @@
+// Command loadrun measures Liaison over real HTTP: it builds the binary,
+// seeds (or reuses) a data set, starts `liaison serve` on 127.0.0.1, and
+// drives each operation with concurrent clients for a fixed time. It prints
+// requests/s, p50/p99 latency and errors per operation, the server's CPU
+// seconds per request and peak RSS, and the same figures for a plain Gin
+// handler returning a prebuilt body (the ceiling each read is compared to).
+// Every loop is bounded in time and every address is loopback.
+//
+//	go run ./cmd/loadrun                     # 100,000 meetings, 1,000,000 action items
+//	go run ./cmd/loadrun -scale              # list and statistics at 10k, 100k and 1M items
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+func main() {
+	meetings := flag.Int("meetings", 100_000, "meetings in the data set")
+	items := flag.Int("action-items", 1_000_000, "action items in the data set")
+	clients := flag.Int("clients", 32, "concurrent clients")
+	dur := flag.Duration("duration", 10*time.Second, "time per operation")
+	dataDir := flag.String("data", "bench-data", "where data sets are kept and reused")
+	scale := flag.Bool("scale", false, "also measure list and statistics at 10k, 100k and 1M action items")
+	flag.Parse()
+	if err := run(*meetings, *items, *clients, *dur, *dataDir, *scale); err != nil {
+		fmt.Fprintln(os.Stderr, "loadrun:", err)
+		os.Exit(1)
+	}
+}
+
+func run(meetings, items, clients int, dur time.Duration, dataDir string, scale bool) error {
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return err
+	}
+	bin, _ := filepath.Abs(filepath.Join(dataDir, "liaison"))
+	fmt.Println("building liaison …")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return fmt.Errorf("build: %v\n%s", err, out)
+	}
+	fmt.Printf("machine: %d cores (GOMAXPROCS of the server: all); clients: %d; %s per operation\n\n", numCPU(), clients, dur)
+	if err := fullRun(bin, dataDir, meetings, items, clients, dur); err != nil {
+		return err
+	}
+	if scale {
+		fmt.Println("\nHow cost grows (list and statistics):")
+		fmt.Printf("%-12s %-22s %10s %10s %10s\n", "items", "operation", "req/s", "p50 ms", "p99 ms")
+		for _, n := range []int{10_000, 100_000, 1_000_000} {
+			srv, err := start(bin, dataDir, n/10, n)
+			if err != nil {
+				return err
+			}
+			ops := srv.readOps()
+			for _, op := range ops {
+				if op.name == "get_meeting" || op.name == "overdue_mine" {
+					continue
+				}
+				r := measure(op, clients, dur/2)
+				fmt.Printf("%-12d %-22s %10.0f %10.2f %10.2f\n", n, op.name, r.rps, r.p50, r.p99)
+			}
+			srv.stop()
+		}
+	}
+	return nil
+}
+
+type server struct {
+	cmd                 *exec.Cmd
+	base                string
+	admin, participant  string
+	meetingIDs, itemIDs []string
+	orgIDs, personIDs   []string
+	client              *http.Client
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "processor\t:")
+}
+
+func freePort() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// start seeds the data set if it is not there yet, then serves it.
+func start(bin, dataDir string, meetings, items int) (*server, error) {
+	db, _ := filepath.Abs(filepath.Join(dataDir, fmt.Sprintf("liaison-%d-%d.db", meetings, items)))
+	url := "sqlite://" + db
+	if _, err := os.Stat(db); err != nil {
+		fmt.Printf("seeding %d meetings and %d action items into %s …\n", meetings, items, db)
+		cmd := exec.Command(bin, "seed", "--meetings", strconv.Itoa(meetings), "--action-items", strconv.Itoa(items), "--database-url", url+".tmp", "--log-level", "warn")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("seed: %w", err)
+		}
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Rename(db+".tmp"+suffix, db+suffix)
+		}
+	}
+	addr := freePort()
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--database-url", url, "--log-level", "warn")
+	cmd.Env = append(os.Environ(), "LIAISON_ADMIN_EMAIL=bench@localhost", "LIAISON_ADMIN_PASSWORD=bench-password-123")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 30 * time.Second}}
+	for i := 0; ; i++ {
+		if res, err := http.Get(s.base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if i > 300 {
+			s.stop()
+			return nil, errors.New("the server did not become ready")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := s.setup(); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+	}
+}
+
+func (s *server) call(method, path, token string, body any) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.base+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := s.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// token signs in and makes a write token.
+func (s *server) token(email, password string) (string, error) {
+	jar := &cookieClient{s: s}
+	return jar.token(email, password)
+}
+
+type cookieClient struct{ s *server }
+
+func (c *cookieClient) token(email, password string) (string, error) {
+	b, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	res, err := http.Post(c.s.base+"/api/v1/auth/login", "application/json", bytes.NewReader(b))
+	if err != nil {
+		return "", err
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		return "", fmt.Errorf("login %s: %d", email, res.StatusCode)
+	}
+	var cookie string
+	for _, ck := range res.Cookies() {
+		if ck.Name == "liaison_session" {
+			cookie = ck.Value
+		}
+	}
+	req, _ := http.NewRequest("POST", c.s.base+"/api/v1/me/tokens", strings.NewReader(`{"name":"loadrun","scope":"write"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Cookie", "liaison_session="+cookie)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var t struct{ Token string }
+	json.NewDecoder(res.Body).Decode(&t)
+	if t.Token == "" {
+		return "", fmt.Errorf("no token for %s: %d", email, res.StatusCode)
+	}
+	return t.Token, nil
+}
+
+// setup signs in, picks ids to request, and makes a participant who owns
+// overdue action items.
+func (s *server) setup() error {
+	var err error
+	if s.admin, err = s.token("bench@localhost", "bench-password-123"); err != nil {
+		return err
+	}
+	cursor := ""
+	for range 5 {
+		_, b, err := s.call("GET", "/api/v1/meetings?limit=200"+cursor, s.admin, nil)
+		if err != nil {
+			return err
+		}
+		var page struct {
+			Items []struct {
+				ID        string `json:"id"`
+				Attendees []struct {
+					Person *struct {
+						ID             string `json:"id"`
+						OrganizationID string `json:"organization_id"`
+					} `json:"person"`
+				} `json:"attendees"`
+			} `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		json.Unmarshal(b, &page)
+		for _, m := range page.Items {
+			s.meetingIDs = append(s.meetingIDs, m.ID)
+			for _, a := range m.Attendees {
+				if a.Person != nil && len(s.personIDs) < 200 {
+					s.personIDs = append(s.personIDs, a.Person.ID)
+					s.orgIDs = append(s.orgIDs, a.Person.OrganizationID)
+				}
+			}
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = "&cursor=" + *page.NextCursor
+	}
+	_, b, err := s.call("GET", "/api/v1/action-items?overdue=true&limit=200", s.admin, nil)
+	if err != nil {
+		return err
+	}
+	var items struct {
+		Items []struct {
+			ID            string  `json:"id"`
+			OwnerPersonID *string `json:"owner_person_id"`
+		} `json:"items"`
+	}
+	json.Unmarshal(b, &items)
+	var owner string
+	for _, it := range items.Items {
+		s.itemIDs = append(s.itemIDs, it.ID)
+		if owner == "" && it.OwnerPersonID != nil {
+			owner = *it.OwnerPersonID
+		}
+	}
+	if len(s.meetingIDs) == 0 || len(s.itemIDs) == 0 || owner == "" {
+		return errors.New("the data set has no meetings or overdue items")
+	}
+	email := "participant-" + owner[len(owner)-8:] + "@bench.test"
+	st, _, _ := s.call("POST", "/api/v1/users", s.admin, map[string]any{"email": email, "password": "bench-password-123", "role": "participant", "person_id": owner})
+	if st != 201 && st != 409 {
+		return fmt.Errorf("create participant: %d", st)
+	}
+	s.participant, err = s.token(email, "bench-password-123")
+	return err
+}
+
+// op is one measured operation: a request made by one client.
+type op struct {
+	name string
+	read bool
+	do   func(c *http.Client, rng *rand.Rand) (int, error)
+}
+
+func (s *server) get(path, token string) func(*http.Client, *rand.Rand) (int, error) {
+	return func(c *http.Client, _ *rand.Rand) (int, error) { return do(c, "GET", s.base+path, token, nil) }
+}
+
+func do(c *http.Client, method, url, token string, body []byte) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, nil
+}
+
+func (s *server) readOps() []op {
+	return []op{
+		{"get_meeting", true, func(c *http.Client, rng *rand.Rand) (int, error) {
+			return do(c, "GET", s.base+"/api/v1/meetings/"+s.meetingIDs[rng.IntN(len(s.meetingIDs))], s.admin, nil)
+		}},
+		{"list_meetings_tlp", true, s.get("/api/v1/meetings?tlp=AMBER&sort=-starts_at&limit=50", s.admin)},
+		{"overdue_mine", true, s.get("/api/v1/action-items?owner=me&overdue=true&limit=50", s.participant)},
+		{"stats_overview", true, s.get("/api/v1/stats/overview", s.admin)},
+		{"stats_meetings_month", true, s.get("/api/v1/stats/meetings?group_by=month", s.admin)},
+		{"stats_items_status", true, s.get("/api/v1/stats/action-items?group_by=status", s.admin)},
+	}
+}
+
+func (s *server) writeOps() []op {
+	org := func(rng *rand.Rand) string { return s.orgIDs[rng.IntN(len(s.orgIDs))] }
+	return []op{
+		{"create_meeting_5_3", false, func(c *http.Client, rng *rand.Rand) (int, error) {
+			start := time.Now().Add(time.Duration(rng.IntN(1000)) * time.Hour).UTC()
+			var atts []map[string]any
+			seen := map[string]bool{}
+			for len(atts) < 5 {
+				i := rng.IntN(len(s.personIDs))
+				if seen[s.personIDs[i]] {
+					continue
+				}
+				seen[s.personIDs[i]] = true
+				atts = append(atts, map[string]any{"person_id": s.personIDs[i], "disclosure": []string{"public", "organization_only", "undisclosed"}[len(atts)%3], "withholding_reason": map[bool]string{true: "", false: "commercial"}[len(atts)%3 == 0]})
+			}
+			var items []map[string]any
+			for i := range 3 {
+				items = append(items, map[string]any{"title": fmt.Sprintf("Load item %d", i), "owner_organization_id": org(rng), "due_on": start.AddDate(0, 0, 30).Format("2006-01-02")})
+			}
+			b, _ := json.Marshal(map[string]any{"title": "Load meeting", "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339),
+				"modality": "virtual", "kind": "call", "tlp": "AMBER", "host_organization_id": org(rng), "topics": []string{"Load"}, "attendees": atts, "action_items": items})
+			return do(c, "POST", s.base+"/api/v1/meetings", s.admin, b)
+		}},
+		{"create_action_item", false, func(c *http.Client, rng *rand.Rand) (int, error) {
+			b, _ := json.Marshal(map[string]any{"meeting_id": s.meetingIDs[rng.IntN(len(s.meetingIDs))], "title": "Load item", "due_on": "2030-01-01", "priority": "low"})
+			return do(c, "POST", s.base+"/api/v1/action-items", s.admin, b)
+		}},
+		{"patch_item_status", false, func(c *http.Client, rng *rand.Rand) (int, error) {
+			b, _ := json.Marshal(map[string]any{"status": []string{"open", "in_progress", "blocked"}[rng.IntN(3)]})
+			return do(c, "PATCH", s.base+"/api/v1/action-items/"+s.itemIDs[rng.IntN(len(s.itemIDs))], s.admin, b)
+		}},
+	}
+}
+
+type result struct {
+	n, errs       int
+	rps, p50, p99 float64
+	cpuPerReq     float64
+}
+
+// measure runs op from the clients for d and summarises.
+func measure(o op, clients int, d time.Duration) result {
+	var (
+		mu   sync.Mutex
+		lats []float64
+		errs atomic.Int64
+		wg   sync.WaitGroup
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	tr := &http.Transport{MaxIdleConnsPerHost: clients * 2, MaxConnsPerHost: clients * 2}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	start := time.Now()
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))
+			var local []float64
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				st, err := o.do(hc, rng)
+				local = append(local, float64(time.Since(t0).Microseconds())/1000)
+				if err != nil || st >= 400 {
+					errs.Add(1)
+				}
+			}
+			mu.Lock()
+			lats = append(lats, local...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start).Seconds()
+	slices.Sort(lats)
+	pct := func(p float64) float64 {
+		if len(lats) == 0 {
+			return 0
+		}
+		return lats[min(len(lats)-1, int(p*float64(len(lats))))]
+	}
+	return result{n: len(lats), errs: int(errs.Load()), rps: float64(len(lats)) / el, p50: pct(0.50), p99: pct(0.99)}
+}
+
+// cpuSeconds is the process's user+system CPU time so far.
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // USER_HZ is 100 on Linux
+}
+
+func peakRSS(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+		}
+	}
+	return "?"
+}
+
+// ceiling serves a prebuilt body of the given size from a plain Gin handler.
+func ceiling(body []byte) (string, func()) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.GET("/static", func(c *gin.Context) { c.Data(200, "application/json", body) })
+	addr := freePort()
+	srv := &http.Server{Addr: addr, Handler: r}
+	go srv.ListenAndServe()
+	time.Sleep(100 * time.Millisecond)
+	return "http://" + addr + "/static", func() { srv.Close() }
+}
+
+func fullRun(bin, dataDir string, meetings, items, clients int, dur time.Duration) error {
+	srv, err := start(bin, dataDir, meetings, items)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	pid := srv.cmd.Process.Pid
+	_, one, _ := srv.call("GET", "/api/v1/meetings/"+srv.meetingIDs[0], srv.admin, nil)
+	url, closeCeiling := ceiling(one)
+	ceil := measure(op{name: "static_ceiling", do: func(c *http.Client, _ *rand.Rand) (int, error) { return do(c, "GET", url, "", nil) }}, clients, dur)
+	closeCeiling()
+	fmt.Printf("data set: %d meetings, %d action items (SQLite, synchronous=FULL)\n", meetings, items)
+	fmt.Printf("%-22s %9s %10s %9s %9s %7s %12s %9s\n", "operation", "requests", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req", "ceiling")
+	fmt.Printf("%-22s %9d %10.0f %9.2f %9.2f %7d %12s %9s   (a plain Gin handler, %d-byte body)\n", "static_ceiling", ceil.n, ceil.rps, ceil.p50, ceil.p99, ceil.errs, "-", "100%", len(one))
+	for _, o := range append(srv.readOps(), srv.writeOps()...) {
+		before := cpuSeconds(pid)
+		r := measure(o, clients, dur)
+		cpu := (cpuSeconds(pid) - before) / float64(max(r.n, 1)) * 1000
+		ratio := "-"
+		if o.read {
+			ratio = fmt.Sprintf("%.0f%%", 100*r.rps/ceil.rps)
+		}
+		fmt.Printf("%-22s %9d %10.0f %9.2f %9.2f %7d %12.3f %9s\n", o.name, r.n, r.rps, r.p50, r.p99, r.errs, cpu, ratio)
+	}
+	fmt.Printf("server peak RSS: %s\n", peakRSS(pid))
+	return nil
+}

@@ -1,0 +1,111 @@
+package store_test
+
+import (
+	"io"
+	"sync"
+	"testing"
+
+	"liaison/models"
+	"liaison/seed"
+	"liaison/store"
+	"liaison/store/storetest"
+)
+
+// Benchmarks of the store's hot queries on a seeded SQLite database
+// (2,000 meetings, 20,000 action items). Compare runs with benchstat.
+
+var (
+	benchOnce  sync.Once
+	benchStore *store.Store
+	benchIDs   []string
+	benchOwner store.Caller
+)
+
+func benchSetup(b *testing.B) *store.Store {
+	benchOnce.Do(func() {
+		s := storetest.Open(&testing.T{}, store.SQLite) // lives for the whole benchmark binary
+		if err := seed.Volume(ctx, s, 2000, 20000, io.Discard); err != nil {
+			panic(err)
+		}
+		ms, _, err := s.ListMeetings(ctx, store.System, store.MeetingFilter{}, store.Page{Limit: 200})
+		if err != nil {
+			panic(err)
+		}
+		for _, m := range ms {
+			benchIDs = append(benchIDs, m.ID)
+		}
+		items, _, _ := s.ListActionItems(ctx, store.System, store.ActionItemFilter{Overdue: true}, store.Page{Limit: 1})
+		benchOwner = store.Caller{UserID: "bench", Role: models.RoleParticipant, PersonID: *items[0].OwnerPersonID, OrganizationID: *items[0].OwnerOrganizationID}
+		benchStore = s
+	})
+	return benchStore
+}
+
+func BenchmarkGetMeeting(b *testing.B) {
+	s := benchSetup(b)
+	i := 0
+	for b.Loop() {
+		if _, err := s.GetMeeting(ctx, store.System, benchIDs[i%len(benchIDs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkListMeetingsByTLP(b *testing.B) {
+	s := benchSetup(b)
+	for b.Loop() {
+		if _, _, err := s.ListMeetings(ctx, store.System, store.MeetingFilter{TLP: []string{"AMBER"}}, store.Page{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListMeetingsAsParticipant(b *testing.B) {
+	s := benchSetup(b)
+	for b.Loop() {
+		if _, _, err := s.ListMeetings(ctx, benchOwner, store.MeetingFilter{}, store.Page{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkOverdueMine(b *testing.B) {
+	s := benchSetup(b)
+	for b.Loop() {
+		if _, _, err := s.ListActionItems(ctx, benchOwner, store.ActionItemFilter{OwnerMe: true, Overdue: true}, store.Page{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStatsOverview(b *testing.B) {
+	s := benchSetup(b)
+	for b.Loop() {
+		if _, err := s.StatsOverview(ctx, store.System, store.StatsRange{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStatsOverviewAsParticipant(b *testing.B) {
+	s := benchSetup(b)
+	for b.Loop() {
+		if _, err := s.StatsOverview(ctx, benchOwner, store.StatsRange{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCreateActionItem(b *testing.B) {
+	s := benchSetup(b)
+	admin := store.Caller{UserID: "bench", Role: models.RoleAdmin}
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := s.CreateActionItem(ctx, admin, store.ActionItemInput{MeetingID: benchIDs[0], Title: "bench"}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
