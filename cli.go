@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strings"
 	"time"
@@ -71,10 +72,14 @@ func (c *config) setupLogging() error {
 }
 
 func (c *config) open(ctx context.Context, migrate bool) (*store.Store, error) {
+	return c.openWith(ctx, migrate, store.Options{})
+}
+
+func (c *config) openWith(ctx context.Context, migrate bool, opt store.Options) (*store.Store, error) {
 	if err := c.setupLogging(); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, c.databaseURL, store.Options{})
+	st, err := store.Open(ctx, c.databaseURL, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +198,15 @@ func serve(ctx context.Context, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	if pp := os.Getenv("LIAISON_PPROF_ADDR"); pp != "" {
+		// Profiling for operators and benchmarks, on a separate listener
+		// that should stay on loopback.
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/heap", pprof.Index)
+		go func() { slog.Warn("pprof listener stopped", "error", http.ListenAndServe(pp, mux)) }()
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -226,7 +240,7 @@ func seedCmd(ctx context.Context, args []string) error {
 	if !*demo && *meetings == 0 && *items == 0 {
 		return errors.New("say --demo, or --meetings N --action-items M")
 	}
-	st, err := cfg.open(ctx, true)
+	st, err := cfg.openWith(ctx, true, store.Options{CacheMiB: 512})
 	if err != nil {
 		return err
 	}

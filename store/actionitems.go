@@ -286,7 +286,18 @@ type ActionItemFilter struct {
 	DueBefore         *models.Date // due_on < DueBefore
 	DueAfter          *models.Date // due_on > DueAfter
 	Q                 string
+
+	ownerPart int // how ListActionItems splits OwnerMe
 }
+
+// OwnerMe is answered as two disjoint queries, each of which streams from
+// an (owner, due date, id) index in page order, merged in Go; one query
+// with an OR would read and sort every item the organisation owns.
+const (
+	ownedByEither = iota
+	ownedByPerson
+	ownedByOrgOnly
+)
 
 var actionItemSorts = newSortSet("due_on", map[string]sortKey{
 	"due_on":     {expr: "COALESCE(action_items.due_on, '9999-12-31')"},
@@ -320,7 +331,14 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 		q = q.Where("action_items.priority IN ?", f.Priority)
 	}
 	if f.OwnerMe {
-		q = q.Where("(action_items.owner_person_id = ? OR action_items.owner_organization_id = ?)", c.PersonID, c.OrganizationID)
+		switch f.ownerPart {
+		case ownedByPerson:
+			q = q.Where("action_items.owner_person_id = ?", c.PersonID)
+		case ownedByOrgOnly:
+			q = q.Where("action_items.owner_organization_id = ? AND (action_items.owner_person_id IS NULL OR action_items.owner_person_id <> ?)", c.OrganizationID, c.PersonID)
+		default:
+			q = q.Where("(action_items.owner_person_id = ? OR action_items.owner_organization_id = ?)", c.PersonID, c.OrganizationID)
+		}
 	}
 	if f.OwnerOrganization != "" {
 		q = q.Where("action_items.owner_organization_id = ?", f.OwnerOrganization)
@@ -361,13 +379,34 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 			return nil, nil, err
 		}
 	}
-	q := s.filterActionItems(s.visibleActionItems(db, c).Select("action_items.*"), c, f)
-	q, key, name, err := applyPage(q, actionItemSorts, p, "action_items")
-	if err != nil {
-		return nil, nil, err
+	run := func(f ActionItemFilter) ([]models.ActionItem, sortKey, string, error) {
+		q := s.filterActionItems(s.visibleActionItems(db, c).Select("action_items.*"), c, f)
+		q, key, name, err := applyPage(q, actionItemSorts, p, "action_items")
+		if err != nil {
+			return nil, key, name, err
+		}
+		var rows []models.ActionItem
+		return rows, key, name, q.Find(&rows).Error
 	}
-	var rows []models.ActionItem
-	if err := q.Find(&rows).Error; err != nil {
+	var (
+		rows []models.ActionItem
+		key  sortKey
+		name string
+		err  error
+	)
+	// (Titles are left to one query: the database's collation orders them.)
+	if f.OwnerMe && c.PersonID != "" && c.OrganizationID != "" && strings.TrimPrefix(p.Sort, "-") != "title" {
+		f.ownerPart = ownedByPerson
+		var a, b []models.ActionItem
+		if a, key, name, err = run(f); err != nil {
+			return nil, nil, err
+		}
+		f.ownerPart = ownedByOrgOnly
+		if b, _, _, err = run(f); err != nil {
+			return nil, nil, err
+		}
+		rows = mergeItems(a, b, name, p.Limit+1)
+	} else if rows, key, name, err = run(f); err != nil {
 		return nil, nil, err
 	}
 	rows, next := nextCursor(rows, p, name, key, func(a models.ActionItem) (any, string) {
@@ -490,4 +529,51 @@ func (s *Store) DeleteActionItem(ctx context.Context, c Caller, id string, ifVer
 		}
 		return s.audit(tx, c, "delete", "action_item", id, map[string]Change{"deleted_at": {After: now.Format(time.RFC3339Nano)}})
 	})
+}
+
+// itemSortValue is an item's value for the named sort, as the SQL orders it.
+func itemSortValue(a models.ActionItem, sortName string) (string, time.Time) {
+	switch strings.TrimPrefix(sortName, "-") {
+	case "created_at":
+		return "", a.CreatedAt
+	case "updated_at":
+		return "", a.UpdatedAt
+	case "title":
+		return a.Title, time.Time{}
+	}
+	if a.DueOn == nil {
+		return "9999-12-31", time.Time{}
+	}
+	return a.DueOn.String(), time.Time{}
+}
+
+// mergeItems merges two lists, each already in page order, keeping n.
+func mergeItems(a, b []models.ActionItem, sortName string, n int) []models.ActionItem {
+	desc := strings.HasPrefix(sortName, "-")
+	less := func(x, y models.ActionItem) bool {
+		xs, xt := itemSortValue(x, sortName)
+		ys, yt := itemSortValue(y, sortName)
+		var c int
+		switch {
+		case xs != ys:
+			c = strings.Compare(xs, ys)
+		case !xt.Equal(yt):
+			c = xt.Compare(yt)
+		default:
+			c = strings.Compare(x.ID, y.ID)
+		}
+		if desc {
+			return c > 0
+		}
+		return c < 0
+	}
+	out := make([]models.ActionItem, 0, min(n, len(a)+len(b)))
+	for len(out) < n && (len(a) > 0 || len(b) > 0) {
+		if len(b) == 0 || (len(a) > 0 && less(a[0], b[0])) {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
 }

@@ -210,4 +210,12 @@ var migrations = []migration{
 		sqlite:   []string{`UPDATE action_items SET days_to_close = julianday(completed_at) - julianday(created_at) WHERE completed_at IS NOT NULL`},
 		postgres: []string{`UPDATE action_items SET days_to_close = EXTRACT(EPOCH FROM (completed_at - created_at)) / 86400.0 WHERE completed_at IS NOT NULL`},
 	},
+	{name: "action item lists stream in due order per owner", statements: []string{
+		`DROP INDEX IF EXISTS action_items_owner_person`,
+		`DROP INDEX IF EXISTS action_items_owner_org`,
+		`DROP INDEX IF EXISTS action_items_due_on`,
+		`CREATE INDEX action_items_owner_person_due ON action_items (owner_person_id, (COALESCE(due_on, '9999-12-31')), id)`,
+		`CREATE INDEX action_items_owner_org_due ON action_items (owner_organization_id, (COALESCE(due_on, '9999-12-31')), id)`,
+		`CREATE INDEX action_items_due ON action_items ((COALESCE(due_on, '9999-12-31')), id)`,
+	}},
 }

@@ -223,3 +223,42 @@ func TestDemoSeedAndBackup(t *testing.T) {
 		}
 	})
 }
+
+func TestOwnerMePagesInDueOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newWorld(t, s)
+		m := w.meeting(t, s, "GREEN", "public") // one item owned by the telecom, due 2024-12-06
+		add := func(title, due string, person, org *string) {
+			d := must(models.ParseDate(due))
+			must(s.CreateActionItem(ctx, w.coord, store.ActionItemInput{MeetingID: m.ID, Title: title, DueOn: &d, OwnerPersonID: person, OwnerOrganizationID: org}))
+		}
+		add("person 1", "2024-12-01", &w.telcoP.ID, nil)
+		add("both", "2024-12-03", &w.telcoP.ID, &w.telco.ID)
+		add("org 2", "2024-12-10", nil, &w.telco.ID)
+		add("person 3", "2024-12-10", &w.telcoP.ID, nil)
+		add("not mine", "2024-12-02", &w.otherP.ID, &w.other.ID)
+		for _, sortName := range []string{"", "-due_on", "created_at"} {
+			var got []string
+			cursor := ""
+			for range 10 {
+				items, next, err := s.ListActionItems(ctx, w.insider, store.ActionItemFilter{OwnerMe: true}, store.Page{Limit: 2, Cursor: cursor, Sort: sortName})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range items {
+					got = append(got, it.Title)
+				}
+				if next == nil {
+					break
+				}
+				cursor = *next
+			}
+			if len(got) != 5 {
+				t.Fatalf("sort %q: %v", sortName, got)
+			}
+			if sortName == "" && strings.Join(got[:3], ",") != "person 1,both,Harden lawful intercept" {
+				t.Fatalf("due order: %v", got)
+			}
+		}
+	})
+}
