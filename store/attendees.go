@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -95,63 +97,109 @@ func (s *Store) buildAttendee(tx *gorm.DB, v *validator, prefix, meetingID strin
 	return a, nil
 }
 
-// attendeesOf loads the attendance of the given meetings, redacted for the
-// caller, in three queries whatever the number of meetings.
+// attendeesOf loads the attendance of the given meetings, with each row's
+// person and organisation, redacted for the caller. It is on the path of
+// every meeting read, so it is one hand-scanned query rather than three
+// GORM ones.
 func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[string][]AttendeeView, error) {
-	var rows []models.Attendee
-	if err := db.Where("meeting_id IN ?", meetingIDs).Order("meeting_id, created_at, id").Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	return s.viewAttendees(db, c, rows)
-}
-
-// viewAttendees redacts rows (which must hold every row of their meetings,
-// so that the caller's own attendance can be found among them).
-func (s *Store) viewAttendees(db *gorm.DB, c Caller, rows []models.Attendee) (map[string][]AttendeeView, error) {
-	member := map[string]bool{}
-	var personIDs, orgIDs []string
-	for _, a := range rows {
-		if c.PersonID != "" && a.PersonID != nil && *a.PersonID == c.PersonID && (a.Attendance == "invited" || a.Attendance == "attended") {
-			member[a.MeetingID] = true
-		}
-		orgIDs = append(orgIDs, a.OrganizationID)
-		if a.PersonID != nil {
-			personIDs = append(personIDs, *a.PersonID)
-		}
-	}
-	orgs, err := s.orgsByID(db, orgIDs)
-	if err != nil {
-		return nil, err
-	}
-	people, err := s.peopleByID(db, personIDs)
-	if err != nil {
-		return nil, err
-	}
 	out := map[string][]AttendeeView{}
-	for _, a := range rows {
-		org := orgs[a.OrganizationID]
-		v := AttendeeView{ID: a.ID, MeetingID: a.MeetingID, Role: a.Role, Attendance: a.Attendance, Disclosure: a.Disclosure,
-			WithholdingReason: a.WithholdingReason, Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
-		if org != nil {
-			v.Sector = org.Sector
+	if len(meetingIDs) == 0 {
+		return out, nil
+	}
+	sqlDB, err := s.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	ph := make([]string, len(meetingIDs))
+	args := make([]any, len(meetingIDs))
+	for i, id := range meetingIDs {
+		ph[i], args[i] = s.placeholder(i+1), id
+	}
+	rows, err := sqlDB.QueryContext(db.Statement.Context, `SELECT a.id, a.meeting_id, a.person_id, a.organization_id, a.role, a.attendance,
+		a.disclosure, a.withholding_reason, a.version, a.created_at, a.updated_at,
+		p.full_name, p.job_title, p.email, p.organization_id, p.version, p.created_at, p.updated_at,
+		o.name, o.kind, o.sector, o.country, o.version, o.created_at, o.updated_at
+		FROM attendees a JOIN organizations o ON o.id = a.organization_id LEFT JOIN people p ON p.id = a.person_id
+		WHERE a.meeting_id IN (`+strings.Join(ph, ",")+`) ORDER BY a.meeting_id, a.created_at, a.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type row struct {
+		a   models.Attendee
+		p   *models.Person
+		org models.Organization
+	}
+	var all []row
+	member := map[string]bool{}
+	for rows.Next() {
+		var (
+			r                           row
+			pName, pTitle, pEmail, pOrg sql.NullString
+			pVersion                    sql.NullInt64
+			pCreated, pUpdated          sql.NullTime
+		)
+		if err := rows.Scan(&r.a.ID, &r.a.MeetingID, &r.a.PersonID, &r.a.OrganizationID, &r.a.Role, &r.a.Attendance,
+			&r.a.Disclosure, &r.a.WithholdingReason, &r.a.Version, &r.a.CreatedAt, &r.a.UpdatedAt,
+			&pName, &pTitle, &pEmail, &pOrg, &pVersion, &pCreated, &pUpdated,
+			&r.org.Name, &r.org.Kind, &r.org.Sector, &r.org.Country, &r.org.Version, &r.org.CreatedAt, &r.org.UpdatedAt); err != nil {
+			return nil, err
 		}
-		if a.Disclosure.Withholds() && !seesIdentities(c, member[a.MeetingID]) {
-			v.Redacted = true
-			if a.Disclosure == models.DisclosureOrganizationOnly {
-				id := a.OrganizationID
-				v.OrganizationID, v.Organization = &id, org
-			}
-		} else {
-			id := a.OrganizationID
-			v.OrganizationID, v.Organization = &id, org
-			if a.PersonID != nil {
-				pid := *a.PersonID
-				v.PersonID, v.Person = &pid, people[pid]
+		r.org.ID = r.a.OrganizationID
+		if r.a.PersonID != nil && pName.Valid {
+			r.p = &models.Person{ID: *r.a.PersonID, FullName: pName.String, JobTitle: pTitle.String, OrganizationID: pOrg.String,
+				Version: int(pVersion.Int64), CreatedAt: pCreated.Time, UpdatedAt: pUpdated.Time}
+			if pEmail.Valid {
+				e := pEmail.String
+				r.p.Email = &e
 			}
 		}
-		out[a.MeetingID] = append(out[a.MeetingID], v)
+		if c.PersonID != "" && r.a.PersonID != nil && *r.a.PersonID == c.PersonID && (r.a.Attendance == "invited" || r.a.Attendance == "attended") {
+			member[r.a.MeetingID] = true
+		}
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range all {
+		org := r.org
+		out[r.a.MeetingID] = append(out[r.a.MeetingID], viewAttendee(c, r.a, r.p, &org, member[r.a.MeetingID]))
 	}
 	return out, nil
+}
+
+// placeholder is the dialect's n-th bind parameter.
+func (s *Store) placeholder(n int) string {
+	if s.dialect == Postgres {
+		return "$" + itoa(n)
+	}
+	return "?"
+}
+
+// viewAttendee redacts one attendance row for the caller: withheld
+// identities are left out unless the caller is privileged or attended.
+func viewAttendee(c Caller, a models.Attendee, person *models.Person, org *models.Organization, member bool) AttendeeView {
+	v := AttendeeView{ID: a.ID, MeetingID: a.MeetingID, Role: a.Role, Attendance: a.Attendance, Disclosure: a.Disclosure,
+		WithholdingReason: a.WithholdingReason, Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	if org != nil {
+		v.Sector = org.Sector
+	}
+	if a.Disclosure.Withholds() && !seesIdentities(c, member) {
+		v.Redacted = true
+		if a.Disclosure == models.DisclosureOrganizationOnly {
+			id := a.OrganizationID
+			v.OrganizationID, v.Organization = &id, org
+		}
+		return v
+	}
+	id := a.OrganizationID
+	v.OrganizationID, v.Organization = &id, org
+	if a.PersonID != nil {
+		pid := *a.PersonID
+		v.PersonID, v.Person = &pid, person
+	}
+	return v
 }
 
 // ListAttendees lists a visible meeting's attendance, redacted for the caller.
