@@ -39,14 +39,6 @@ func toOrganization(o models.Organization) organizationDTO {
 		Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
 }
 
-func toOrganizationPtr(o *models.Organization) *organizationDTO {
-	if o == nil {
-		return nil
-	}
-	d := toOrganization(*o)
-	return &d
-}
-
 type personDTO struct {
 	ID             string    `json:"id"`
 	FullName       string    `json:"full_name"`
@@ -61,14 +53,6 @@ type personDTO struct {
 func toPerson(p models.Person) personDTO {
 	return personDTO{ID: p.ID, FullName: p.FullName, JobTitle: p.JobTitle, Email: p.Email, OrganizationID: p.OrganizationID,
 		Version: p.Version, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
-}
-
-func toPersonPtr(p *models.Person) *personDTO {
-	if p == nil {
-		return nil
-	}
-	d := toPerson(*p)
-	return &d
 }
 
 type userDTO struct {
@@ -127,11 +111,49 @@ func toTopic(t models.Topic) topicDTO {
 		Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
 }
 
+// personRef and organizationRef are the summaries embedded in attendance
+// rows and action items; the full records are at /people and /organizations.
+type personRef struct {
+	ID             string `json:"id"`
+	FullName       string `json:"full_name"`
+	JobTitle       string `json:"job_title"`
+	OrganizationID string `json:"organization_id"`
+}
+
+type organizationRef struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`
+	Sector  string `json:"sector"`
+	Country string `json:"country"`
+}
+
+func toPersonRef(p *models.Person) *personRef {
+	if p == nil {
+		return nil
+	}
+	return &personRef{ID: p.ID, FullName: p.FullName, JobTitle: p.JobTitle, OrganizationID: p.OrganizationID}
+}
+
+func toOrganizationRef(o *models.Organization) *organizationRef {
+	if o == nil {
+		return nil
+	}
+	return &organizationRef{ID: o.ID, Name: o.Name, Kind: o.Kind, Sector: o.Sector, Country: o.Country}
+}
+
+type topicRef struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Reference string `json:"reference"`
+}
+
 type attendeeDTO struct {
 	ID                string           `json:"id"`
 	MeetingID         string           `json:"meeting_id"`
-	Person            *personDTO       `json:"person"`
-	Organization      *organizationDTO `json:"organization"`
+	Person            *personRef       `json:"person"`
+	Organization      *organizationRef `json:"organization"`
 	Sector            string           `json:"sector"`
 	Role              string           `json:"role"`
 	Attendance        string           `json:"attendance"`
@@ -142,7 +164,7 @@ type attendeeDTO struct {
 }
 
 func toAttendee(a store.AttendeeView) attendeeDTO {
-	d := attendeeDTO{ID: a.ID, MeetingID: a.MeetingID, Person: toPersonPtr(a.Person), Organization: toOrganizationPtr(a.Organization),
+	d := attendeeDTO{ID: a.ID, MeetingID: a.MeetingID, Person: toPersonRef(a.Person), Organization: toOrganizationRef(a.Organization),
 		Sector: a.Sector, Role: a.Role, Attendance: a.Attendance, Disclosure: string(a.Disclosure), Redacted: a.Redacted, Version: a.Version}
 	if a.WithholdingReason != "" {
 		r := a.WithholdingReason
@@ -177,9 +199,9 @@ type meetingDTO struct {
 	Summary            string           `json:"summary"`
 	PublicReadout      string           `json:"public_readout"`
 	HostOrganizationID string           `json:"host_organization_id"`
-	Host               *organizationDTO `json:"host"`
+	Host               *organizationRef `json:"host"`
 	FollowUpOfID       *string          `json:"follow_up_of_id"`
-	Topics             []topicDTO       `json:"topics"`
+	Topics             []topicRef       `json:"topics"`
 	Attendees          []attendeeDTO    `json:"attendees"`
 	ActionItems        *actionCountsDTO `json:"action_items,omitempty"`
 	FollowUps          []meetingRefDTO  `json:"follow_ups,omitempty"`
@@ -192,11 +214,11 @@ type meetingDTO struct {
 func toMeeting(m store.MeetingView) meetingDTO {
 	d := meetingDTO{ID: m.ID, Title: m.Title, StartsAt: m.StartsAt.UTC(), EndsAt: m.EndsAt.UTC(), Timezone: m.Timezone,
 		Location: m.Location, Modality: m.Modality, Kind: m.Kind, Status: m.Status, TLP: string(m.TLP), Summary: m.Summary,
-		PublicReadout: m.PublicReadout, HostOrganizationID: m.HostOrganizationID, Host: toOrganizationPtr(m.Host),
+		PublicReadout: m.PublicReadout, HostOrganizationID: m.HostOrganizationID, Host: toOrganizationRef(m.Host),
 		FollowUpOfID: m.FollowUpOfID, Version: m.Version, CreatedBy: m.CreatedBy, CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
-		Topics: make([]topicDTO, len(m.Topics)), Attendees: make([]attendeeDTO, len(m.Attendees))}
+		Topics: make([]topicRef, len(m.Topics)), Attendees: make([]attendeeDTO, len(m.Attendees))}
 	for i, t := range m.Topics {
-		d.Topics[i] = toTopic(t)
+		d.Topics[i] = topicRef{ID: t.ID, Name: t.Name, Kind: t.Kind, Reference: t.Reference}
 	}
 	for i, a := range m.Attendees {
 		d.Attendees[i] = toAttendee(a)
@@ -222,9 +244,9 @@ type actionItemDTO struct {
 	Title               string           `json:"title"`
 	Description         string           `json:"description"`
 	OwnerPersonID       *string          `json:"owner_person_id"`
-	OwnerPerson         *personDTO       `json:"owner_person"`
+	OwnerPerson         *personRef       `json:"owner_person"`
 	OwnerOrganizationID *string          `json:"owner_organization_id"`
-	OwnerOrganization   *organizationDTO `json:"owner_organization"`
+	OwnerOrganization   *organizationRef `json:"owner_organization"`
 	OwnerRedacted       bool             `json:"owner_redacted"`
 	DueOn               *models.Date     `json:"due_on"`
 	Status              string           `json:"status"`
@@ -240,8 +262,8 @@ type actionItemDTO struct {
 
 func toActionItem(a store.ActionItemView) actionItemDTO {
 	return actionItemDTO{ID: a.ID, MeetingID: a.MeetingID, MeetingTitle: a.MeetingTitle, Title: a.Title, Description: a.Description,
-		OwnerPersonID: a.OwnerPersonID, OwnerPerson: toPersonPtr(a.OwnerPerson), OwnerOrganizationID: a.OwnerOrganizationID,
-		OwnerOrganization: toOrganizationPtr(a.OwnerOrganization), OwnerRedacted: a.OwnerRedacted, DueOn: a.DueOn,
+		OwnerPersonID: a.OwnerPersonID, OwnerPerson: toPersonRef(a.OwnerPerson), OwnerOrganizationID: a.OwnerOrganizationID,
+		OwnerOrganization: toOrganizationRef(a.OwnerOrganization), OwnerRedacted: a.OwnerRedacted, DueOn: a.DueOn,
 		Status: a.Status, Priority: a.Priority, CompletedAt: utcPtr(a.CompletedAt), Overdue: a.Overdue, CanEdit: a.CanEdit,
 		Version: a.Version, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC()}
 }

@@ -115,10 +115,12 @@ func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[str
 	for i, id := range meetingIDs {
 		ph[i], args[i] = s.placeholder(i+1), id
 	}
+	// Only what an attendance row shows: the person and organisation come
+	// as summaries, without their bookkeeping columns.
 	rows, err := sqlDB.QueryContext(db.Statement.Context, `SELECT a.id, a.meeting_id, a.person_id, a.organization_id, a.role, a.attendance,
-		a.disclosure, a.withholding_reason, a.version, a.created_at, a.updated_at,
-		p.full_name, p.job_title, p.email, p.organization_id, p.version, p.created_at, p.updated_at,
-		o.name, o.kind, o.sector, o.country, o.version, o.created_at, o.updated_at
+		a.disclosure, a.withholding_reason, a.version,
+		p.full_name, p.job_title, p.organization_id,
+		o.name, o.kind, o.sector, o.country
 		FROM attendees a JOIN organizations o ON o.id = a.organization_id LEFT JOIN people p ON p.id = a.person_id
 		WHERE a.meeting_id IN (`+strings.Join(ph, ",")+`) ORDER BY a.meeting_id, a.created_at, a.id`, args...)
 	if err != nil {
@@ -134,25 +136,18 @@ func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[str
 	member := map[string]bool{}
 	for rows.Next() {
 		var (
-			r                           row
-			pName, pTitle, pEmail, pOrg sql.NullString
-			pVersion                    sql.NullInt64
-			pCreated, pUpdated          sql.NullTime
+			r                    row
+			pName, pTitle, pOrg sql.NullString
 		)
 		if err := rows.Scan(&r.a.ID, &r.a.MeetingID, &r.a.PersonID, &r.a.OrganizationID, &r.a.Role, &r.a.Attendance,
-			&r.a.Disclosure, &r.a.WithholdingReason, &r.a.Version, &r.a.CreatedAt, &r.a.UpdatedAt,
-			&pName, &pTitle, &pEmail, &pOrg, &pVersion, &pCreated, &pUpdated,
-			&r.org.Name, &r.org.Kind, &r.org.Sector, &r.org.Country, &r.org.Version, &r.org.CreatedAt, &r.org.UpdatedAt); err != nil {
+			&r.a.Disclosure, &r.a.WithholdingReason, &r.a.Version,
+			&pName, &pTitle, &pOrg,
+			&r.org.Name, &r.org.Kind, &r.org.Sector, &r.org.Country); err != nil {
 			return nil, err
 		}
 		r.org.ID = r.a.OrganizationID
 		if r.a.PersonID != nil && pName.Valid {
-			r.p = &models.Person{ID: *r.a.PersonID, FullName: pName.String, JobTitle: pTitle.String, OrganizationID: pOrg.String,
-				Version: int(pVersion.Int64), CreatedAt: pCreated.Time, UpdatedAt: pUpdated.Time}
-			if pEmail.Valid {
-				e := pEmail.String
-				r.p.Email = &e
-			}
+			r.p = &models.Person{ID: *r.a.PersonID, FullName: pName.String, JobTitle: pTitle.String, OrganizationID: pOrg.String}
 		}
 		if c.PersonID != "" && r.a.PersonID != nil && *r.a.PersonID == c.PersonID && (r.a.Attendance == "invited" || r.a.Attendance == "attended") {
 			member[r.a.MeetingID] = true
