@@ -136,7 +136,7 @@ func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[str
 	member := map[string]bool{}
 	for rows.Next() {
 		var (
-			r                    row
+			r                   row
 			pName, pTitle, pOrg sql.NullString
 		)
 		if err := rows.Scan(&r.a.ID, &r.a.MeetingID, &r.a.PersonID, &r.a.OrganizationID, &r.a.Role, &r.a.Attendance,
