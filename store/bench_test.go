@@ -4,6 +4,7 @@ import (
 	"io"
 	"sync"
 	"testing"
+	"time"
 
 	"liaison/models"
 	"liaison/seed"
@@ -108,4 +109,30 @@ func BenchmarkCreateActionItem(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkStatsOverviewCold computes the overview every time: each
+// iteration asks for another range, so the cache never answers.
+func BenchmarkStatsOverviewCold(b *testing.B) {
+	s := benchSetup(b)
+	i := 0
+	for b.Loop() {
+		from := time.Date(1990, 1, 1, 0, 0, 0, i, time.UTC)
+		if _, err := s.StatsOverview(ctx, store.System, store.StatsRange{From: &from}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkStatsOverviewColdAsParticipant(b *testing.B) {
+	s := benchSetup(b)
+	i := 0
+	for b.Loop() {
+		from := time.Date(1990, 1, 1, 0, 0, 0, i, time.UTC)
+		if _, err := s.StatsOverview(ctx, benchOwner, store.StatsRange{From: &from}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }
