@@ -212,26 +212,19 @@ func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingVi
 		return nil, err
 	}
 	v := &views[0]
-	type row struct {
-		Status string
-		N      int
+	var rows []struct {
+		Status     string
+		N, Overdue int
 	}
-	var rows []row
-	if err := db.Model(&models.ActionItem{}).Select("status, COUNT(*) AS n").Where("meeting_id = ?", id).Group("status").Scan(&rows).Error; err != nil {
+	if err := db.Model(&models.ActionItem{}).Select("status, COUNT(*) AS n, SUM(CASE WHEN status IN ('open','in_progress','blocked') AND due_on < ? THEN 1 ELSE 0 END) AS overdue", s.today().String()).
+		Where("meeting_id = ?", id).Group("status").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	v.ActionItemCounts = map[string]int{}
-	for _, st := range models.ActionStatuses {
-		v.ActionItemCounts[st] = 0
-	}
+	v.ActionItemCounts = zeroMap(models.ActionStatuses)
 	for _, r := range rows {
 		v.ActionItemCounts[r.Status] = r.N
+		v.Overdue += r.Overdue
 	}
-	var overdue int64
-	if err := db.Model(&models.ActionItem{}).Where("meeting_id = ? AND status IN ? AND due_on < ?", id, models.OpenStatuses, s.today().String()).Count(&overdue).Error; err != nil {
-		return nil, err
-	}
-	v.Overdue = int(overdue)
 	if err := db.Model(&models.Meeting{}).Scopes(meetingVisible(c)).Select("meetings.id, meetings.title, meetings.starts_at").
 		Where("meetings.follow_up_of_id = ?", id).Order("meetings.starts_at, meetings.id").Limit(100).Scan(&v.FollowUps).Error; err != nil {
 		return nil, err
