@@ -68,4 +68,3 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-

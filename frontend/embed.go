@@ -1,5 +1,6 @@
-// Package frontend embeds Liaison's web UI, which uses the public JSON API
-// only. For now it is a placeholder page.
+// Package frontend embeds Liaison's web UI: plain ES modules with no build
+// step, using only the public JSON API. Libraries are pinned, vendored
+// files under vendor/ (see vendor/README.md).
 package frontend
 
 import (
@@ -7,14 +8,8 @@ import (
 	"io/fs"
 )
 
-//go:embed all:dist
-var dist embed.FS
+//go:embed index.html style.css app vendor
+var files embed.FS
 
-// FS is the web UI's files, rooted at dist/.
-func FS() fs.FS {
-	sub, err := fs.Sub(dist, "dist")
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}
+// FS is the web UI's files.
+func FS() fs.FS { return files }
