@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,6 +74,22 @@ func signIn(base, email string) chromedp.Tasks {
 	}
 }
 
+// choose sets a form control's value the way a person would, firing the
+// input and change events the page listens to.
+func choose(sel, value string) chromedp.Action {
+	return chromedp.Evaluate(`(() => { const el = document.querySelector(`+strconvQuote(sel)+`); el.value = `+strconvQuote(value)+`;
+		el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); })()`, nil)
+}
+
+// chooseText selects the option of a <select> whose text is label.
+func chooseText(sel, label string) chromedp.Action {
+	return chromedp.Evaluate(`(() => { const el = document.querySelector(`+strconvQuote(sel)+`);
+		const o = [...el.options].find((o) => o.text === `+strconvQuote(label)+`); el.value = o.value;
+		el.dispatchEvent(new Event('change', {bubbles: true})); })()`, nil)
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
 // TestBrowser drives the web UI in a real headless Chromium against the
 // real server, on the demonstration data, and saves screenshots of the
 // main screens to docs/screenshots (PNG).
@@ -86,6 +103,84 @@ func TestBrowser(t *testing.T) {
 	defer srv.Close()
 	base := srv.URL
 	var buf []byte
+
+	t.Run("coordinator logs a meeting with an undisclosed attendee and an action item", func(t *testing.T) {
+		bctx, cancel := browser(t)
+		defer cancel()
+		var errText, page string
+		if err := chromedp.Run(bctx, signIn(base, "coordinator@liaison.demo"),
+			chromedp.Navigate(base+"/meetings/new"), chromedp.WaitVisible(`#f-title`, chromedp.ByID),
+			chromedp.Sleep(300*time.Millisecond), // the directory loads into the pickers
+			// Sent empty first: the API's problem details appear by the fields.
+			chromedp.Click(`form.meeting-form button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.field-error`, chromedp.ByQuery), chromedp.Text(`form.meeting-form`, &errText, chromedp.ByQuery),
+			shot("log-meeting-errors", &buf),
+			chromedp.SendKeys(`#f-title`, "Carrier roundtable on router hardening", chromedp.ByID),
+			choose(`#f-starts_at`, "2026-12-01T10:00"), choose(`#f-ends_at`, "2026-12-01T11:30"), choose(`#f-timezone`, "America/New_York"),
+			choose(`#f-tlp`, "GREEN"), choose(`#f-status`, "scheduled"), chooseText(`#f-host_organization_id`, "Cybersecurity and Infrastructure Security Agency"),
+			choose(`#f-topics`, "Salt Typhoon, Router hardening"),
+			chromedp.Click(`//button[text()="Add an attendee"]`, chromedp.BySearch),
+			chooseText(`select[aria-label="Attendee 1 organisation"]`, "Meridian Wireless"),
+			choose(`select[aria-label="Attendee 1 disclosure"]`, "undisclosed"),
+			chromedp.WaitVisible(`select[aria-label="Attendee 1 withholding reason"]`, chromedp.ByQuery),
+			choose(`select[aria-label="Attendee 1 withholding reason"]`, "commercial"),
+			chromedp.Click(`//button[text()="Add an action item"]`, chromedp.BySearch),
+			choose(`input[aria-label="Action item 1 title"]`, "Retire end-of-life edge routers"),
+			chooseText(`select[aria-label="Action item 1 owner"]`, "Meridian Wireless"),
+			choose(`input[aria-label="Action item 1 due date"]`, "2027-01-15"),
+			shot("log-meeting", &buf),
+			chromedp.Click(`form.meeting-form button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.banner`, chromedp.ByQuery), chromedp.Text(`main`, &page, chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(errText, "is required") {
+			t.Fatalf("no field errors shown: %s", errText)
+		}
+		if !strings.Contains(page, "Carrier roundtable on router hardening") || !strings.Contains(page, "Meridian Wireless") || !strings.Contains(page, "Retire end-of-life edge routers") {
+			t.Fatalf("new meeting page: %s", page)
+		}
+	})
+
+	t.Run("a participant of another organisation sees that attendee withheld", func(t *testing.T) {
+		bctx, cancel := browser(t)
+		defer cancel()
+		var page string
+		if err := chromedp.Run(bctx, signIn(base, "participant@liaison.demo"),
+			chromedp.Navigate(base+"/meetings?q=router%20hardening"), chromedp.WaitVisible(`ul.cards a`, chromedp.ByQuery),
+			chromedp.Click(`ul.cards a`, chromedp.ByQuery), chromedp.WaitVisible(`ul.attendees`, chromedp.ByQuery),
+			chromedp.Text(`main`, &page, chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(page, "withheld — communications") || strings.Contains(page, "Meridian") {
+			t.Fatalf("participant's view: %s", page)
+		}
+	})
+
+	t.Run("directory, tokens with the secret shown once, users, audit trail", func(t *testing.T) {
+		if _, err := st.CreateUser(ctx, store.System, store.UserInput{Email: "admin@liaison.demo", Password: seed.DemoPassword, Role: "admin"}); err != nil {
+			t.Fatal(err)
+		}
+		bctx, cancel := browser(t)
+		defer cancel()
+		var secret, users, audit string
+		if err := chromedp.Run(bctx, signIn(base, "admin@liaison.demo"),
+			chromedp.Navigate(base+"/directory"), chromedp.WaitVisible(`//li[contains(., "Northwind Communications")]`, chromedp.BySearch), shot("directory", &buf),
+			chromedp.Navigate(base+"/tokens"), chromedp.WaitVisible(`input[name=name]`, chromedp.ByQuery),
+			chromedp.SendKeys(`input[name=name]`, "dashboard", chromedp.ByQuery),
+			chromedp.Click(`//button[text()="Create a token"]`, chromedp.BySearch),
+			chromedp.WaitVisible(`[data-testid=secret]`, chromedp.ByQuery), chromedp.Text(`[data-testid=secret]`, &secret, chromedp.ByQuery), shot("tokens", &buf),
+			chromedp.Navigate(base+"/users"), chromedp.WaitVisible(`table.grid`, chromedp.ByQuery), chromedp.Text(`table.grid`, &users, chromedp.ByQuery), shot("users", &buf),
+			chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(`table.grid`, chromedp.ByQuery), chromedp.Text(`table.grid`, &audit, chromedp.ByQuery), shot("audit", &buf)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(secret, "lsn_") || !strings.Contains(users, "viewer@liaison.demo") || !strings.Contains(audit, "create") {
+			t.Fatalf("secret %q, users %q, audit %.200q", secret, users, audit)
+		}
+		// The secret works, once shown.
+		if _, err := st.AuthenticateToken(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
+	})
 
 	t.Run("public readouts without signing in", func(t *testing.T) {
 		bctx, cancel := browser(t)

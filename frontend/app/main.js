@@ -3,6 +3,7 @@
 import { html, render, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
 import { api, get, qs, ApiError } from './api.js';
 import { when, day, label, TLPS, STATUSES } from './format.js';
+import { NewMeeting, Directory, Tokens, Users, Audit } from './forms.js';
 
 // Navigation: links are ordinary anchors; clicks on same-origin links are
 // turned into history pushes.
@@ -51,7 +52,9 @@ function Nav({ me, onSignOut }) {
   return html`<header class="top"><nav aria-label="Main">
     <a href="/" class="brand">Liaison</a>
     ${me && html`<a href="/">Dashboard</a><a href="/meetings">Meetings</a><a href="/action-items?owner=me">My action items</a>`}
-    ${admin && html`<a href="/action-items">All action items</a>`}
+    ${admin && html`<a href="/action-items">All action items</a><a href="/meetings/new">Log a meeting</a><a href="/audit">Audit</a>`}
+    ${me && html`<a href="/directory">Directory</a><a href="/tokens">Tokens</a>`}
+    ${me && me.user.role === 'admin' && html`<a href="/users">Users</a>`}
     <a href="/public">Public readouts</a>
     ${me ? html`<span class="who">${me.user.email} · ${me.user.role}</span><button type="button" onClick=${onSignOut}>Sign out</button>`
          : html`<a href="/login">Sign in</a>`}
@@ -130,8 +133,8 @@ function Meetings({ search }) {
   return html`<main><h1>Meetings</h1>
     <form class="filters" onSubmit=${apply} aria-label="Filter meetings">
       <label>Search <input name="q" value=${params.q || ''} /></label>
-      <label>TLP <select name="tlp" value=${params.tlp || ''}><option value="">any</option>${TLPS.map((t) => html`<option>${t}</option>`)}</select></label>
-      <label>Status <select name="status" value=${params.status || ''}><option value="">any</option><option>scheduled</option><option>held</option><option>cancelled</option></select></label>
+      <label>TLP <select name="tlp" value=${params.tlp || ''}><option value="">any</option>${TLPS.map((t) => html`<option value=${t}>${t}</option>`)}</select></label>
+      <label>Status <select name="status" value=${params.status || ''}><option value="">any</option><option value="scheduled">scheduled</option><option value="held">held</option><option value="cancelled">cancelled</option></select></label>
       <label>Kind <select name="kind" value=${params.kind || ''}><option value="">any</option>${['briefing', 'roundtable', 'working_session', 'bilateral', 'call', 'other'].map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
       <label>From <input name="from" type="date" value=${params.from || ''} /></label>
       <label>To <input name="to" type="date" value=${params.to || ''} /></label>
@@ -249,6 +252,11 @@ function App() {
   else if (me === undefined) screen = html`<p class="loading">Loading…</p>`;
   else if (me === null || path === '/login') screen = html`<${SignIn} onSignedIn=${() => { loadMe(); navigate('/'); }} />`;
   else if (path === '/meetings') screen = html`<${Meetings} search=${search || ''} />`;
+  else if (path === '/meetings/new') screen = html`<${NewMeeting} navigate=${navigate} />`;
+  else if (path === '/directory') screen = html`<${Directory} />`;
+  else if (path === '/tokens') screen = html`<${Tokens} />`;
+  else if (path === '/users') screen = html`<${Users} />`;
+  else if (path === '/audit') screen = html`<${Audit} />`;
   else if (path.startsWith('/meetings/')) screen = html`<${MeetingPage} id=${path.slice('/meetings/'.length)} />`;
   else if (path === '/action-items') screen = html`<${ActionItems} search=${search || ''} />`;
   else screen = html`<${Dashboard} />`;

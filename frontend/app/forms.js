@@ -1,0 +1,183 @@
+// Forms: logging a meeting, and the admin screens. Problem details from
+// the API are shown next to the fields they name.
+import { html, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
+import { api, get, ApiError } from './api.js';
+import { label, TLPS } from './format.js';
+
+export function FieldError({ errors, name }) {
+  const msg = errors && errors[name];
+  return msg ? html`<span class="field-error" id=${'err-' + name.replace(/[^a-z0-9]/gi, '-')}>${msg}</span>` : null;
+}
+
+const DISCLOSURES = ['public', 'organization_only', 'undisclosed'];
+const REASONS = ['national_security', 'law_enforcement', 'privacy', 'commercial', 'at_request'];
+
+function localToISO(v, tz) {
+  // A datetime-local value is read in the meeting's time zone.
+  if (!v) return '';
+  const guess = new Date(v + 'Z');
+  const inTZ = new Date(guess.toLocaleString('en-US', { timeZone: tz || 'UTC' }));
+  const offset = guess.getTime() - inTZ.getTime();
+  return new Date(guess.getTime() + offset).toISOString();
+}
+
+export function NewMeeting({ navigate }) {
+  const [orgs, setOrgs] = useState([]);
+  const [people, setPeople] = useState([]);
+  const [attendees, setAttendees] = useState([]);
+  const [items, setItems] = useState([]);
+  const [errors, setErrors] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const [tz, setTZ] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  useEffect(() => {
+    get('/organizations?limit=200').then((d) => setOrgs(d.items));
+    get('/people?limit=200').then((d) => setPeople(d.items));
+  }, []);
+  const submit = async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    const tz = f.timezone || 'UTC';
+    const body = {
+      title: f.title, starts_at: localToISO(f.starts_at, tz), ends_at: localToISO(f.ends_at, tz), timezone: tz,
+      location: f.location, modality: f.modality, kind: f.kind, status: f.status, tlp: f.tlp,
+      host_organization_id: f.host_organization_id, summary: f.summary, public_readout: f.public_readout,
+      topics: (f.topics || '').split(',').map((s) => s.trim()).filter(Boolean),
+      attendees: attendees.map((a) => ({ person_id: a.person_id || null, organization_id: a.organization_id || '', attendance: a.attendance, disclosure: a.disclosure, withholding_reason: a.disclosure === 'public' ? '' : a.withholding_reason })),
+      action_items: items.map((it) => ({ title: it.title, owner_organization_id: it.owner_organization_id || null, due_on: it.due_on || null, priority: it.priority })),
+    };
+    if (!body.starts_at) delete body.starts_at;
+    if (!body.ends_at) delete body.ends_at;
+    try {
+      const r = await api('POST', '/meetings', body);
+      navigate('/meetings/' + r.data.id);
+    } catch (x) {
+      if (x instanceof ApiError) { setErrors(x.fieldErrors); setProblem(x.message); } else setProblem(String(x));
+    }
+  };
+  const upd = (list, set, i, k) => (e) => { const n = [...list]; n[i] = { ...n[i], [k]: e.target.value }; set(n); };
+  const err = errors || {};
+  const field = (name, lbl, input) => html`<div class="field"><label for=${'f-' + name}>${lbl}</label>${input}<${FieldError} errors=${err} name=${name} /></div>`;
+  return html`<main><h1>Log a meeting</h1>
+    <form onSubmit=${submit} class="meeting-form" novalidate>
+      ${problem && html`<p class="error" role="alert">${problem}</p>`}
+      ${field('title', 'Title', html`<input id="f-title" name="title" required />`)}
+      ${field('starts_at', 'Starts', html`<input id="f-starts_at" name="starts_at" type="datetime-local" required />`)}
+      ${field('ends_at', 'Ends', html`<input id="f-ends_at" name="ends_at" type="datetime-local" required />`)}
+      ${field('timezone', 'Time zone (IANA)', html`<input id="f-timezone" name="timezone" value=${tz} onInput=${(e) => setTZ(e.target.value)} />`)}
+      ${field('location', 'Location', html`<input id="f-location" name="location" />`)}
+      ${field('tlp', 'TLP', html`<select id="f-tlp" name="tlp"><option value="">choose…</option>${TLPS.map((t) => html`<option value=${t}>${t}</option>`)}</select>`)}
+      ${field('kind', 'Kind', html`<select id="f-kind" name="kind">${['briefing', 'roundtable', 'working_session', 'bilateral', 'call', 'other'].map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
+      ${field('modality', 'Modality', html`<select id="f-modality" name="modality">${['in_person', 'virtual', 'hybrid'].map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
+      ${field('status', 'Status', html`<select id="f-status" name="status"><option value="scheduled">scheduled</option><option value="held">held</option><option value="cancelled">cancelled</option></select>`)}
+      ${field('host_organization_id', 'Host organisation', html`<select id="f-host_organization_id" name="host_organization_id"><option value="">choose…</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select>`)}
+      ${field('topics', 'Topics (comma-separated)', html`<input id="f-topics" name="topics" />`)}
+      ${field('summary', 'Summary (internal)', html`<textarea id="f-summary" name="summary" rows="3"></textarea>`)}
+      ${field('public_readout', 'Public readout', html`<textarea id="f-public_readout" name="public_readout" rows="3"></textarea>`)}
+      <fieldset><legend>Attendees</legend>
+        ${attendees.map((a, i) => html`<div class="row" data-attendee=${i}>
+          <label>Person <select aria-label=${'Attendee ' + (i + 1) + ' person'} value=${a.person_id} onChange=${upd(attendees, setAttendees, i, 'person_id')}><option value="">(organisation only)</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></label>
+          <label>Organisation <select aria-label=${'Attendee ' + (i + 1) + ' organisation'} value=${a.organization_id} onChange=${upd(attendees, setAttendees, i, 'organization_id')}><option value="">(the person's)</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+          <label>Attendance <select value=${a.attendance} onChange=${upd(attendees, setAttendees, i, 'attendance')}>${['invited', 'attended', 'declined', 'absent'].map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
+          <label>Disclosure <select aria-label=${'Attendee ' + (i + 1) + ' disclosure'} value=${a.disclosure} onChange=${upd(attendees, setAttendees, i, 'disclosure')}>${DISCLOSURES.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
+          ${a.disclosure !== 'public' && html`<label>Reason <select aria-label=${'Attendee ' + (i + 1) + ' withholding reason'} value=${a.withholding_reason} onChange=${upd(attendees, setAttendees, i, 'withholding_reason')}>${REASONS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>`}
+          ${['person_id', 'organization_id', 'disclosure', 'withholding_reason'].map((k) => html`<${FieldError} errors=${err} name=${'attendees[' + i + '].' + k} />`)}
+        </div>`)}
+        <button type="button" class="secondary" onClick=${() => setAttendees([...attendees, { person_id: '', organization_id: '', attendance: 'attended', disclosure: 'public', withholding_reason: 'national_security' }])}>Add an attendee</button>
+      </fieldset>
+      <fieldset><legend>Action items</legend>
+        ${items.map((it, i) => html`<div class="row" data-item-row=${i}>
+          <label>Title <input aria-label=${'Action item ' + (i + 1) + ' title'} value=${it.title} onInput=${upd(items, setItems, i, 'title')} /></label>
+          <label>Owner organisation <select aria-label=${'Action item ' + (i + 1) + ' owner'} value=${it.owner_organization_id} onChange=${upd(items, setItems, i, 'owner_organization_id')}><option value="">none</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+          <label>Due <input type="date" aria-label=${'Action item ' + (i + 1) + ' due date'} value=${it.due_on} onInput=${upd(items, setItems, i, 'due_on')} /></label>
+          <label>Priority <select value=${it.priority} onChange=${upd(items, setItems, i, 'priority')}>${['low', 'medium', 'high', 'critical'].map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
+          ${['title', 'owner_organization_id', 'due_on'].map((k) => html`<${FieldError} errors=${err} name=${'action_items[' + i + '].' + k} />`)}
+        </div>`)}
+        <button type="button" class="secondary" onClick=${() => setItems([...items, { title: '', owner_organization_id: '', due_on: '', priority: 'medium' }])}>Add an action item</button>
+      </fieldset>
+      <button type="submit">Log the meeting</button>
+    </form></main>`;
+}
+
+export function Directory() {
+  const [q, setQ] = useState('');
+  const [orgs, setOrgs] = useState(null);
+  const [people, setPeople] = useState(null);
+  useEffect(() => {
+    const p = new URLSearchParams({ limit: 100 });
+    if (q) p.set('q', q);
+    get('/organizations?' + p).then((d) => setOrgs(d.items));
+    get('/people?' + p).then((d) => setPeople(d.items));
+  }, [q]);
+  return html`<main><h1>Directory</h1>
+    <label>Search <input value=${q} onInput=${(e) => setQ(e.target.value)} /></label>
+    <div class="charts"><section><h2>Organisations</h2>${orgs === null ? html`<p class="loading">Loading…</p>` : html`<ul>${orgs.map((o) => html`<li>${o.name} <span class="meta">· ${label(o.kind)}${o.sector ? ' · ' + label(o.sector) : ''} · ${o.country}</span></li>`)}</ul>`}</section>
+    <section><h2>People</h2>${people === null ? html`<p class="loading">Loading…</p>` : html`<ul>${people.map((p) => html`<li>${p.full_name} <span class="meta">· ${p.job_title}</span></li>`)}</ul>`}</section></div>
+  </main>`;
+}
+
+export function Tokens() {
+  const [list, setList] = useState(null);
+  const [secret, setSecret] = useState(null);
+  const [errors, setErrors] = useState({});
+  const load = () => get('/me/tokens?limit=200').then((d) => setList(d.items));
+  useEffect(() => { load(); }, []);
+  const create = async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    try {
+      const r = await api('POST', '/me/tokens', { name: f.name, scope: f.scope, expires_in_days: f.days ? Number(f.days) : undefined });
+      setSecret(r.data.token); setErrors({}); e.target.reset(); load();
+    } catch (x) { setErrors(x.fieldErrors || {}); }
+  };
+  const revoke = async (id) => { await api('DELETE', '/me/tokens/' + id); load(); };
+  return html`<main><h1>API tokens</h1>
+    ${secret && html`<div class="secret" role="status"><p>Copy this token now: it will not be shown again.</p>
+      <code data-testid="secret">${secret}</code> <button type="button" onClick=${() => navigator.clipboard && navigator.clipboard.writeText(secret)}>Copy</button></div>`}
+    <form onSubmit=${create} class="filters">
+      <label>Name <input name="name" required /><${FieldError} errors=${errors} name="name" /></label>
+      <label>Scope <select name="scope"><option value="read">read</option><option value="write">write</option></select></label>
+      <label>Expires in days <input name="days" type="number" min="1" max="3650" /></label>
+      <button type="submit">Create a token</button>
+    </form>
+    ${list === null ? html`<p class="loading">Loading…</p>` : list.length === 0 ? html`<p class="empty">No tokens.</p>` : html`<table class="grid"><thead><tr><th>Name</th><th>Scope</th><th>Expires</th><th>Last used</th><th></th></tr></thead><tbody>
+      ${list.map((t) => html`<tr><td>${t.name}</td><td>${t.scope}</td><td>${t.expires_at ? t.expires_at.slice(0, 10) : 'never'}</td><td>${t.last_used_at ? t.last_used_at.slice(0, 16).replace('T', ' ') : '–'}</td>
+        <td>${t.revoked_at ? 'revoked' : html`<button type="button" onClick=${() => revoke(t.id)}>Revoke</button>`}</td></tr>`)}</tbody></table>`}
+  </main>`;
+}
+
+export function Users() {
+  const [list, setList] = useState(null);
+  const [errors, setErrors] = useState({});
+  const load = () => get('/users?limit=200').then((d) => setList(d.items), (x) => setList([]));
+  useEffect(() => { load(); }, []);
+  const create = async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    try { await api('POST', '/users', { email: f.email, password: f.password, role: f.role }); setErrors({}); e.target.reset(); load(); }
+    catch (x) { setErrors(x.fieldErrors || { email: x.message }); }
+  };
+  const toggle = async (u) => { await api('PATCH', '/users/' + u.id, { disabled: !u.disabled }, { ifMatch: `"${u.version}"` }).catch(() => {}); load(); };
+  return html`<main><h1>Users</h1>
+    <form onSubmit=${create} class="filters">
+      <label>Email <input name="email" type="email" required /><${FieldError} errors=${errors} name="email" /></label>
+      <label>Password <input name="password" type="password" required /><${FieldError} errors=${errors} name="password" /></label>
+      <label>Role <select name="role"><option value="viewer">viewer</option><option value="participant">participant</option><option value="coordinator">coordinator</option><option value="admin">admin</option></select></label>
+      <button type="submit">Add a user</button>
+    </form>
+    ${list === null ? html`<p class="loading">Loading…</p>` : html`<table class="grid"><thead><tr><th>Email</th><th>Role</th><th>State</th><th></th></tr></thead><tbody>
+      ${list.map((u) => html`<tr><td>${u.email}</td><td>${u.role}</td><td>${u.disabled ? 'disabled' : 'active'}</td>
+        <td><button type="button" onClick=${() => toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button></td></tr>`)}</tbody></table>`}
+  </main>`;
+}
+
+export function Audit() {
+  const [page, setPage] = useState(null);
+  const [cursor, setCursor] = useState('');
+  useEffect(() => { get('/audit-events?limit=50' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')).then(setPage, () => setPage({ items: [] })); }, [cursor]);
+  return html`<main><h1>Audit trail</h1>
+    ${page === null ? html`<p class="loading">Loading…</p>` : html`<table class="grid"><thead><tr><th>When</th><th>Action</th><th>Entity</th><th>Actor</th><th>Changes</th></tr></thead><tbody>
+      ${page.items.map((ev) => html`<tr><td>${ev.at.slice(0, 19).replace('T', ' ')}</td><td>${ev.action}</td><td>${ev.entity_type}</td><td>${ev.actor_id || 'system'}</td>
+        <td class="changes">${Object.keys(ev.changes).join(', ')}</td></tr>`)}</tbody></table>
+      ${page.next_cursor && html`<button type="button" onClick=${() => setCursor(page.next_cursor)}>Older events</button>`}`}
+  </main>`;
+}
