@@ -182,6 +182,19 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("phone-width screen", func(t *testing.T) {
+		bctx, cancel := browser(t)
+		defer cancel()
+		var width int
+		if err := chromedp.Run(bctx, chromedp.EmulateViewport(390, 844), signIn(base, "participant@liaison.demo"), shot("phone-dashboard", &buf),
+			chromedp.Evaluate(`document.documentElement.scrollWidth`, &width)); err != nil {
+			t.Fatal(err)
+		}
+		if width > 390 {
+			t.Fatalf("the dashboard is %d px wide on a 390 px screen", width)
+		}
+	})
+
 	t.Run("public readouts without signing in", func(t *testing.T) {
 		bctx, cancel := browser(t)
 		defer cancel()

@@ -148,7 +148,8 @@ export function Tokens() {
 export function Users() {
   const [list, setList] = useState(null);
   const [errors, setErrors] = useState({});
-  const load = () => get('/users?limit=200').then((d) => setList(d.items), (x) => setList([]));
+  const [msg, setMsg] = useState(null);
+  const load = () => get('/users?limit=200').then((d) => setList(d.items), () => setList([]));
   useEffect(() => { load(); }, []);
   const create = async (e) => {
     e.preventDefault();
@@ -156,7 +157,11 @@ export function Users() {
     try { await api('POST', '/users', { email: f.email, password: f.password, role: f.role }); setErrors({}); e.target.reset(); load(); }
     catch (x) { setErrors(x.fieldErrors || { email: x.message }); }
   };
-  const toggle = async (u) => { await api('PATCH', '/users/' + u.id, { disabled: !u.disabled }, { ifMatch: `"${u.version}"` }).catch(() => {}); load(); };
+  const toggle = async (u) => {
+    try { await api('PATCH', '/users/' + u.id, { disabled: !u.disabled }, { ifMatch: `"${u.version}"` }); setMsg(null); }
+    catch (x) { setMsg(x.status === 412 ? 'Someone else changed this user; the list has been reloaded, try again.' : x.message); }
+    load();
+  };
   return html`<main><h1>Users</h1>
     <form onSubmit=${create} class="filters">
       <label>Email <input name="email" type="email" required /><${FieldError} errors=${errors} name="email" /></label>
@@ -164,6 +169,7 @@ export function Users() {
       <label>Role <select name="role"><option value="viewer">viewer</option><option value="participant">participant</option><option value="coordinator">coordinator</option><option value="admin">admin</option></select></label>
       <button type="submit">Add a user</button>
     </form>
+    ${msg && html`<p class="error" role="alert">${msg}</p>`}
     ${list === null ? html`<p class="loading">Loading…</p>` : html`<table class="grid"><thead><tr><th>Email</th><th>Role</th><th>State</th><th></th></tr></thead><tbody>
       ${list.map((u) => html`<tr><td>${u.email}</td><td>${u.role}</td><td>${u.disabled ? 'disabled' : 'active'}</td>
         <td><button type="button" onClick=${() => toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button></td></tr>`)}</tbody></table>`}

@@ -2,7 +2,7 @@
 // The URL holds the screen and its filters, so every view can be linked.
 import { html, render, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
 import { api, get, qs, ApiError } from './api.js';
-import { when, day, label, TLPS, STATUSES } from './format.js';
+import { when, day, label, TLPS, STATUSES, SECTORS } from './format.js';
 import { NewMeeting, Directory, Tokens, Users, Audit } from './forms.js';
 
 // Navigation: links are ordinary anchors; clicks on same-origin links are
@@ -124,6 +124,8 @@ function TLPBadge({ tlp }) {
 function Meetings({ search }) {
   const params = Object.fromEntries(new URLSearchParams(search));
   const [cursors, setCursors] = useState([]);
+  const [orgs, setOrgs] = useState([]);
+  useEffect(() => { get('/organizations?limit=200').then((d) => setOrgs(d.items), () => {}); }, []);
   const st = useLoad(() => get('/meetings' + qs({ limit: 25, ...params })), [search]);
   const apply = (e) => {
     e.preventDefault();
@@ -139,6 +141,8 @@ function Meetings({ search }) {
       <label>From <input name="from" type="date" value=${params.from || ''} /></label>
       <label>To <input name="to" type="date" value=${params.to || ''} /></label>
       <label>Topic <input name="topic" value=${params.topic || ''} /></label>
+      <label>Sector <select name="sector" value=${params.sector || ''}><option value="">any</option>${SECTORS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
+      <label>Organisation <select name="organization" value=${params.organization || ''}><option value="">any</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
       <button type="submit">Apply</button>
     </form>
     <${Loading} state=${st}>${(page) => html`
