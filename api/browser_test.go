@@ -126,7 +126,7 @@ func TestBrowser(t *testing.T) {
 			choose(`select[aria-label="Attendee 1 withholding reason"]`, "commercial"),
 			chromedp.Click(`//button[text()="Add an action item"]`, chromedp.BySearch),
 			choose(`input[aria-label="Action item 1 title"]`, "Retire end-of-life edge routers"),
-			chooseText(`select[aria-label="Action item 1 owner"]`, "Meridian Wireless"),
+			chooseText(`select[aria-label="Action item 1 owner"]`, "Northwind Communications"),
 			choose(`input[aria-label="Action item 1 due date"]`, "2027-01-15"),
 			shot("log-meeting", &buf),
 			chromedp.Click(`form.meeting-form button[type=submit]`, chromedp.ByQuery),
@@ -136,7 +136,8 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(errText, "is required") {
 			t.Fatalf("no field errors shown: %s", errText)
 		}
-		if !strings.Contains(page, "Carrier roundtable on router hardening") || !strings.Contains(page, "Meridian Wireless") || !strings.Contains(page, "Retire end-of-life edge routers") {
+		if !strings.Contains(page, "Carrier roundtable on router hardening") || !strings.Contains(page, "Meridian Wireless") ||
+			!strings.Contains(page, "Retire end-of-life edge routers") || !strings.Contains(page, "TLP:GREEN") {
 			t.Fatalf("new meeting page: %s", page)
 		}
 	})
@@ -238,11 +239,13 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
-	t.Run("owner completes an action item and the dashboard changes", func(t *testing.T) {
+	t.Run("the owner completes the logged action item and the dashboard changes", func(t *testing.T) {
 		bctx, cancel := browser(t)
 		defer cancel()
 		var before, after, note string
-		sel := `select[aria-label="Status of Report MFA coverage of intercept management paths"]`
+		// The action item the coordinator logged above, owned by this
+		// participant's organisation.
+		sel := `select[aria-label="Status of Retire end-of-life edge routers"]`
 		if err := chromedp.Run(bctx, signIn(base, "participant@liaison.demo"),
 			chromedp.Text(`[data-testid=completion]`, &before, chromedp.ByQuery),
 			chromedp.Navigate(base+"/action-items?owner=me"), chromedp.WaitVisible(sel, chromedp.ByQuery), shot("my-action-items", &buf),

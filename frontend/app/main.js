@@ -88,6 +88,24 @@ function Bars({ rows, caption, href }) {
   </tbody></table>`;
 }
 
+// MonthsByTLP is meetings per month, each bar split by TLP, with the
+// figures in text for screen readers and for anyone who prefers numbers.
+function MonthsByTLP({ buckets }) {
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  return html`<table class="bars"><caption>Meetings per month, by TLP</caption><tbody>
+    ${buckets.map((b) => html`<tr><th scope="row"><a href=${'/meetings?from=' + b.key + '-01&to=' + nextMonth(b.key)}>${b.key}</a></th>
+      <td><span class="stack" style=${'width:' + Math.round((100 * b.count) / max) + '%'}>${TLPS.filter((t) => b.by_tlp[t] > 0).map((t) =>
+        html`<a class=${'seg seg-' + t.replace('+', '-').toLowerCase()} style=${'flex:' + b.by_tlp[t]} href=${'/meetings?tlp=' + encodeURIComponent(t) + '&from=' + b.key + '-01&to=' + nextMonth(b.key)} title=${t + ': ' + b.by_tlp[t]}></a>`)}</span>
+        <span class="sr-text">${b.count} (${TLPS.filter((t) => b.by_tlp[t] > 0).map((t) => t + ' ' + b.by_tlp[t]).join(', ')})</span></td></tr>`)}
+  </tbody></table>
+  <p class="legend">${TLPS.map((t) => html`<span><span class=${'seg-key seg-' + t.replace('+', '-').toLowerCase()}></span>${t}</span>`)}</p>`;
+}
+
+function nextMonth(key) {
+  const [y, m] = key.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
 function Dashboard() {
   const st = useLoad(() => Promise.all([
     get('/stats/overview'), get('/stats/meetings?group_by=month'), get('/stats/action-items?group_by=status'),
@@ -104,8 +122,7 @@ function Dashboard() {
       <div class="figure"><strong>${o.attendees.withheld}</strong> of ${o.attendees.total} attendees withheld</div>
     </section>
     <div class="charts">
-      <${Bars} caption="Meetings per month" rows=${months.buckets.map((b) => ({ label: b.key, count: b.count, key: b.key }))}
-        href=${(r) => '/meetings?from=' + r.key + '-01'} />
+      <div><${MonthsByTLP} buckets=${months.buckets} /></div>
       <${Bars} caption="Action items by status" rows=${status.buckets.map((b) => ({ label: label(b.key), count: b.count, key: b.key }))}
         href=${(r) => '/action-items?status=' + r.key} />
       <${Bars} caption="Overdue by owner organisation" rows=${owners.buckets.filter((b) => b.overdue > 0).map((b) => ({ label: b.label || label(b.key), count: b.overdue, key: b.key }))}
