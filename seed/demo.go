@@ -38,6 +38,11 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 	} else if len(orgs) > 0 {
 		return nil, errors.New("the demonstration data is already loaded")
 	}
+	// The record is written as it would have been: each meeting logged on
+	// its day, each finished item completed on its day.
+	at := func(t time.Time) { st.SetClock(func() time.Time { return t }) }
+	defer st.SetClock(time.Now)
+	at(day(2024, 11, 12, 9, 0, "America/New_York"))
 	var err error
 	org := func(name, kind, sector string) *models.Organization {
 		if err != nil {
@@ -85,6 +90,7 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 	oid := func(o *models.Organization) *string { return &o.ID }
 	due := func(t time.Time) *models.Date { d := models.DateOf(t); return &d }
 
+	at(day(2024, 11, 13, 12, 0, "America/New_York"))
 	joint, err := st.CreateMeeting(ctx, sys, store.MeetingInput{
 		Title:    "FBI–CISA coordination on PRC-affiliated telecommunications compromise",
 		StartsAt: day(2024, 11, 13, 10, 0, "America/New_York"), EndsAt: day(2024, 11, 13, 11, 0, "America/New_York"),
@@ -101,12 +107,13 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 			{PersonID: id(cisaLead), Role: "presenter", Attendance: "attended", Disclosure: "public"},
 		},
 		ActionItems: []store.ActionItemInput{
-			{Title: "Notify affected telecommunications providers and offer technical assistance", OwnerOrganizationID: oid(fbi), DueOn: due(day(2024, 11, 20, 0, 0, "UTC")), Status: "done", Priority: "critical"},
+			{Title: "Notify affected telecommunications providers and offer technical assistance", OwnerOrganizationID: oid(fbi), DueOn: due(day(2024, 11, 20, 0, 0, "UTC")), Priority: "critical"},
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
+	at(day(2024, 11, 16, 19, 0, "America/Lima"))
 	lima, err := st.CreateMeeting(ctx, sys, store.MeetingInput{
 		Title:    "Bilateral meeting on the margins of APEC, Lima",
 		StartsAt: day(2024, 11, 16, 16, 0, "America/Lima"), EndsAt: day(2024, 11, 16, 17, 45, "America/Lima"),
@@ -123,6 +130,7 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 		return nil, err
 	}
 	reason := "national_security"
+	at(day(2024, 11, 22, 17, 0, "America/New_York"))
 	wh, err := st.CreateMeeting(ctx, sys, store.MeetingInput{
 		Title:    "White House meeting with telecommunications executives on PRC cyber espionage",
 		StartsAt: day(2024, 11, 22, 14, 0, "America/New_York"), EndsAt: day(2024, 11, 22, 15, 30, "America/New_York"),
@@ -149,16 +157,17 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 			{Title: "Harden lawful intercept (CALEA) system access: MFA, segmentation, logging", OwnerOrganizationID: oid(carrierA), OwnerPersonID: id(cisoA),
 				DueOn: due(day(2024, 12, 20, 0, 0, "UTC")), Status: "in_progress", Priority: "critical",
 				Description: "Inventory every path into the lawful intercept environment; enforce phishing-resistant MFA; separate management networks."},
-			{Title: "Share indicators of compromise with CISA and the FBI", OwnerOrganizationID: oid(carrierB), DueOn: due(day(2024, 12, 6, 0, 0, "UTC")), Status: "done", Priority: "high"},
+			{Title: "Share indicators of compromise with CISA and the FBI", OwnerOrganizationID: oid(carrierB), DueOn: due(day(2024, 12, 6, 0, 0, "UTC")), Priority: "high"},
 			{Title: "Review router and edge-device configurations against the hardening guidance", OwnerOrganizationID: oid(carrierC), DueOn: due(day(2025, 1, 31, 0, 0, "UTC")), Status: "blocked", Priority: "high"},
-			{Title: "Publish hardening guidance for communications infrastructure", OwnerOrganizationID: oid(cisa), OwnerPersonID: id(cisaLead), DueOn: due(day(2024, 12, 3, 0, 0, "UTC")), Status: "done", Priority: "high"},
-			{Title: "Schedule the working-level follow-up briefing", OwnerPersonID: id(staffer), DueOn: due(day(2024, 12, 2, 0, 0, "UTC")), Status: "done", Priority: "medium"},
+			{Title: "Publish hardening guidance for communications infrastructure", OwnerOrganizationID: oid(cisa), OwnerPersonID: id(cisaLead), DueOn: due(day(2024, 12, 3, 0, 0, "UTC")), Priority: "high"},
+			{Title: "Schedule the working-level follow-up briefing", OwnerPersonID: id(staffer), DueOn: due(day(2024, 12, 2, 0, 0, "UTC")), Priority: "medium"},
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now().UTC()
+	at(day(2024, 12, 10, 13, 0, "America/New_York"))
 	work, err := st.CreateMeeting(ctx, sys, store.MeetingInput{
 		Title:    "Working session: lawful intercept hardening and indicator sharing",
 		StartsAt: day(2024, 12, 10, 10, 0, "America/New_York"), EndsAt: day(2024, 12, 10, 12, 0, "America/New_York"),
@@ -183,6 +192,7 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 	if err != nil {
 		return nil, err
 	}
+	at(day(2025, 1, 8, 11, 0, "America/New_York"))
 	_, err = st.CreateMeeting(ctx, sys, store.MeetingInput{
 		Title:    "Restricted briefing: intercept environment exposure assessment",
 		StartsAt: day(2025, 1, 8, 9, 0, "America/New_York"), EndsAt: day(2025, 1, 8, 10, 0, "America/New_York"),
@@ -201,6 +211,28 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Finished items, completed on the days public reporting suggests.
+	completions := []struct {
+		title string
+		when  time.Time
+	}{
+		{"Notify affected telecommunications providers and offer technical assistance", day(2024, 11, 19, 16, 0, "America/New_York")},
+		{"Schedule the working-level follow-up briefing", day(2024, 11, 26, 10, 0, "America/New_York")},
+		{"Publish hardening guidance for communications infrastructure", day(2024, 12, 3, 15, 0, "America/New_York")},
+		{"Share indicators of compromise with CISA and the FBI", day(2024, 12, 9, 11, 0, "America/New_York")},
+	}
+	for _, cmp := range completions {
+		items, _, err := st.ListActionItems(ctx, sys, store.ActionItemFilter{Q: cmp.title}, store.Page{Limit: 1})
+		if err != nil || len(items) != 1 {
+			return nil, fmt.Errorf("demo item %q: %v", cmp.title, err)
+		}
+		at(cmp.when)
+		done := "done"
+		if _, err := st.UpdateActionItem(ctx, sys, items[0].ID, store.ActionItemPatch{Status: &done}); err != nil {
+			return nil, err
+		}
+	}
+	at(now)
 	_, err = st.CreateMeeting(ctx, sys, store.MeetingInput{
 		Title:    "Quarterly communications sector threat review",
 		StartsAt: now.AddDate(0, 0, 14).Truncate(time.Hour), EndsAt: now.AddDate(0, 0, 14).Truncate(time.Hour).Add(90 * time.Minute),

@@ -255,7 +255,8 @@ func translate(err error, what string) error {
 	return err
 }
 
-// SetClock replaces the store's clock (tests of expiry use it).
+// SetClock replaces the store's clock: tests of expiry use it, and so does
+// the demonstration data, which is written as of the days it describes.
 func (s *Store) SetClock(now func() time.Time) {
 	s.now = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
 }
