@@ -78,10 +78,7 @@ func (a *API) getActionItem(c *gin.Context) error {
 
 func (a *API) updateActionItem(c *gin.Context) error {
 	var req actionItemPatch
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	ver, err := ifMatch(c)
+	ver, err := bindPatch(c, &req)
 	if err != nil {
 		return err
 	}

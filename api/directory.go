@@ -66,10 +66,7 @@ func (a *API) getOrganization(c *gin.Context) error {
 
 func (a *API) updateOrganization(c *gin.Context) error {
 	var req organizationPatch
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	ver, err := ifMatch(c)
+	ver, err := bindPatch(c, &req)
 	if err != nil {
 		return err
 	}
@@ -160,10 +157,7 @@ func (a *API) getPerson(c *gin.Context) error {
 
 func (a *API) updatePerson(c *gin.Context) error {
 	var req personPatch
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	ver, err := ifMatch(c)
+	ver, err := bindPatch(c, &req)
 	if err != nil {
 		return err
 	}
@@ -241,10 +235,7 @@ func (a *API) getTopic(c *gin.Context) error {
 
 func (a *API) updateTopic(c *gin.Context) error {
 	var req topicPatch
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	ver, err := ifMatch(c)
+	ver, err := bindPatch(c, &req)
 	if err != nil {
 		return err
 	}

@@ -123,10 +123,7 @@ func (a *API) getMeeting(c *gin.Context) error {
 
 func (a *API) updateMeeting(c *gin.Context) error {
 	var req meetingPatch
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	ver, err := ifMatch(c)
+	ver, err := bindPatch(c, &req)
 	if err != nil {
 		return err
 	}
@@ -201,10 +198,7 @@ func (a *API) getAttendee(c *gin.Context) error {
 
 func (a *API) updateAttendee(c *gin.Context) error {
 	var req attendeePatch
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	ver, err := ifMatch(c)
+	ver, err := bindPatch(c, &req)
 	if err != nil {
 		return err
 	}

@@ -152,3 +152,11 @@ func ifMatch(c *gin.Context) (*int, error) {
 func setETag(c *gin.Context, version int) {
 	c.Header("ETag", `"`+strconv.Itoa(version)+`"`)
 }
+
+// bindPatch decodes a PATCH body and reads its If-Match version.
+func bindPatch(c *gin.Context, req any) (*int, error) {
+	if err := bindJSON(c, req); err != nil {
+		return nil, err
+	}
+	return ifMatch(c)
+}

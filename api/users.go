@@ -63,10 +63,7 @@ func (a *API) getUser(c *gin.Context) error {
 
 func (a *API) updateUser(c *gin.Context) error {
 	var req updateUserRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	ver, err := ifMatch(c)
+	ver, err := bindPatch(c, &req)
 	if err != nil {
 		return err
 	}
