@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"liaison/api"
@@ -81,11 +82,18 @@ func choose(sel, value string) chromedp.Action {
 		el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); })()`, nil)
 }
 
-// chooseText selects the option of a <select> whose text is label.
+// chooseText selects the option of a <select> whose text is label,
+// waiting (up to 10 s) for the page to have loaded that option.
 func chooseText(sel, label string) chromedp.Action {
-	return chromedp.Evaluate(`(() => { const el = document.querySelector(`+strconvQuote(sel)+`);
-		const o = [...el.options].find((o) => o.text === `+strconvQuote(label)+`); el.value = o.value;
-		el.dispatchEvent(new Event('change', {bubbles: true})); })()`, nil)
+	return chromedp.Evaluate(`(async () => {
+		for (let i = 0; i < 200; i++) {
+			const el = document.querySelector(`+strconvQuote(sel)+`);
+			const o = el && [...el.options].find((o) => o.text === `+strconvQuote(label)+`);
+			if (o) { el.value = o.value; el.dispatchEvent(new Event('change', {bubbles: true})); return true; }
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		throw new Error('no option ' + `+strconvQuote(label)+`);
+	})()`, nil, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })
 }
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
@@ -110,7 +118,6 @@ func TestBrowser(t *testing.T) {
 		var errText, page string
 		if err := chromedp.Run(bctx, signIn(base, "coordinator@liaison.demo"),
 			chromedp.Navigate(base+"/meetings/new"), chromedp.WaitVisible(`#f-title`, chromedp.ByID),
-			chromedp.Sleep(300*time.Millisecond), // the directory loads into the pickers
 			// Sent empty first: the API's problem details appear by the fields.
 			chromedp.Click(`form.meeting-form button[type=submit]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`.field-error`, chromedp.ByQuery), chromedp.Text(`form.meeting-form`, &errText, chromedp.ByQuery),
