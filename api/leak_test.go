@@ -33,7 +33,10 @@ type leakCaller struct {
 }
 
 func TestNoLeaks(t *testing.T) {
-	e := newEnv(t, store.SQLite)
+	eachDB(t, testNoLeaks)
+}
+
+func testNoLeaks(t *testing.T, e *env) {
 	st, sys := e.st, store.System
 	w := e.w
 	// A colleague of the insider: same organisation, never on an attendance.
