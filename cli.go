@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -162,6 +163,11 @@ func serve(ctx context.Context, args []string) error {
 	proxies := fs.String("trusted-proxies", env("LIAISON_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft heap limit keeps the resident size modest under bursts of
+		// large list responses; GOMEMLIMIT overrides it.
+		debug.SetMemoryLimit(64 << 20)
 	}
 	st, err := cfg.open(ctx, true)
 	if err != nil {

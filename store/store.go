@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -143,7 +144,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		rsql, _ := rdb.DB()
 		n := opt.ReadConns
 		if n <= 0 {
-			n = 8
+			// SQLite reads run on the CPU; more connections than cores
+			// only add page caches and contention.
+			n = max(4, 2*runtime.NumCPU())
 		}
 		rsql.SetMaxOpenConns(n)
 		rsql.SetMaxIdleConns(n)
