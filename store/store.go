@@ -61,7 +61,7 @@ type Options struct {
 	Synchronous string
 	// ReadConns caps the read pool; 0 means a sensible default.
 	ReadConns int
-	// CacheMiB is SQLite's page cache per connection; 0 means 16 MiB.
+	// CacheMiB is the writer connection's SQLite page cache; 0 means 8 MiB.
 	// Bulk loads want more: their index inserts land all over the B-trees.
 	CacheMiB int
 }
@@ -115,7 +115,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		q.Set("_txlock", "immediate")
 		cache := opt.CacheMiB
 		if cache <= 0 {
-			cache = 16
+			cache = 8
 		}
 		q.Set("_cache_size", strconv.Itoa(-cache*1024))
 		wdb, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
