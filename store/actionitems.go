@@ -236,8 +236,8 @@ func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (with
 	if c.Privileged() || len(meetingIDs) == 0 {
 		return w, nil
 	}
-	var rows []models.Attendee
-	if err := db.Select("meeting_id, person_id, organization_id, disclosure, attendance").Where("meeting_id IN ?", meetingIDs).Find(&rows).Error; err != nil {
+	rows, err := s.attendanceKeys(db, meetingIDs)
+	if err != nil {
 		return w, err
 	}
 	member := map[string]bool{}
@@ -272,6 +272,35 @@ func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (with
 		}
 	}
 	return w, nil
+}
+
+// attendanceKeys reads who attended the meetings and how, without names:
+// one hand-scanned query, as it runs for every page of action items.
+func (s *Store) attendanceKeys(db *gorm.DB, meetingIDs []string) ([]models.Attendee, error) {
+	sqlDB, err := s.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	ph := make([]string, len(meetingIDs))
+	args := make([]any, len(meetingIDs))
+	for i, id := range meetingIDs {
+		ph[i], args[i] = s.placeholder(i+1), id
+	}
+	rs, err := sqlDB.QueryContext(db.Statement.Context, `SELECT meeting_id, person_id, organization_id, disclosure, attendance
+		FROM attendees WHERE meeting_id IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []models.Attendee
+	for rs.Next() {
+		var a models.Attendee
+		if err := rs.Scan(&a.MeetingID, &a.PersonID, &a.OrganizationID, &a.Disclosure, &a.Attendance); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rs.Err()
 }
 
 // ActionItemFilter narrows the action item list. Every field is optional.

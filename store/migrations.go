@@ -218,4 +218,10 @@ var migrations = []migration{
 		`CREATE INDEX action_items_owner_org_due ON action_items (owner_organization_id, (COALESCE(due_on, '9999-12-31')), id)`,
 		`CREATE INDEX action_items_due ON action_items ((COALESCE(due_on, '9999-12-31')), id)`,
 	}},
+	{name: "owner lists filter by status without reading the table", statements: []string{
+		`DROP INDEX IF EXISTS action_items_owner_person_due`,
+		`DROP INDEX IF EXISTS action_items_owner_org_due`,
+		`CREATE INDEX action_items_owner_person_due ON action_items (owner_person_id, (COALESCE(due_on, '9999-12-31')), id, status, deleted_at, meeting_id)`,
+		`CREATE INDEX action_items_owner_org_due ON action_items (owner_organization_id, (COALESCE(due_on, '9999-12-31')), id, status, deleted_at, meeting_id, owner_person_id)`,
+	}},
 }
