@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 )
-
-func fmtAny(v any) string { return fmt.Sprint(v) }
 
 // serveFrontend serves a file of the web UI, or its index.html for paths
 // that are screens of the single-page app rather than files.

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -277,5 +276,4 @@ func probeMeeting(t *testing.T, c leakCaller, meetings []*leakMeeting, path, pro
 			t.Errorf("LEAK: %s?%s as %s matches meeting %s, revealing who attended it withheld", path, probe, c.name, m.title)
 		}
 	}
-	_ = fmt.Sprint
 }

@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -168,5 +169,5 @@ func recovery(c *gin.Context) {
 type panicError struct{ v any }
 
 func (p panicError) Error() string {
-	return "panic: " + strings.TrimSpace(strings.SplitN(fmtAny(p.v), "\n", 2)[0])
+	return "panic: " + strings.TrimSpace(strings.SplitN(fmt.Sprint(p.v), "\n", 2)[0])
 }

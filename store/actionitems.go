@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -112,7 +113,7 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 			return v.err()
 		}
 		if _, err := s.visibleMeeting(tx, c, in.MeetingID); err != nil {
-			if errIsNotFound(err) {
+			if errors.Is(err, ErrNotFound) {
 				v.add("meeting_id", "no meeting has this id")
 				return v.err()
 			}
@@ -135,11 +136,6 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 		return nil, err
 	}
 	return s.GetActionItem(ctx, c, id)
-}
-
-func errIsNotFound(err error) bool {
-	e, ok := err.(*Error)
-	return ok && e.Kind == ErrNotFound
 }
 
 // GetActionItem reads one action item of a visible meeting.
@@ -281,13 +277,9 @@ func (s *Store) attendanceKeys(db *gorm.DB, meetingIDs []string) ([]models.Atten
 	if err != nil {
 		return nil, err
 	}
-	ph := make([]string, len(meetingIDs))
-	args := make([]any, len(meetingIDs))
-	for i, id := range meetingIDs {
-		ph[i], args[i] = s.placeholder(i+1), id
-	}
+	in, args := s.inList(meetingIDs)
 	rs, err := sqlDB.QueryContext(db.Statement.Context, `SELECT meeting_id, person_id, organization_id, disclosure, attendance
-		FROM attendees WHERE meeting_id IN (`+strings.Join(ph, ",")+`)`, args...)
+		FROM attendees WHERE meeting_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -408,18 +400,17 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 			return nil, nil, err
 		}
 	}
-	run := func(f ActionItemFilter) ([]models.ActionItem, sortKey, string, error) {
+	run := func(f ActionItemFilter) ([]models.ActionItem, string, error) {
 		q := s.filterActionItems(s.visibleActionItems(db, c).Select("action_items.*"), c, f)
-		q, key, name, err := applyPage(q, actionItemSorts, p, "action_items")
+		q, _, name, err := applyPage(q, actionItemSorts, p, "action_items")
 		if err != nil {
-			return nil, key, name, err
+			return nil, name, err
 		}
 		var rows []models.ActionItem
-		return rows, key, name, q.Find(&rows).Error
+		return rows, name, q.Find(&rows).Error
 	}
 	var (
 		rows []models.ActionItem
-		key  sortKey
 		name string
 		err  error
 	)
@@ -427,18 +418,18 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 	if f.OwnerMe && c.PersonID != "" && c.OrganizationID != "" && strings.TrimPrefix(p.Sort, "-") != "title" {
 		f.ownerPart = ownedByPerson
 		var a, b []models.ActionItem
-		if a, key, name, err = run(f); err != nil {
+		if a, name, err = run(f); err != nil {
 			return nil, nil, err
 		}
 		f.ownerPart = ownedByOrgOnly
-		if b, _, _, err = run(f); err != nil {
+		if b, _, err = run(f); err != nil {
 			return nil, nil, err
 		}
 		rows = mergeItems(a, b, name, p.Limit+1)
-	} else if rows, key, name, err = run(f); err != nil {
+	} else if rows, name, err = run(f); err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(a models.ActionItem) (any, string) {
+	rows, next := nextCursor(rows, p, name, func(a models.ActionItem) (any, string) {
 		switch strings.TrimPrefix(name, "-") {
 		case "created_at":
 			return a.CreatedAt, a.ID

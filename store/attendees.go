@@ -110,11 +110,7 @@ func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[str
 	if err != nil {
 		return nil, err
 	}
-	ph := make([]string, len(meetingIDs))
-	args := make([]any, len(meetingIDs))
-	for i, id := range meetingIDs {
-		ph[i], args[i] = s.placeholder(i+1), id
-	}
+	in, args := s.inList(meetingIDs)
 	// Only what an attendance row shows: the person and organisation come
 	// as summaries, without their bookkeeping columns.
 	rows, err := sqlDB.QueryContext(db.Statement.Context, `SELECT a.id, a.meeting_id, a.person_id, a.organization_id, a.role, a.attendance,
@@ -122,7 +118,7 @@ func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[str
 		p.full_name, p.job_title, p.organization_id,
 		o.name, o.kind, o.sector, o.country
 		FROM attendees a JOIN organizations o ON o.id = a.organization_id LEFT JOIN people p ON p.id = a.person_id
-		WHERE a.meeting_id IN (`+strings.Join(ph, ",")+`) ORDER BY a.meeting_id, a.created_at, a.id`, args...)
+		WHERE a.meeting_id IN (`+in+`) ORDER BY a.meeting_id, a.created_at, a.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +158,17 @@ func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[str
 		out[r.a.MeetingID] = append(out[r.a.MeetingID], viewAttendee(c, r.a, r.p, &org, member[r.a.MeetingID]))
 	}
 	return out, nil
+}
+
+// inList is "?, ?, …" (or "$1, $2, …") and the arguments for ids, for the
+// hand-written queries on the read paths.
+func (s *Store) inList(ids []string) (string, []any) {
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], args[i] = s.placeholder(i+1), id
+	}
+	return strings.Join(ph, ","), args
 }
 
 // placeholder is the dialect's n-th bind parameter.

@@ -167,7 +167,7 @@ func (s *Store) ListAuditEvents(ctx context.Context, c Caller, f AuditFilter, p 
 	if f.To != nil {
 		q = q.Where("at < ?", f.To.UTC())
 	}
-	q, key, name, err := applyPage(q, auditSorts, p, "audit_events")
+	q, _, name, err := applyPage(q, auditSorts, p, "audit_events")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,6 +175,6 @@ func (s *Store) ListAuditEvents(ctx context.Context, c Caller, f AuditFilter, p 
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(e models.AuditEvent) (any, string) { return e.At, e.ID })
+	rows, next := nextCursor(rows, p, name, func(e models.AuditEvent) (any, string) { return e.At, e.ID })
 	return rows, next, nil
 }

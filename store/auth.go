@@ -237,7 +237,7 @@ var tokenSorts = newSortSet("-created_at", map[string]sortKey{"created_at": {exp
 // ListTokens pages through the caller's own tokens, revoked ones included.
 func (s *Store) ListTokens(ctx context.Context, c Caller, p Page) ([]models.APIToken, *string, error) {
 	q := s.read(ctx).Model(&models.APIToken{}).Where("user_id = ?", c.UserID)
-	q, key, name, err := applyPage(q, tokenSorts, p, "api_tokens")
+	q, _, name, err := applyPage(q, tokenSorts, p, "api_tokens")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -245,7 +245,7 @@ func (s *Store) ListTokens(ctx context.Context, c Caller, p Page) ([]models.APIT
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(t models.APIToken) (any, string) { return t.CreatedAt, t.ID })
+	rows, next := nextCursor(rows, p, name, func(t models.APIToken) (any, string) { return t.CreatedAt, t.ID })
 	return rows, next, nil
 }
 

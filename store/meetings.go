@@ -399,7 +399,7 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p Page) ([]MeetingView, *string, error) {
 	db := s.read(ctx)
 	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(meetingVisible(c)), c, f)
-	q, key, name, err := applyPage(q, meetingSorts, p, "meetings")
+	q, _, name, err := applyPage(q, meetingSorts, p, "meetings")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -407,7 +407,7 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(m models.Meeting) (any, string) {
+	rows, next := nextCursor(rows, p, name, func(m models.Meeting) (any, string) {
 		switch strings.TrimPrefix(name, "-") {
 		case "created_at":
 			return m.CreatedAt, m.ID

@@ -112,7 +112,7 @@ func (s *Store) ListOrganizations(ctx context.Context, c Caller, f OrganizationF
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(o models.Organization) (any, string) {
+	rows, next := nextCursor(rows, p, name, func(o models.Organization) (any, string) {
 		if key.isTime {
 			return o.CreatedAt, o.ID
 		}

@@ -107,7 +107,7 @@ func applyPage(q *gorm.DB, set sortSet, p Page, table string) (*gorm.DB, sortKey
 }
 
 // nextCursor trims rows to the limit and returns the cursor of the next page.
-func nextCursor[T any](rows []T, p Page, sortName string, key sortKey, val func(T) (any, string)) ([]T, *string) {
+func nextCursor[T any](rows []T, p Page, sortName string, val func(T) (any, string)) ([]T, *string) {
 	if len(rows) <= p.Limit {
 		return rows, nil
 	}
@@ -125,6 +125,5 @@ func nextCursor[T any](rows []T, p Page, sortName string, key sortKey, val func(
 		s = fmt.Sprint(x)
 	}
 	c := encodeCursor(cursor{Sort: sortName, Val: s, ID: id})
-	_ = key
 	return rows, &c
 }

@@ -127,7 +127,7 @@ func (s *Store) ListPeople(ctx context.Context, c Caller, f PersonFilter, p Page
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(x models.Person) (any, string) {
+	rows, next := nextCursor(rows, p, name, func(x models.Person) (any, string) {
 		if key.isTime {
 			return x.CreatedAt, x.ID
 		}

@@ -52,7 +52,7 @@ func publicScope(q *gorm.DB) *gorm.DB { return q.Where("meetings.tlp = ?", model
 func (s *Store) ListPublicMeetings(ctx context.Context, f PublicFilter, p Page) ([]PublicMeeting, *string, error) {
 	db := s.read(ctx)
 	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(publicScope), Caller{}, MeetingFilter{From: f.From, To: f.To, Topic: f.Topic})
-	q, key, name, err := applyPage(q, publicSorts, p, "meetings")
+	q, _, name, err := applyPage(q, publicSorts, p, "meetings")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,7 +60,7 @@ func (s *Store) ListPublicMeetings(ctx context.Context, f PublicFilter, p Page) 
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(m models.Meeting) (any, string) { return m.StartsAt, m.ID })
+	rows, next := nextCursor(rows, p, name, func(m models.Meeting) (any, string) { return m.StartsAt, m.ID })
 	out, err := s.publicViews(db, rows)
 	return out, next, err
 }

@@ -109,7 +109,7 @@ func (s *Store) ListTopics(ctx context.Context, c Caller, f TopicFilter, p Page)
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(x models.Topic) (any, string) {
+	rows, next := nextCursor(rows, p, name, func(x models.Topic) (any, string) {
 		if key.isTime {
 			return x.CreatedAt, x.ID
 		}

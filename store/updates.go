@@ -72,7 +72,7 @@ func (s *Store) ListUpdates(ctx context.Context, c Caller, itemID string, p Page
 		return nil, nil, newErr(ErrNotFound, "action item not found")
 	}
 	q := db.Model(&models.ActionItemUpdate{}).Where("action_item_id = ?", itemID)
-	q, key, name, err := applyPage(q, updateSorts, p, "action_item_updates")
+	q, _, name, err := applyPage(q, updateSorts, p, "action_item_updates")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -80,6 +80,6 @@ func (s *Store) ListUpdates(ctx context.Context, c Caller, itemID string, p Page
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(u models.ActionItemUpdate) (any, string) { return u.CreatedAt, u.ID })
+	rows, next := nextCursor(rows, p, name, func(u models.ActionItemUpdate) (any, string) { return u.CreatedAt, u.ID })
 	return rows, next, nil
 }

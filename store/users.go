@@ -137,7 +137,7 @@ func (s *Store) ListUsers(ctx context.Context, c Caller, f UserFilter, p Page) (
 	if f.Q != "" {
 		q = q.Where("users.email LIKE ? ESCAPE '\\'", likePattern(strings.ToLower(f.Q)))
 	}
-	q, key, name, err := applyPage(q, userSorts, p, "users")
+	q, _, name, err := applyPage(q, userSorts, p, "users")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Store) ListUsers(ctx context.Context, c Caller, f UserFilter, p Page) (
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, key, func(u models.User) (any, string) {
+	rows, next := nextCursor(rows, p, name, func(u models.User) (any, string) {
 		if strings.TrimPrefix(name, "-") == "created_at" {
 			return u.CreatedAt, u.ID
 		}

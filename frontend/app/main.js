@@ -140,7 +140,6 @@ function TLPBadge({ tlp }) {
 
 function Meetings({ search }) {
   const params = Object.fromEntries(new URLSearchParams(search));
-  const [cursors, setCursors] = useState([]);
   const [orgs, setOrgs] = useState([]);
   useEffect(() => { get('/organizations?limit=200').then((d) => setOrgs(d.items), () => {}); }, []);
   const st = useLoad(() => get('/meetings' + qs({ limit: 25, ...params })), [search]);
@@ -168,7 +167,7 @@ function Meetings({ search }) {
         <div class="meta">${when(m.starts_at, m.timezone)} · ${m.host ? m.host.name : ''} · ${label(m.kind)} · ${m.status}</div></li>`)}</ul>`}
       <nav class="pager" aria-label="Pages">
         ${params.cursor && html`<button type="button" onClick=${() => history.back()}>Previous page</button>`}
-        ${page.next_cursor && html`<a class="button" href=${'/meetings' + qs({ ...params, cursor: page.next_cursor })} onClick=${() => setCursors([...cursors, params.cursor])}>Next page</a>`}
+        ${page.next_cursor && html`<a class="button" href=${'/meetings' + qs({ ...params, cursor: page.next_cursor })}>Next page</a>`}
       </nav>`}<//></main>`;
 }
 
