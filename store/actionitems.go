@@ -169,24 +169,21 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 			orgIDs = append(orgIDs, *a.OwnerOrganizationID)
 		}
 	}
+	ctx := db.Statement.Context
 	meetingIDs = uniq(meetingIDs)
-	var titles []MeetingRef
-	if err := db.Model(&models.Meeting{}).Select("id, title, starts_at").Where("id IN ?", meetingIDs).Scan(&titles).Error; err != nil {
+	title, err := s.meetingTitles(ctx, meetingIDs)
+	if err != nil {
 		return nil, err
-	}
-	title := map[string]string{}
-	for _, t := range titles {
-		title[t.ID] = t.Title
 	}
 	w, err := s.withheldOwners(db, c, meetingIDs)
 	if err != nil {
 		return nil, err
 	}
-	people, err := s.peopleByID(db, personIDs)
+	people, err := s.peopleByID(ctx, personIDs)
 	if err != nil {
 		return nil, err
 	}
-	orgs, err := s.orgsByID(db, orgIDs)
+	orgs, err := s.orgsByID(ctx, orgIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +208,25 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 		out[i] = v
 	}
 	return out, nil
+}
+
+// meetingTitles reads the titles of the meetings, by id.
+func (s *Store) meetingTitles(ctx context.Context, ids []string) (map[string]string, error) {
+	in, args := inList(ids)
+	rows, err := s.query(ctx, `SELECT id, title FROM meetings WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]string, len(ids))
+	for rows.Next() {
+		var id, title string
+		if err := rows.Scan(&id, &title); err != nil {
+			return nil, err
+		}
+		out[id] = title
+	}
+	return out, rows.Err()
 }
 
 // withheld tells, per meeting, which people and organisations the caller
@@ -273,12 +289,8 @@ func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (with
 // attendanceKeys reads who attended the meetings and how, without names:
 // one hand-scanned query, as it runs for every page of action items.
 func (s *Store) attendanceKeys(db *gorm.DB, meetingIDs []string) ([]models.Attendee, error) {
-	sqlDB, err := s.r.DB()
-	if err != nil {
-		return nil, err
-	}
-	in, args := s.inList(meetingIDs)
-	rs, err := sqlDB.QueryContext(db.Statement.Context, `SELECT meeting_id, person_id, organization_id, disclosure, attendance
+	in, args := inList(meetingIDs)
+	rs, err := s.query(db.Statement.Context, `SELECT meeting_id, person_id, organization_id, disclosure, attendance
 		FROM attendees WHERE meeting_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err

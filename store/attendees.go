@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -101,19 +100,15 @@ func (s *Store) buildAttendee(tx *gorm.DB, v *validator, prefix, meetingID strin
 // person and organisation, redacted for the caller. It is on the path of
 // every meeting read, so it is one hand-scanned query rather than three
 // GORM ones.
-func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[string][]AttendeeView, error) {
+func (s *Store) attendeesOf(ctx context.Context, c Caller, meetingIDs []string) (map[string][]AttendeeView, error) {
 	out := map[string][]AttendeeView{}
 	if len(meetingIDs) == 0 {
 		return out, nil
 	}
-	sqlDB, err := s.r.DB()
-	if err != nil {
-		return nil, err
-	}
-	in, args := s.inList(meetingIDs)
+	in, args := inList(meetingIDs)
 	// Only what an attendance row shows: the person and organisation come
 	// as summaries, without their bookkeeping columns.
-	rows, err := sqlDB.QueryContext(db.Statement.Context, `SELECT a.id, a.meeting_id, a.person_id, a.organization_id, a.role, a.attendance,
+	rows, err := s.query(ctx, `SELECT a.id, a.meeting_id, a.person_id, a.organization_id, a.role, a.attendance,
 		a.disclosure, a.withholding_reason, a.version,
 		p.full_name, p.job_title, p.organization_id,
 		o.name, o.kind, o.sector, o.country
@@ -160,25 +155,6 @@ func (s *Store) attendeesOf(db *gorm.DB, c Caller, meetingIDs []string) (map[str
 	return out, nil
 }
 
-// inList is "?, ?, …" (or "$1, $2, …") and the arguments for ids, for the
-// hand-written queries on the read paths.
-func (s *Store) inList(ids []string) (string, []any) {
-	ph := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		ph[i], args[i] = s.placeholder(i+1), id
-	}
-	return strings.Join(ph, ","), args
-}
-
-// placeholder is the dialect's n-th bind parameter.
-func (s *Store) placeholder(n int) string {
-	if s.dialect == Postgres {
-		return "$" + itoa(n)
-	}
-	return "?"
-}
-
 // viewAttendee redacts one attendance row for the caller: withheld
 // identities are left out unless the caller is privileged or attended.
 func viewAttendee(c Caller, a models.Attendee, person *models.Person, org *models.Organization, member bool) AttendeeView {
@@ -210,7 +186,7 @@ func (s *Store) ListAttendees(ctx context.Context, c Caller, meetingID string) (
 	if _, err := s.visibleMeeting(db, c, meetingID); err != nil {
 		return nil, err
 	}
-	m, err := s.attendeesOf(db, c, []string{meetingID})
+	m, err := s.attendeesOf(ctx, c, []string{meetingID})
 	if err != nil {
 		return nil, err
 	}

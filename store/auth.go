@@ -150,20 +150,19 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return Caller{}, fail
 	}
-	sqlDB, err := s.r.DB()
-	if err != nil {
-		return Caller{}, err
-	}
 	var (
 		tokenID, scope, userID, role string
 		disabled                     bool
 		personID, orgID              sql.NullString
 		expires, revoked, lastUsed   sql.NullTime
 	)
-	err = sqlDB.QueryRowContext(ctx, `SELECT t.id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.role, u.disabled, u.person_id, p.organization_id
+	row, err := s.queryRow(ctx, `SELECT t.id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.role, u.disabled, u.person_id, p.organization_id
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN people p ON p.id = u.person_id
-		WHERE t.secret_hash = `+s.placeholder(1), secretHash(secret)).
-		Scan(&tokenID, &scope, &expires, &revoked, &lastUsed, &userID, &role, &disabled, &personID, &orgID)
+		WHERE t.secret_hash = ?`, secretHash(secret))
+	if err != nil {
+		return Caller{}, err
+	}
+	err = row.Scan(&tokenID, &scope, &expires, &revoked, &lastUsed, &userID, &role, &disabled, &personID, &orgID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Caller{}, fail
 	}

@@ -200,43 +200,83 @@ func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meetin
 }
 
 // GetMeeting reads one meeting with its host, topics, attendees (redacted
-// for the caller), action item counts and follow-ups.
+// for the caller), action item counts and follow-ups. It is the busiest
+// read, so its queries are hand-written (rawsql.go).
 func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
-	db := s.read(ctx)
-	m, err := s.visibleMeeting(db, c, id)
+	cond, args := visibleSQL(c)
+	row, err := s.queryRow(ctx, `SELECT `+meetingColumns+`, `+organizationColumns+`
+		FROM meetings JOIN organizations o ON o.id = meetings.host_organization_id
+		WHERE meetings.id = ? AND meetings.deleted_at IS NULL AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
 		return nil, err
 	}
-	views, err := s.expandMeetings(db, c, []models.Meeting{*m})
+	var (
+		m    models.Meeting
+		host models.Organization
+	)
+	if err := scanMeeting(row, &m, &host.ID, &host.Name, &host.Kind, &host.Sector, &host.Country); err != nil {
+		return nil, translate(err, "meeting")
+	}
+	topics, err := s.topicsOf(ctx, []string{id})
 	if err != nil {
 		return nil, err
 	}
-	v := &views[0]
-	var rows []struct {
-		Status     string
-		N, Overdue int
-	}
-	if err := db.Model(&models.ActionItem{}).Select("status, COUNT(*) AS n, SUM(CASE WHEN status IN ('open','in_progress','blocked') AND due_on < ? THEN 1 ELSE 0 END) AS overdue", s.today().String()).
-		Where("meeting_id = ?", id).Group("status").Scan(&rows).Error; err != nil {
+	atts, err := s.attendeesOf(ctx, c, []string{id})
+	if err != nil {
 		return nil, err
 	}
+	v := &MeetingView{Meeting: m, Host: &host, Topics: nonNil(topics[id]), Attendees: nonNil(atts[id])}
 	v.ActionItemCounts = zeroMap(models.ActionStatuses)
-	for _, r := range rows {
-		v.ActionItemCounts[r.Status] = r.N
-		v.Overdue += r.Overdue
-	}
-	if err := db.Model(&models.Meeting{}).Scopes(meetingVisible(c)).Select("meetings.id, meetings.title, meetings.starts_at").
-		Where("meetings.follow_up_of_id = ?", id).Order("meetings.starts_at, meetings.id").Limit(100).Scan(&v.FollowUps).Error; err != nil {
+	rows, err := s.query(ctx, `SELECT status, COUNT(*), SUM(CASE WHEN status IN ('open','in_progress','blocked') AND due_on < ? THEN 1 ELSE 0 END)
+		FROM action_items WHERE meeting_id = ? AND deleted_at IS NULL GROUP BY status`, s.today().String(), id)
+	if err != nil {
 		return nil, err
 	}
-	return v, nil
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			status     string
+			n, overdue int
+		)
+		if err := rows.Scan(&status, &n, &overdue); err != nil {
+			return nil, err
+		}
+		v.ActionItemCounts[status] = n
+		v.Overdue += overdue
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	rows, err = s.query(ctx, `SELECT meetings.id, meetings.title, meetings.starts_at FROM meetings
+		WHERE meetings.follow_up_of_id = ? AND meetings.deleted_at IS NULL AND `+cond+`
+		ORDER BY meetings.starts_at, meetings.id LIMIT 100`, append([]any{id}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r MeetingRef
+		if err := rows.Scan(&r.ID, &r.Title, &r.StartsAt); err != nil {
+			return nil, err
+		}
+		v.FollowUps = append(v.FollowUps, r)
+	}
+	return v, rows.Err()
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 func (s *Store) today() models.Date { return models.DateOf(s.now()) }
 
 // expandMeetings loads hosts, topics and attendees for a page of meetings
 // in a constant number of queries (no N+1).
-func (s *Store) expandMeetings(db *gorm.DB, c Caller, ms []models.Meeting) ([]MeetingView, error) {
+func (s *Store) expandMeetings(ctx context.Context, c Caller, ms []models.Meeting) ([]MeetingView, error) {
 	out := make([]MeetingView, len(ms))
 	if len(ms) == 0 {
 		return out, nil
@@ -247,68 +287,90 @@ func (s *Store) expandMeetings(db *gorm.DB, c Caller, ms []models.Meeting) ([]Me
 		ids[i] = m.ID
 		hostIDs = append(hostIDs, m.HostOrganizationID)
 	}
-	hosts, err := s.orgsByID(db, hostIDs)
+	hosts, err := s.orgsByID(ctx, hostIDs)
 	if err != nil {
 		return nil, err
 	}
-	type topicRow struct {
-		MeetingID string
-		models.Topic
-	}
-	var trows []topicRow
-	if err := db.Table("meeting_topics").Select("meeting_topics.meeting_id, topics.*").
-		Joins("JOIN topics ON topics.id = meeting_topics.topic_id").
-		Where("meeting_topics.meeting_id IN ?", ids).Order("topics.name_key").Scan(&trows).Error; err != nil {
+	topics, err := s.topicsOf(ctx, ids)
+	if err != nil {
 		return nil, err
 	}
-	topics := map[string][]models.Topic{}
-	for _, r := range trows {
-		topics[r.MeetingID] = append(topics[r.MeetingID], r.Topic)
-	}
-	atts, err := s.attendeesOf(db, c, ids)
+	atts, err := s.attendeesOf(ctx, c, ids)
 	if err != nil {
 		return nil, err
 	}
 	for i, m := range ms {
-		out[i] = MeetingView{Meeting: m, Host: hosts[m.HostOrganizationID], Topics: topics[m.ID], Attendees: atts[m.ID]}
-		if out[i].Topics == nil {
-			out[i].Topics = []models.Topic{}
-		}
-		if out[i].Attendees == nil {
-			out[i].Attendees = []AttendeeView{}
-		}
+		out[i] = MeetingView{Meeting: m, Host: hosts[m.HostOrganizationID], Topics: nonNil(topics[m.ID]), Attendees: nonNil(atts[m.ID])}
 	}
 	return out, nil
 }
 
-func (s *Store) orgsByID(db *gorm.DB, ids []string) (map[string]*models.Organization, error) {
+// topicsOf reads the topics (as summaries) of the meetings, by meeting.
+func (s *Store) topicsOf(ctx context.Context, meetingIDs []string) (map[string][]models.Topic, error) {
+	in, args := inList(meetingIDs)
+	rows, err := s.query(ctx, `SELECT mt.meeting_id, t.id, t.name, t.kind, t.reference
+		FROM meeting_topics mt JOIN topics t ON t.id = mt.topic_id
+		WHERE mt.meeting_id IN (`+in+`) ORDER BY t.name_key`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]models.Topic{}
+	for rows.Next() {
+		var (
+			meetingID string
+			t         models.Topic
+		)
+		if err := rows.Scan(&meetingID, &t.ID, &t.Name, &t.Kind, &t.Reference); err != nil {
+			return nil, err
+		}
+		out[meetingID] = append(out[meetingID], t)
+	}
+	return out, rows.Err()
+}
+
+// orgsByID reads organisation summaries (id, name, kind, sector, country).
+func (s *Store) orgsByID(ctx context.Context, ids []string) (map[string]*models.Organization, error) {
 	out := map[string]*models.Organization{}
-	if len(ids) == 0 {
+	if ids = uniq(ids); len(ids) == 0 {
 		return out, nil
 	}
-	var orgs []models.Organization
-	if err := db.Where("id IN ?", uniq(ids)).Find(&orgs).Error; err != nil {
+	in, args := inList(ids)
+	rows, err := s.query(ctx, `SELECT `+organizationColumns+` FROM organizations o WHERE o.id IN (`+in+`)`, args...)
+	if err != nil {
 		return nil, err
 	}
-	for i := range orgs {
-		out[orgs[i].ID] = &orgs[i]
+	defer rows.Close()
+	for rows.Next() {
+		var o models.Organization
+		if err := rows.Scan(&o.ID, &o.Name, &o.Kind, &o.Sector, &o.Country); err != nil {
+			return nil, err
+		}
+		out[o.ID] = &o
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
-func (s *Store) peopleByID(db *gorm.DB, ids []string) (map[string]*models.Person, error) {
+// peopleByID reads person summaries (id, name, job title, organisation).
+func (s *Store) peopleByID(ctx context.Context, ids []string) (map[string]*models.Person, error) {
 	out := map[string]*models.Person{}
-	if len(ids) == 0 {
+	if ids = uniq(ids); len(ids) == 0 {
 		return out, nil
 	}
-	var ps []models.Person
-	if err := db.Where("id IN ?", uniq(ids)).Find(&ps).Error; err != nil {
+	in, args := inList(ids)
+	rows, err := s.query(ctx, `SELECT p.id, p.full_name, p.job_title, p.organization_id FROM people p WHERE p.id IN (`+in+`)`, args...)
+	if err != nil {
 		return nil, err
 	}
-	for i := range ps {
-		out[ps[i].ID] = &ps[i]
+	defer rows.Close()
+	for rows.Next() {
+		var p models.Person
+		if err := rows.Scan(&p.ID, &p.FullName, &p.JobTitle, &p.OrganizationID); err != nil {
+			return nil, err
+		}
+		out[p.ID] = &p
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 func uniq(ids []string) []string {
@@ -403,8 +465,8 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	if err != nil {
 		return nil, nil, err
 	}
-	var rows []models.Meeting
-	if err := q.Find(&rows).Error; err != nil {
+	rows, err := scanMeetings(q.Select(meetingColumns))
+	if err != nil {
 		return nil, nil, err
 	}
 	rows, next := nextCursor(rows, p, name, func(m models.Meeting) (any, string) {
@@ -418,7 +480,7 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 		}
 		return m.StartsAt, m.ID
 	})
-	views, err := s.expandMeetings(db, c, rows)
+	views, err := s.expandMeetings(ctx, c, rows)
 	return views, next, err
 }
 
@@ -531,4 +593,22 @@ func (s *Store) DeleteMeeting(ctx context.Context, c Caller, id string, ifVersio
 		}
 		return s.audit(tx, c, "delete", "meeting", id, map[string]Change{"deleted_at": {After: now.Format(time.RFC3339Nano)}})
 	})
+}
+
+// scanMeetings runs q, which selects meetingColumns, and scans by hand.
+func scanMeetings(q *gorm.DB) ([]models.Meeting, error) {
+	rs, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []models.Meeting
+	for rs.Next() {
+		var m models.Meeting
+		if err := scanMeeting(rs, &m); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rs.Err()
 }

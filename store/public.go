@@ -85,7 +85,7 @@ func (s *Store) publicViews(db *gorm.DB, ms []models.Meeting) ([]PublicMeeting, 
 		return out, nil
 	}
 	// The anonymous caller: no privileges, no person, no organisation.
-	views, err := s.expandMeetings(db, Caller{}, ms)
+	views, err := s.expandMeetings(db.Statement.Context, Caller{}, ms)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,7 @@ type Store struct {
 	// is exact while it has not moved).
 	commits atomic.Uint64
 	stats   statsCache
+	stmts   stmtCache // prepared hand-written read queries (rawsql.go)
 
 	// Group commit (SQLite): writes queue here for the committer goroutine.
 	writes        chan *writeReq
@@ -184,6 +185,7 @@ func (s *Store) Close() error {
 		close(s.stop)
 		<-s.stopped
 	}
+	s.closeStmts()
 	if s.dialect == SQLite {
 		s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}

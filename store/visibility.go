@@ -28,6 +28,20 @@ func memberSQL(idCol string) string {
 		" AND mx.person_id = ? AND mx.attendance IN " + attendingStatuses + ")"
 }
 
+// visibleSQL is the condition (on the meetings table as "meetings") that
+// the caller may see a meeting, and its arguments; "1=1" for privileged
+// callers.
+func visibleSQL(c Caller) (string, []any) {
+	if c.Privileged() {
+		return "1=1", nil
+	}
+	return "(meetings.tlp IN ('CLEAR','GREEN')" +
+			" OR (meetings.tlp IN ('AMBER','AMBER+STRICT') AND (meetings.host_organization_id = ?" +
+			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND vx.attendance IN " + attendingStatuses + ")))" +
+			" OR (meetings.tlp = 'RED' AND " + memberSQL("meetings.id") + "))",
+		[]any{c.OrganizationID, c.OrganizationID, c.PersonID}
+}
+
 // meetingVisible restricts q (which has the meetings table as "meetings")
 // to the meetings the caller may see.
 func meetingVisible(c Caller) func(*gorm.DB) *gorm.DB {
@@ -35,11 +49,8 @@ func meetingVisible(c Caller) func(*gorm.DB) *gorm.DB {
 		if c.Privileged() {
 			return q
 		}
-		return q.Where("(meetings.tlp IN ('CLEAR','GREEN')"+
-			" OR (meetings.tlp IN ('AMBER','AMBER+STRICT') AND (meetings.host_organization_id = ?"+
-			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND vx.attendance IN "+attendingStatuses+")))"+
-			" OR (meetings.tlp = 'RED' AND "+memberSQL("meetings.id")+"))",
-			c.OrganizationID, c.OrganizationID, c.PersonID)
+		cond, args := visibleSQL(c)
+		return q.Where(cond, args...)
 	}
 }
 

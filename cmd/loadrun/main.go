@@ -41,12 +41,22 @@ func main() {
 	dur := flag.Duration("duration", 10*time.Second, "time per operation")
 	dataDir := flag.String("data", "bench-data", "where data sets are kept and reused")
 	scale := flag.Bool("scale", false, "also measure list and statistics at 10k, 100k and 1M action items")
+	only := flag.String("only", "", "comma-separated operations to measure (all when empty), e.g. get_meeting,create_action_item")
 	flag.Parse()
+	if *only != "" {
+		selected = map[string]bool{}
+		for _, name := range strings.Split(*only, ",") {
+			selected[strings.TrimSpace(name)] = true
+		}
+	}
 	if err := run(*meetings, *items, *clients, *dur, *dataDir, *scale); err != nil {
 		fmt.Fprintln(os.Stderr, "loadrun:", err)
 		os.Exit(1)
 	}
 }
+
+// selected limits the run to the operations named by -only; nil means all.
+var selected map[string]bool
 
 func run(meetings, items, clients int, dur time.Duration, dataDir string, scale bool) error {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
@@ -71,7 +81,7 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale 
 			}
 			ops := srv.readOps()
 			for _, op := range ops {
-				if op.name == "get_meeting" || op.name == "overdue_mine" {
+				if op.name == "get_meeting" || op.name == "overdue_mine" || (selected != nil && !selected[op.name]) {
 					continue
 				}
 				cold := once(op)
@@ -472,6 +482,9 @@ func fullRun(bin, dataDir string, meetings, items, clients int, dur time.Duratio
 	fmt.Printf("%-22s %9s %10s %9s %9s %7s %12s %9s\n", "operation", "requests", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req", "ceiling")
 	fmt.Printf("%-22s %9d %10.0f %9.2f %9.2f %7d %12s %9s   (a plain Gin handler, %d-byte body)\n", "static_ceiling", ceil.n, ceil.rps, ceil.p50, ceil.p99, ceil.errs, "-", "100%", len(one))
 	for _, o := range append(srv.readOps(), srv.writeOps()...) {
+		if selected != nil && !selected[o.name] {
+			continue
+		}
 		if strings.HasPrefix(o.name, "stats_") {
 			fmt.Printf("%-22s first request, before the statistics cache holds it: %.1f ms\n", o.name, once(o))
 		}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"sync"
+
+	"liaison/models"
+)
+
+// Hand-written SQL for the hot read paths. GORM builds most queries; the
+// few that run on every request of the busiest routes (authentication, a
+// meeting's detail, the attendance, topics and counts of a page) are written
+// out, prepared once per connection and scanned column by column, because
+// parsing the same SQL and scanning by reflection cost more than running it.
+// They are written with "?" placeholders; rebind turns them into "$n" for
+// Postgres.
+
+// stmtCache holds the prepared statements of the read pool, by query text.
+// The set of texts is fixed by the code (IN lists are padded to a few
+// lengths, see inList), so the cache stays small.
+type stmtCache struct {
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+// prepared returns the read pool's prepared statement for q.
+func (s *Store) prepared(q string) (*sql.Stmt, error) {
+	s.stmts.mu.RLock()
+	st := s.stmts.m[q]
+	s.stmts.mu.RUnlock()
+	if st != nil {
+		return st, nil
+	}
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	if st = s.stmts.m[q]; st != nil {
+		return st, nil
+	}
+	db, err := s.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	if st, err = db.Prepare(s.rebind(q)); err != nil {
+		return nil, err
+	}
+	if s.stmts.m == nil {
+		s.stmts.m = map[string]*sql.Stmt{}
+	}
+	s.stmts.m[q] = st
+	return st, nil
+}
+
+// query runs a hand-written read query on the read pool.
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := s.prepared(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRow runs a hand-written read query that returns at most one row.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
+	st, err := s.prepared(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(ctx, args...), nil
+}
+
+// closeStmts releases the prepared statements (Close).
+func (s *Store) closeStmts() {
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	for _, st := range s.stmts.m {
+		st.Close()
+	}
+	s.stmts.m = nil
+}
+
+// rebind numbers the placeholders for Postgres.
+func (s *Store) rebind(q string) string {
+	if s.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// inList is "?,?,…" and the arguments for ids. The list is padded to the
+// next of a few lengths by repeating the first id (harmless in IN), so that
+// pages of any size share a handful of prepared statements.
+func inList(ids []string) (string, []any) {
+	n := len(ids)
+	for _, size := range []int{1, 2, 4, 8, 16, 32, 64, 128, 256} {
+		if n <= size {
+			n = size
+			break
+		}
+	}
+	args := make([]any, n)
+	for i := range args {
+		if i < len(ids) {
+			args[i] = ids[i]
+		} else {
+			args[i] = ids[0]
+		}
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", n), ","), args
+}
+
+// meetingColumns are the columns scanMeeting reads, in its order.
+const meetingColumns = `meetings.id, meetings.title, meetings.starts_at, meetings.ends_at, meetings.timezone, meetings.location,
+	meetings.modality, meetings.kind, meetings.status, meetings.tlp, meetings.summary, meetings.public_readout,
+	meetings.host_organization_id, meetings.follow_up_of_id, meetings.version, meetings.created_by, meetings.created_at, meetings.updated_at`
+
+// scanMeeting reads meetingColumns (then extra destinations) from a row.
+func scanMeeting(row interface{ Scan(...any) error }, m *models.Meeting, extra ...any) error {
+	dest := append([]any{&m.ID, &m.Title, &m.StartsAt, &m.EndsAt, &m.Timezone, &m.Location,
+		&m.Modality, &m.Kind, &m.Status, (*string)(&m.TLP), &m.Summary, &m.PublicReadout,
+		&m.HostOrganizationID, &m.FollowUpOfID, &m.Version, &m.CreatedBy, &m.CreatedAt, &m.UpdatedAt}, extra...)
+	return row.Scan(dest...)
+}
+
+// organizationColumns are the summary columns scanOrganization reads.
+const organizationColumns = `o.id, o.name, o.kind, o.sector, o.country`
