@@ -125,11 +125,9 @@ func (s *Store) audit(tx *gorm.DB, c Caller, action, entityType, entityID string
 	if err != nil {
 		return err
 	}
-	return tx.Create(&models.AuditEvent{
-		ID: newID(), At: s.now(), ActorID: c.actor(), Action: action,
-		EntityType: entityType, EntityID: entityID, Changes: string(b),
-		RequestID: c.RequestID, ClientAddr: c.ClientAddr,
-	}).Error
+	return tx.Exec(`INSERT INTO audit_events (id, at, actor_id, action, entity_type, entity_id, changes, request_id, client_addr)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		newID(), s.now(), c.actor(), action, entityType, entityID, string(b), c.RequestID, c.ClientAddr).Error
 }
 
 // AuditFilter narrows the audit trail.
