@@ -150,6 +150,11 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return Caller{}, fail
 	}
+	hash := secretHash(secret)
+	gen := s.commits.Load()
+	if e, ok := s.tokens.get(hash, gen); ok && (e.expires.IsZero() || s.now().Before(e.expires)) {
+		return e.caller, nil
+	}
 	var (
 		tokenID, scope, userID, role string
 		disabled                     bool
@@ -158,7 +163,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 	)
 	row, err := s.queryRow(ctx, `SELECT t.id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.role, u.disabled, u.person_id, p.organization_id
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN people p ON p.id = u.person_id
-		WHERE t.secret_hash = ?`, secretHash(secret))
+		WHERE t.secret_hash = ?`, hash)
 	if err != nil {
 		return Caller{}, err
 	}
@@ -183,8 +188,20 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 		}); err != nil {
 			return Caller{}, err
 		}
+		return c, nil // the touch moved the commit count: nothing to keep
 	}
+	e := tokenEntry{caller: c}
+	if expires.Valid {
+		e.expires = expires.Time
+	}
+	s.tokens.put(hash, gen, e, time.Now())
 	return c, nil
+}
+
+// tokenEntry is a token's caller as kept by the token cache.
+type tokenEntry struct {
+	caller  Caller
+	expires time.Time
 }
 
 // TokenInput creates a token.

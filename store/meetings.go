@@ -201,8 +201,26 @@ func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meetin
 
 // GetMeeting reads one meeting with its host, topics, attendees (redacted
 // for the caller), action item counts and follow-ups. It is the busiest
-// read, so its queries are hand-written (rawsql.go).
+// read: its queries are hand-written (rawsql.go) and its result is kept
+// until the next commit (readcache.go). The caller gets its own copy of the
+// view; the slices in it are shared and must not be changed.
 func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
+	gen := s.commits.Load() // before computing: a write meanwhile makes the entry stale
+	key := id + "|" + visibilityKey(c) + "|" + s.today().String()
+	if v, ok := s.details.get(key, gen); ok {
+		cp := *v
+		return &cp, nil
+	}
+	v, err := s.getMeeting(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	s.details.put(key, gen, v, time.Now())
+	cp := *v
+	return &cp, nil
+}
+
+func (s *Store) getMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
 	cond, args := visibleSQL(c)
 	row, err := s.queryRow(ctx, `SELECT `+meetingColumns+`, `+organizationColumns+`
 		FROM meetings JOIN organizations o ON o.id = meetings.host_organization_id

@@ -50,6 +50,10 @@ type Store struct {
 	commits atomic.Uint64
 	stats   statsCache
 	stmts   stmtCache // prepared hand-written read queries (rawsql.go)
+	// Meeting details and token callers, valid while commits has not
+	// moved (readcache.go).
+	details *genCache[*MeetingView]
+	tokens  *genCache[tokenEntry]
 
 	// Group commit (SQLite): writes queue here for the committer goroutine.
 	writes        chan *writeReq
@@ -66,18 +70,25 @@ type Options struct {
 	// Index inserts land all over the B-trees: 32 MiB measured 15 % more
 	// durable creates per second than 8 MiB, and bulk loads want more still.
 	CacheMiB int
+	// NoReadCache turns off the meeting detail and token caches
+	// (readcache.go), to measure or rule them out.
+	NoReadCache bool
 }
 
 // Open connects to the database named by dsn: "sqlite:///abs/path.db",
 // "sqlite://relative.db", a bare file path, or "postgres://…".
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		details: newGenCache[*MeetingView](detailTTL), tokens: newGenCache[tokenEntry](tokenTTL)}
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 		// GORM's timestamps follow the store's clock (SetClock in tests).
 		NowFunc: func() time.Time { return s.now() },
+	}
+	if opt.NoReadCache {
+		s.details.ttl, s.tokens.ttl = 0, 0
 	}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -287,5 +298,6 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 // ExecForTest runs a raw statement on the writer. Tests use it to prove
 // that the database itself refuses what the store never offers.
 func (s *Store) ExecForTest(ctx context.Context, stmt string) error {
+	defer s.commits.Add(1) // a change like any other: caches must not outlive it
 	return s.w.WithContext(ctx).Exec(stmt).Error
 }

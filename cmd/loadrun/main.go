@@ -101,6 +101,7 @@ type server struct {
 	meetingIDs, itemIDs []string
 	orgIDs, personIDs   []string
 	client              *http.Client
+	stopped             bool
 }
 
 func numCPU() int {
@@ -118,7 +119,7 @@ func freePort() string {
 }
 
 // start seeds the data set if it is not there yet, then serves it.
-func start(bin, dataDir string, meetings, items int) (*server, error) {
+func start(bin, dataDir string, meetings, items int, env ...string) (*server, error) {
 	db, _ := filepath.Abs(filepath.Join(dataDir, fmt.Sprintf("liaison-%d-%d.db", meetings, items)))
 	url := "sqlite://" + db
 	if _, err := os.Stat(db); err != nil {
@@ -134,7 +135,7 @@ func start(bin, dataDir string, meetings, items int) (*server, error) {
 	}
 	addr := freePort()
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--database-url", url, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "LIAISON_ADMIN_EMAIL=bench@localhost", "LIAISON_ADMIN_PASSWORD=bench-password-123")
+	cmd.Env = append(append(os.Environ(), "LIAISON_ADMIN_EMAIL=bench@localhost", "LIAISON_ADMIN_PASSWORD=bench-password-123"), env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -161,6 +162,10 @@ func start(bin, dataDir string, meetings, items int) (*server, error) {
 }
 
 func (s *server) stop() {
+	if s.stopped {
+		return
+	}
+	s.stopped = true
 	s.cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
 	go func() { s.cmd.Wait(); close(done) }()
@@ -498,6 +503,25 @@ func fullRun(bin, dataDir string, meetings, items, clients int, dur time.Duratio
 		fmt.Printf("%-22s %9d %10.0f %9.2f %9.2f %7d %12.3f %9s\n", o.name, r.n, r.rps, r.p50, r.p99, r.errs, cpu, ratio)
 	}
 	fmt.Printf("server peak RSS: %s\n", peakRSS(pid))
+	srv.stop()
+
+	// The same reads with the server's read cache off: what the queries
+	// themselves cost (the cache serves a meeting's detail and a token's
+	// caller until the next write).
+	if selected == nil || selected["get_meeting"] || selected["nocache"] {
+		fmt.Println("\nwith LIAISON_READ_CACHE=off (every request runs its queries):")
+		cold, err := start(bin, dataDir, meetings, items, "LIAISON_READ_CACHE=off")
+		if err != nil {
+			return err
+		}
+		defer cold.stop()
+		for _, o := range cold.readOps()[:3] {
+			before := cpuSeconds(cold.cmd.Process.Pid)
+			r := measure(o, clients, dur)
+			cpu := (cpuSeconds(cold.cmd.Process.Pid) - before) / float64(max(r.n, 1)) * 1000
+			fmt.Printf("%-22s %9d %10.0f %9.2f %9.2f %7d %12.3f %9s\n", o.name, r.n, r.rps, r.p50, r.p99, r.errs, cpu, fmt.Sprintf("%.0f%%", 100*r.rps/ceil.rps))
+		}
+	}
 	return nil
 }
 

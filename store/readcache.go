@@ -1,0 +1,85 @@
+package store
+
+import (
+	"sync"
+	"time"
+)
+
+// A meeting's detail and a bearer token's caller are read far more often
+// than anything they depend on changes: a dashboard or an integration asks
+// for the same meetings with the same token all day, while meetings are
+// logged a few times a day. Both are kept, once computed, in a genCache:
+//
+//   - an entry is served only while no write has committed through this
+//     store since it was computed (the store counts commits, and the count
+//     is read before computing, so a write that lands meanwhile makes the
+//     entry stale at once). A user therefore always sees the effect of a
+//     write made through this server, and a change of disclosure or TLP is
+//     never hidden behind an old entry of this server;
+//   - writes by other processes (several servers on one Postgres, the
+//     command line) are picked up within the cache's TTL: one second for
+//     tokens (a revoked token or disabled account stops working on every
+//     server within a second), five seconds for meeting details, as for
+//     statistics;
+//   - entries are per visibility class (privileged, or organisation and
+//     person), the class the result was computed and redacted for, so an
+//     entry can only be served to a caller who would compute the same.
+//
+// Only successes are kept: a "not found" is always asked of the database.
+
+const (
+	detailTTL     = 5 * time.Second
+	tokenTTL      = time.Second
+	cacheEntryCap = 4096
+)
+
+type genEntry[V any] struct {
+	gen uint64
+	at  time.Time
+	v   V
+}
+
+// genCache maps keys to values valid for one commit count and a TTL.
+type genCache[V any] struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	m   map[string]genEntry[V]
+}
+
+func newGenCache[V any](ttl time.Duration) *genCache[V] {
+	return &genCache[V]{ttl: ttl, m: map[string]genEntry[V]{}}
+}
+
+// get returns the value for key if it was computed at commit count gen and
+// is younger than the TTL.
+func (c *genCache[V]) get(key string, gen uint64) (V, bool) {
+	c.mu.Lock()
+	e, ok := c.m[key]
+	c.mu.Unlock()
+	if !ok || e.gen != gen || time.Since(e.at) >= c.ttl {
+		var zero V
+		return zero, false
+	}
+	return e.v, true
+}
+
+// put stores v, computed after reading commit count gen. When the cache is
+// full it drops a quarter of its entries (map order is random, so this is
+// random eviction) and every entry of an older count.
+func (c *genCache[V]) put(key string, gen uint64, v V, at time.Time) {
+	if c.ttl <= 0 { // turned off
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= cacheEntryCap {
+		n := 0
+		for k, e := range c.m {
+			if e.gen != gen || n < cacheEntryCap/4 {
+				delete(c.m, k)
+				n++
+			}
+		}
+	}
+	c.m[key] = genEntry[V]{gen: gen, at: at, v: v}
+}

@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"liaison/models"
+	"liaison/store"
+	"liaison/store/storetest"
+)
+
+// The meeting detail and token caches must never serve what a write made
+// through this store has changed, and never serve one visibility class
+// what was computed for another.
+func TestReadCachesNeverOutliveAWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newWorld(t, s)
+		m := w.meeting(t, s, "AMBER", "undisclosed")
+		colleague := must(s.CreatePerson(ctx, store.System, store.PersonInput{FullName: "Carla Colleague", OrganizationID: w.telco.ID}))
+		// A telecom colleague sees the AMBER meeting (her organisation
+		// attended) but not who attended undisclosed.
+		peer := store.Caller{UserID: "u-peer", Role: models.RoleParticipant, PersonID: colleague.ID, OrganizationID: w.telco.ID}
+		names := func(c store.Caller) string {
+			t.Helper()
+			v, err := s.GetMeeting(ctx, c, m.ID)
+			if err != nil {
+				return err.Error()
+			}
+			var b strings.Builder
+			for _, a := range v.Attendees {
+				if a.Person != nil {
+					b.WriteString(a.Person.FullName + ";")
+				}
+			}
+			return b.String()
+		}
+		for range 3 { // the second and third come from the cache
+			if got := names(peer); strings.Contains(got, "Hiddenname") || strings.Contains(got, "not found") {
+				t.Fatalf("colleague: %q", got)
+			}
+			if got := names(w.insider); !strings.Contains(got, "Hiddenname") {
+				t.Fatalf("the attendee himself must see his name: %q", got)
+			}
+			if _, err := s.GetMeeting(ctx, w.outsider, m.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("outsider: %v", err)
+			}
+		}
+
+		// Disclosing the attendee shows him to the colleague at once.
+		var row string
+		for _, a := range m.Attendees {
+			if a.PersonID != nil && *a.PersonID == w.telcoP.ID {
+				row = a.ID
+			}
+		}
+		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: ptr("public"), WithholdingReason: ptr("")}))
+		if got := names(peer); !strings.Contains(got, "Hiddenname") {
+			t.Fatalf("after disclosure the colleague still gets the cached redaction: %q", got)
+		}
+		// Raising the meeting to RED hides it from the colleague at once.
+		must(s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{TLP: ptr("RED")}))
+		if _, err := s.GetMeeting(ctx, peer, m.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("after TLP:RED the colleague still sees the meeting: %v", err)
+		}
+
+		// A revoked token stops working at once, although it was cached.
+		u := must(s.CreateUser(ctx, store.System, store.UserInput{Email: "cache@example.test", Password: "a-long-password-1", Role: "participant", PersonID: &colleague.ID}))
+		owner := store.Caller{UserID: u.ID, Role: models.RoleParticipant, PersonID: colleague.ID, OrganizationID: w.telco.ID}
+		tok, secret, err := s.CreateToken(ctx, owner, store.TokenInput{Name: "dashboard", Scope: "read"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			c, err := s.AuthenticateToken(ctx, secret)
+			if err != nil || c.UserID != u.ID || !c.ReadOnly {
+				t.Fatalf("token: %+v %v", c, err)
+			}
+		}
+		if err := s.RevokeToken(ctx, owner, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AuthenticateToken(ctx, secret); !errors.Is(err, store.ErrUnauthorized) {
+			t.Fatalf("revoked token still accepted: %v", err)
+		}
+	})
+}
