@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -117,7 +119,14 @@ func (a *API) getMeeting(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	ok(c, m.Version, toMeeting(*m))
+	// The body is encoded once per cached detail (what c.JSON would write).
+	body, err := m.Rendered(func() ([]byte, error) { return json.Marshal(toMeeting(*m)) })
+	if err != nil {
+		return err
+	}
+	setETag(c, m.Version)
+	c.Header("Content-Length", strconv.Itoa(len(body))) // one write, not chunked
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 	return nil
 }
 

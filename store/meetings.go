@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -44,6 +45,26 @@ type MeetingView struct {
 	Overdue          int
 	// FollowUps lists the visible meetings that follow this one up (detail only).
 	FollowUps []MeetingRef
+
+	rendered *renderMemo // shared by the copies of one cached detail
+}
+
+type renderMemo struct {
+	once sync.Once
+	b    []byte
+	err  error
+}
+
+// Rendered returns render(), computed once per computed detail: the copies
+// GetMeeting hands out of one cached view share the result, so a detail
+// read again before the next write is not encoded again. render must
+// depend on the view alone.
+func (v *MeetingView) Rendered(render func() ([]byte, error)) ([]byte, error) {
+	if v.rendered == nil {
+		return render()
+	}
+	v.rendered.once.Do(func() { v.rendered.b, v.rendered.err = render() })
+	return v.rendered.b, v.rendered.err
 }
 
 // MeetingRef names a meeting.
@@ -215,6 +236,7 @@ func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingVi
 	if err != nil {
 		return nil, err
 	}
+	v.rendered = &renderMemo{}
 	s.details.put(key, gen, v, time.Now())
 	cp := *v
 	return &cp, nil
