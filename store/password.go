@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -26,7 +28,7 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argonKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -47,8 +49,35 @@ func CheckPassword(hash, pw string) bool {
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	if m > 4*argonMemory || t < 1 || t > 16 || p < 1 {
+		return false // not a hash of ours; never let a stored value size the work
+	}
+	got := argonKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// argonSlots bounds the argon2id computations running at once: each takes
+// its memory cost (19 MiB) for its duration, so a burst of sign-ins cannot
+// grow the process without bound; the others wait their turn.
+var (
+	argonSlots    = make(chan struct{}, 2)
+	argonInFlight atomic.Int32
+)
+
+// argonKey is argon2.IDKey within argonSlots. When the last computation in
+// flight ends, the freed memory is handed back to the operating system at
+// once rather than kept for the rest of the process's life: sign-ins are
+// rare, and the steady-state resident size matters more than the
+// millisecond this costs.
+func argonKey(pw, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	argonSlots <- struct{}{}
+	argonInFlight.Add(1)
+	key := argon2.IDKey(pw, salt, t, m, p, n)
+	<-argonSlots
+	if argonInFlight.Add(-1) == 0 {
+		debug.FreeOSMemory()
+	}
+	return key
 }
 
 // dummyHash is compared against when the account does not exist, so that a

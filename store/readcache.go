@@ -43,6 +43,7 @@ type genEntry[V any] struct {
 type genCache[V any] struct {
 	mu  sync.Mutex
 	ttl time.Duration
+	gen uint64 // the newest commit count an entry was put with
 	m   map[string]genEntry[V]
 }
 
@@ -63,22 +64,31 @@ func (c *genCache[V]) get(key string, gen uint64) (V, bool) {
 	return e.v, true
 }
 
-// put stores v, computed after reading commit count gen. When the cache is
-// full it drops a quarter of its entries (map order is random, so this is
-// random eviction) and every entry of an older count.
+// put stores v, computed after reading commit count gen. The count only
+// grows, so entries of an older count can never be served again: the first
+// put of a newer count drops them all, and a put of an older one (computed
+// while a write landed) is not kept. When the cache is full it drops a
+// quarter of its entries (map order is random: random eviction).
 func (c *genCache[V]) put(key string, gen uint64, v V, at time.Time) {
 	if c.ttl <= 0 { // turned off
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= cacheEntryCap {
+	switch {
+	case gen < c.gen:
+		return
+	case gen > c.gen:
+		clear(c.m)
+		c.gen = gen
+	case len(c.m) >= cacheEntryCap:
 		n := 0
-		for k, e := range c.m {
-			if e.gen != gen || n < cacheEntryCap/4 {
-				delete(c.m, k)
-				n++
+		for k := range c.m {
+			if n >= cacheEntryCap/4 {
+				break
 			}
+			delete(c.m, k)
+			n++
 		}
 	}
 	c.m[key] = genEntry[V]{gen: gen, at: at, v: v}

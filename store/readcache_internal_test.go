@@ -19,6 +19,10 @@ func TestGenCache(t *testing.T) {
 	if _, ok := c.get("old", 7); ok {
 		t.Fatal("served after its TTL")
 	}
+	c.put("stale", 6, 3, time.Now()) // computed while a write landed
+	if _, ok := c.get("stale", 6); ok {
+		t.Fatal("kept an entry of an older commit count")
+	}
 	for i := range 3 * cacheEntryCap {
 		c.put(fmt.Sprint(i), 9, i, time.Now())
 	}
