@@ -168,7 +168,7 @@ func serve(ctx context.Context, args []string) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft heap limit keeps the resident size modest under bursts of
 		// large list responses; GOMEMLIMIT overrides it.
-		debug.SetMemoryLimit(64 << 20)
+		debug.SetMemoryLimit(48 << 20)
 	}
 	st, err := cfg.openWith(ctx, true, store.Options{NoReadCache: !*readCache})
 	if err != nil {

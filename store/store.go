@@ -66,7 +66,7 @@ type Options struct {
 	Synchronous string
 	// ReadConns caps the read pool; 0 means a sensible default.
 	ReadConns int
-	// CacheMiB is the writer connection's SQLite page cache; 0 means 16 MiB.
+	// CacheMiB is the writer connection's SQLite page cache; 0 means 12 MiB.
 	// Index inserts land all over the B-trees: a larger cache than 8 MiB measured
 	// 10-15 % more durable creates per second, and bulk loads want more still.
 	CacheMiB int
@@ -128,7 +128,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		q.Set("_txlock", "immediate")
 		cache := opt.CacheMiB
 		if cache <= 0 {
-			cache = 16
+			cache = 12
 		}
 		q.Set("_cache_size", strconv.Itoa(-cache*1024))
 		wdb, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
@@ -142,10 +142,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 
 		q.Set("_txlock", "deferred")
 		q.Set("mode", "ro")
-		// Readers share the OS page cache; a small private cache each (2 MiB
+		// Readers share the OS page cache; a small private cache each (1 MiB
 		// measured within the noise of 64 MiB for the hot queries) keeps
 		// the resident size of the pool modest.
-		q.Set("_cache_size", "-2048")
+		q.Set("_cache_size", "-1024")
 		q.Del("_journal_mode")
 		// Readers keep their statements prepared: parsing and planning the
 		// same SQL on every request costs more than running it.
