@@ -151,7 +151,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 		return Caller{}, fail
 	}
 	hash := secretHash(secret)
-	gen := s.commits.Load()
+	gen := s.authGen.Load()
 	if e, ok := s.tokens.get(hash, gen); ok && (e.expires.IsZero() || s.now().Before(e.expires)) {
 		return e.caller, nil
 	}
@@ -188,7 +188,6 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 		}); err != nil {
 			return Caller{}, err
 		}
-		return c, nil // the touch moved the commit count: nothing to keep
 	}
 	e := tokenEntry{caller: c}
 	if expires.Valid {
@@ -267,6 +266,7 @@ func (s *Store) ListTokens(ctx context.Context, c Caller, p Page) ([]models.APIT
 
 // RevokeToken revokes one of the caller's own tokens.
 func (s *Store) RevokeToken(ctx context.Context, c Caller, id string) error {
+	defer s.identityChanged() // after the commit: see readcache.go
 	if c.ReadOnly {
 		return newErr(ErrForbidden, "a read-only token cannot revoke tokens")
 	}

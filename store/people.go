@@ -138,6 +138,7 @@ func (s *Store) ListPeople(ctx context.Context, c Caller, f PersonFilter, p Page
 
 // UpdatePerson changes a person.
 func (s *Store) UpdatePerson(ctx context.Context, c Caller, id string, p PersonPatch) (*models.Person, error) {
+	defer s.identityChanged() // after the commit: see readcache.go
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -174,6 +175,7 @@ func (s *Store) UpdatePerson(ctx context.Context, c Caller, id string, p PersonP
 
 // DeletePerson removes a person that nothing refers to.
 func (s *Store) DeletePerson(ctx context.Context, c Caller, id string, ifVersion *int) error {
+	defer s.identityChanged() // after the commit: see readcache.go
 	if err := requireCoordinator(c); err != nil {
 		return err
 	}

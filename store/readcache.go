@@ -26,6 +26,15 @@ import (
 //     entry can only be served to a caller who would compute the same.
 //
 // Only successes are kept: a "not found" is always asked of the database.
+//
+// Token callers are checked against their own count, authGen, rather than
+// every commit, so that they stay cached under a steady flow of writes:
+// identityChanged moves it after every change that can alter what a token
+// resolves to (revoking it; a user's role, person or disabling; a person's
+// organisation or removal). It runs after the commit, and a cached entry
+// holds the count read before its query, so no order of the two can keep
+// an entry computed before the change. The one-second TTL bounds anything
+// this list might miss, as it bounds changes made by other processes.
 
 const (
 	detailTTL     = 5 * time.Second
@@ -93,3 +102,6 @@ func (c *genCache[V]) put(key string, gen uint64, v V, at time.Time) {
 	}
 	c.m[key] = genEntry[V]{gen: gen, at: at, v: v}
 }
+
+// identityChanged invalidates every cached token caller.
+func (s *Store) identityChanged() { s.authGen.Add(1) }

@@ -83,5 +83,27 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 		if _, err := s.AuthenticateToken(ctx, secret); !errors.Is(err, store.ErrUnauthorized) {
 			t.Fatalf("revoked token still accepted: %v", err)
 		}
+
+		// Moving the person to another organisation, and disabling the
+		// user, show at once in what a cached token resolves to.
+		_, secret, err = s.CreateToken(ctx, owner, store.TokenInput{Name: "second", Scope: "write"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if c, err := s.AuthenticateToken(ctx, secret); err != nil || c.OrganizationID != w.telco.ID {
+				t.Fatalf("token: %+v %v", c, err)
+			}
+		}
+		must(s.UpdatePerson(ctx, w.admin, colleague.ID, store.PersonPatch{OrganizationID: &w.other.ID}))
+		if c, err := s.AuthenticateToken(ctx, secret); err != nil || c.OrganizationID != w.other.ID {
+			t.Fatalf("after the move the token resolves to %+v %v", c, err)
+		}
+		if err := s.DeleteUser(ctx, w.admin, u.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AuthenticateToken(ctx, secret); !errors.Is(err, store.ErrUnauthorized) {
+			t.Fatalf("a disabled user's token still accepted: %v", err)
+		}
 	})
 }

@@ -54,6 +54,7 @@ type Store struct {
 	// moved (readcache.go).
 	details *genCache[*MeetingView]
 	tokens  *genCache[tokenEntry]
+	authGen atomic.Uint64 // moved by identityChanged; what tokens is checked against
 
 	// Group commit (SQLite): writes queue here for the committer goroutine.
 	writes        chan *writeReq
@@ -298,6 +299,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 // ExecForTest runs a raw statement on the writer. Tests use it to prove
 // that the database itself refuses what the store never offers.
 func (s *Store) ExecForTest(ctx context.Context, stmt string) error {
+	defer s.identityChanged()
 	defer s.commits.Add(1) // a change like any other: caches must not outlive it
 	return s.w.WithContext(ctx).Exec(stmt).Error
 }

@@ -157,6 +157,7 @@ func (s *Store) ListUsers(ctx context.Context, c Caller, f UserFilter, p Page) (
 // UpdateUser changes a user (admins only). Disabling a user or changing its
 // password or role ends its sessions; disabling also revokes its tokens.
 func (s *Store) UpdateUser(ctx context.Context, c Caller, id string, p UserPatch) (*models.User, error) {
+	defer s.identityChanged() // after the commit: see readcache.go
 	if err := requireAdmin(c); err != nil {
 		return nil, err
 	}
