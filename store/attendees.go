@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 
@@ -98,59 +97,60 @@ func (s *Store) buildAttendee(tx *gorm.DB, v *validator, prefix, meetingID strin
 
 // attendeesOf loads the attendance of the given meetings, with each row's
 // person and organisation, redacted for the caller. It is on the path of
-// every meeting read, so it is one hand-scanned query rather than three
-// GORM ones.
+// every meeting read: the rows are one hand-scanned query, and the people
+// and organisations come from the directory of summaries (directory.go)
+// rather than two joins per row.
 func (s *Store) attendeesOf(ctx context.Context, c Caller, meetingIDs []string) (map[string][]AttendeeView, error) {
 	out := map[string][]AttendeeView{}
 	if len(meetingIDs) == 0 {
 		return out, nil
 	}
 	in, args := inList(meetingIDs)
-	// Only what an attendance row shows: the person and organisation come
-	// as summaries, without their bookkeeping columns.
 	rows, err := s.query(ctx, `SELECT a.id, a.meeting_id, a.person_id, a.organization_id, a.role, a.attendance,
-		a.disclosure, a.withholding_reason, a.version,
-		p.full_name, p.job_title, p.organization_id,
-		o.name, o.kind, o.sector, o.country
-		FROM attendees a JOIN organizations o ON o.id = a.organization_id LEFT JOIN people p ON p.id = a.person_id
-		WHERE a.meeting_id IN (`+in+`) ORDER BY a.meeting_id, a.created_at, a.id`, args...)
+		a.disclosure, a.withholding_reason, a.version
+		FROM attendees a WHERE a.meeting_id IN (`+in+`) ORDER BY a.meeting_id, a.created_at, a.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	type row struct {
-		a   models.Attendee
-		p   *models.Person
-		org models.Organization
-	}
-	var all []row
+	var (
+		all               []models.Attendee
+		personIDs, orgIDs []string
+	)
 	member := map[string]bool{}
 	for rows.Next() {
-		var (
-			r                   row
-			pName, pTitle, pOrg sql.NullString
-		)
-		if err := rows.Scan(&r.a.ID, &r.a.MeetingID, &r.a.PersonID, &r.a.OrganizationID, &r.a.Role, &r.a.Attendance,
-			&r.a.Disclosure, &r.a.WithholdingReason, &r.a.Version,
-			&pName, &pTitle, &pOrg,
-			&r.org.Name, &r.org.Kind, &r.org.Sector, &r.org.Country); err != nil {
+		var a models.Attendee
+		if err := rows.Scan(&a.ID, &a.MeetingID, &a.PersonID, &a.OrganizationID, &a.Role, &a.Attendance,
+			&a.Disclosure, &a.WithholdingReason, &a.Version); err != nil {
 			return nil, err
 		}
-		r.org.ID = r.a.OrganizationID
-		if r.a.PersonID != nil && pName.Valid {
-			r.p = &models.Person{ID: *r.a.PersonID, FullName: pName.String, JobTitle: pTitle.String, OrganizationID: pOrg.String}
+		if a.PersonID != nil {
+			personIDs = append(personIDs, *a.PersonID)
+			if c.PersonID != "" && *a.PersonID == c.PersonID && (a.Attendance == "invited" || a.Attendance == "attended") {
+				member[a.MeetingID] = true
+			}
 		}
-		if c.PersonID != "" && r.a.PersonID != nil && *r.a.PersonID == c.PersonID && (r.a.Attendance == "invited" || r.a.Attendance == "attended") {
-			member[r.a.MeetingID] = true
-		}
-		all = append(all, r)
+		orgIDs = append(orgIDs, a.OrganizationID)
+		all = append(all, a)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, r := range all {
-		org := r.org
-		out[r.a.MeetingID] = append(out[r.a.MeetingID], viewAttendee(c, r.a, r.p, &org, member[r.a.MeetingID]))
+	rows.Close()
+	people, err := s.peopleByID(ctx, personIDs)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.orgsByID(ctx, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
+		var p *models.Person
+		if a.PersonID != nil {
+			p = people[*a.PersonID]
+		}
+		out[a.MeetingID] = append(out[a.MeetingID], viewAttendee(c, a, p, orgs[a.OrganizationID], member[a.MeetingID]))
 	}
 	return out, nil
 }

@@ -369,50 +369,6 @@ func (s *Store) topicsOf(ctx context.Context, meetingIDs []string) (map[string][
 	return out, rows.Err()
 }
 
-// orgsByID reads organisation summaries (id, name, kind, sector, country).
-func (s *Store) orgsByID(ctx context.Context, ids []string) (map[string]*models.Organization, error) {
-	out := map[string]*models.Organization{}
-	if ids = uniq(ids); len(ids) == 0 {
-		return out, nil
-	}
-	in, args := inList(ids)
-	rows, err := s.query(ctx, `SELECT `+organizationColumns+` FROM organizations o WHERE o.id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var o models.Organization
-		if err := rows.Scan(&o.ID, &o.Name, &o.Kind, &o.Sector, &o.Country); err != nil {
-			return nil, err
-		}
-		out[o.ID] = &o
-	}
-	return out, rows.Err()
-}
-
-// peopleByID reads person summaries (id, name, job title, organisation).
-func (s *Store) peopleByID(ctx context.Context, ids []string) (map[string]*models.Person, error) {
-	out := map[string]*models.Person{}
-	if ids = uniq(ids); len(ids) == 0 {
-		return out, nil
-	}
-	in, args := inList(ids)
-	rows, err := s.query(ctx, `SELECT p.id, p.full_name, p.job_title, p.organization_id FROM people p WHERE p.id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p models.Person
-		if err := rows.Scan(&p.ID, &p.FullName, &p.JobTitle, &p.OrganizationID); err != nil {
-			return nil, err
-		}
-		out[p.ID] = &p
-	}
-	return out, rows.Err()
-}
-
 func uniq(ids []string) []string {
 	seen := make(map[string]bool, len(ids))
 	out := ids[:0:0]

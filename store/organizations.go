@@ -123,6 +123,7 @@ func (s *Store) ListOrganizations(ctx context.Context, c Caller, f OrganizationF
 
 // UpdateOrganization changes an organisation.
 func (s *Store) UpdateOrganization(ctx context.Context, c Caller, id string, p OrganizationPatch) (*models.Organization, error) {
+	defer s.directoryChanged() // after the commit: see directory.go
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -160,6 +161,7 @@ func (s *Store) UpdateOrganization(ctx context.Context, c Caller, id string, p O
 
 // DeleteOrganization removes an organisation that nothing refers to.
 func (s *Store) DeleteOrganization(ctx context.Context, c Caller, id string, ifVersion *int) error {
+	defer s.directoryChanged() // after the commit: see directory.go
 	if err := requireCoordinator(c); err != nil {
 		return err
 	}

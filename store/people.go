@@ -138,7 +138,8 @@ func (s *Store) ListPeople(ctx context.Context, c Caller, f PersonFilter, p Page
 
 // UpdatePerson changes a person.
 func (s *Store) UpdatePerson(ctx context.Context, c Caller, id string, p PersonPatch) (*models.Person, error) {
-	defer s.identityChanged() // after the commit: see readcache.go
+	defer s.directoryChanged() // after the commit: see directory.go
+	defer s.identityChanged()  // after the commit: see readcache.go
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -175,7 +176,8 @@ func (s *Store) UpdatePerson(ctx context.Context, c Caller, id string, p PersonP
 
 // DeletePerson removes a person that nothing refers to.
 func (s *Store) DeletePerson(ctx context.Context, c Caller, id string, ifVersion *int) error {
-	defer s.identityChanged() // after the commit: see readcache.go
+	defer s.directoryChanged() // after the commit: see directory.go
+	defer s.identityChanged()  // after the commit: see readcache.go
 	if err := requireCoordinator(c); err != nil {
 		return err
 	}

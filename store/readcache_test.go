@@ -47,6 +47,18 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 			}
 		}
 
+		// Renaming a person or an organisation shows at once in details and
+		// lists, whose summaries come from the directory cache.
+		must(s.UpdatePerson(ctx, w.admin, w.telcoP.ID, store.PersonPatch{FullName: ptr("Xavier Hiddenname-Renamed")}))
+		if got := names(w.insider); !strings.Contains(got, "Hiddenname-Renamed") {
+			t.Fatalf("after the rename the detail shows %q", got)
+		}
+		must(s.UpdateOrganization(ctx, w.admin, w.gov.ID, store.OrganizationPatch{Name: ptr("National Security Council Renamed")}))
+		page, _, err := s.ListMeetings(ctx, w.insider, store.MeetingFilter{}, store.Page{Limit: 10})
+		if err != nil || len(page) != 1 || page[0].Host == nil || page[0].Host.Name != "National Security Council Renamed" {
+			t.Fatalf("after the rename the list shows %+v %v", page, err)
+		}
+
 		// Disclosing the attendee shows him to the colleague at once.
 		var row string
 		for _, a := range m.Attendees {

@@ -24,6 +24,8 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"liaison/models"
 )
 
 // Dialect names the database behind a Store.
@@ -55,6 +57,10 @@ type Store struct {
 	details *genCache[*MeetingView]
 	tokens  *genCache[tokenEntry]
 	authGen atomic.Uint64 // moved by identityChanged; what tokens is checked against
+	// Person and organisation summaries (directory.go).
+	people *genCache[*models.Person]
+	orgs   *genCache[*models.Organization]
+	dirGen atomic.Uint64 // moved by directoryChanged
 
 	// Group commit (SQLite): writes queue here for the committer goroutine.
 	writes        chan *writeReq
@@ -80,7 +86,8 @@ type Options struct {
 // "sqlite://relative.db", a bare file path, or "postgres://…".
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		details: newGenCache[*MeetingView](detailTTL), tokens: newGenCache[tokenEntry](tokenTTL)}
+		details: newGenCache[*MeetingView](detailTTL), tokens: newGenCache[tokenEntry](tokenTTL),
+		people: newGenCache[*models.Person](dirTTL), orgs: newGenCache[*models.Organization](dirTTL)}
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
@@ -89,7 +96,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		NowFunc: func() time.Time { return s.now() },
 	}
 	if opt.NoReadCache {
-		s.details.ttl, s.tokens.ttl = 0, 0
+		s.details.ttl, s.tokens.ttl, s.people.ttl, s.orgs.ttl = 0, 0, 0, 0
 	}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -300,6 +307,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 // that the database itself refuses what the store never offers.
 func (s *Store) ExecForTest(ctx context.Context, stmt string) error {
 	defer s.identityChanged()
+	defer s.directoryChanged()
 	defer s.commits.Add(1) // a change like any other: caches must not outlive it
 	return s.w.WithContext(ctx).Exec(stmt).Error
 }
