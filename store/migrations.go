@@ -231,10 +231,16 @@ var migrations = []migration{
 		`DROP INDEX IF EXISTS action_items_meeting`,
 		`CREATE INDEX action_items_meeting ON action_items (meeting_id, status, due_on, deleted_at)`,
 	}},
-	{name: "a page's attendance from one covering index", statements: []string{
+	{name: "attendance and visibility from covering indexes", statements: []string{
 		// The attendance of a page of meetings, in its order, without
 		// reading the table or sorting; it replaces the (meeting_id) index.
 		`CREATE INDEX attendees_page ON attendees (meeting_id, created_at, id, person_id, organization_id, role, attendance, disclosure, withholding_reason, version)`,
 		`DROP INDEX IF EXISTS attendees_meeting`,
+		// The visibility rule asks "did this organisation (person) attend
+		// this meeting?" for every candidate meeting: one index probe each.
+		`DROP INDEX IF EXISTS attendees_organization`,
+		`CREATE INDEX attendees_organization ON attendees (organization_id, meeting_id, attendance)`,
+		`DROP INDEX IF EXISTS attendees_person`,
+		`CREATE INDEX attendees_person ON attendees (person_id, meeting_id, attendance)`,
 	}},
 }
