@@ -161,7 +161,7 @@ func serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", env("LIAISON_ADDR", "127.0.0.1:8080"), "listen address")
 	secure := fs.Bool("secure-cookies", env("LIAISON_SECURE_COOKIES", "") == "true", "mark session cookies Secure (TLS ends at a proxy)")
 	proxies := fs.String("trusted-proxies", env("LIAISON_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted")
-	readCache := fs.Bool("read-cache", env("LIAISON_READ_CACHE", "on") != "off", "keep meeting details and token lookups until the next write (off: LIAISON_READ_CACHE=off)")
+	readCache := fs.Bool("read-cache", env("LIAISON_READ_CACHE", "on") != "off", "keep meeting details, token lookups and directory summaries until the next relevant write (off: LIAISON_READ_CACHE=off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

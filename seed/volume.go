@@ -18,11 +18,18 @@ import (
 // disclosure) and action items (every status, with updates), in large
 // transactions, with a progress bar on w and the rate at the end.
 func Volume(ctx context.Context, st *store.Store, meetings, items int, w io.Writer) error {
+	return VolumeSeeded(ctx, st, meetings, items, w, uint64(time.Now().UnixNano()))
+}
+
+// VolumeSeeded is Volume with the random choices (markings, attendance,
+// owners, statuses, dates) drawn from seed, so that two data sets made with
+// the same seed have the same shape: benchmarks compare like with like.
+func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w io.Writer, seed uint64) error {
 	if meetings < 1 {
 		return fmt.Errorf("--meetings must be at least 1")
 	}
 	start := time.Now()
-	rng := rand.New(rand.NewPCG(uint64(start.UnixNano()), 42))
+	rng := rand.New(rand.NewPCG(seed, 42))
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 

@@ -77,8 +77,8 @@ type Options struct {
 	// Index inserts land all over the B-trees: a larger cache than 8 MiB measured
 	// 10-15 % more durable creates per second, and bulk loads want more still.
 	CacheMiB int
-	// NoReadCache turns off the meeting detail and token caches
-	// (readcache.go), to measure or rule them out.
+	// NoReadCache turns off the meeting detail, token and directory caches
+	// (readcache.go, directory.go), to measure or rule them out.
 	NoReadCache bool
 }
 
