@@ -14,8 +14,9 @@ import (
 // rows, so their summaries are kept by id instead of being joined to every
 // row (two B-tree descents on text keys per row and join).
 //
-// An entry is checked against dirGen, which directoryChanged moves after
-// the commit of every change to a person or an organisation (new ones need
+// Topics, which every meeting shows, are kept the same way. An entry is
+// checked against dirGen, which directoryChanged moves after the commit of
+// every change to a person, an organisation or a topic (new ones need
 // nothing: a miss reads them), and lives at most dirTTL, which bounds what
 // changes made by other processes can leave stale. A summary is never what
 // decides whether a name is shown: that is the attendance row, always read
@@ -23,7 +24,8 @@ import (
 
 const dirTTL = 5 * time.Second
 
-// directoryChanged invalidates every cached person and organisation summary.
+// directoryChanged invalidates every cached person, organisation and topic
+// summary.
 func (s *Store) directoryChanged() { s.dirGen.Add(1) }
 
 // orgsByID returns organisation summaries (id, name, kind, sector, country)
@@ -90,6 +92,40 @@ func (s *Store) peopleByID(ctx context.Context, ids []string) (map[string]*model
 		}
 		out[p.ID] = p
 		s.people.put(p.ID, gen, p, now)
+	}
+	return out, rows.Err()
+}
+
+// topicsByID returns topic summaries (id, name, name key, kind, reference)
+// by id. The values are shared: callers must not change them.
+func (s *Store) topicsByID(ctx context.Context, ids []string) (map[string]*models.Topic, error) {
+	out := map[string]*models.Topic{}
+	gen := s.dirGen.Load()
+	var missing []string
+	for _, id := range uniq(ids) {
+		if t, ok := s.topics.get(id, gen); ok {
+			out[id] = t
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	in, args := inList(missing)
+	rows, err := s.query(ctx, `SELECT t.id, t.name, t.name_key, t.kind, t.reference FROM topics t WHERE t.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	now := time.Now()
+	for rows.Next() {
+		t := &models.Topic{}
+		if err := rows.Scan(&t.ID, &t.Name, &t.NameKey, &t.Kind, &t.Reference); err != nil {
+			return nil, err
+		}
+		out[t.ID] = t
+		s.topics.put(t.ID, gen, t, now)
 	}
 	return out, rows.Err()
 }

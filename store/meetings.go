@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -345,28 +347,48 @@ func (s *Store) expandMeetings(ctx context.Context, c Caller, ms []models.Meetin
 	return out, nil
 }
 
-// topicsOf reads the topics (as summaries) of the meetings, by meeting.
+// topicsOf reads the topics (as summaries, from the directory) of the
+// meetings, by meeting, each meeting's in name order.
 func (s *Store) topicsOf(ctx context.Context, meetingIDs []string) (map[string][]models.Topic, error) {
 	in, args := inList(meetingIDs)
-	rows, err := s.query(ctx, `SELECT mt.meeting_id, t.id, t.name, t.kind, t.reference
-		FROM meeting_topics mt JOIN topics t ON t.id = mt.topic_id
-		WHERE mt.meeting_id IN (`+in+`) ORDER BY t.name_key`, args...)
+	rows, err := s.query(ctx, `SELECT meeting_id, topic_id FROM meeting_topics WHERE meeting_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string][]models.Topic{}
+	type link struct{ meetingID, topicID string }
+	var (
+		links    []link
+		topicIDs []string
+	)
 	for rows.Next() {
-		var (
-			meetingID string
-			t         models.Topic
-		)
-		if err := rows.Scan(&meetingID, &t.ID, &t.Name, &t.Kind, &t.Reference); err != nil {
+		var l link
+		if err := rows.Scan(&l.meetingID, &l.topicID); err != nil {
 			return nil, err
 		}
-		out[meetingID] = append(out[meetingID], t)
+		links = append(links, l)
+		topicIDs = append(topicIDs, l.topicID)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	topics, err := s.topicsByID(ctx, topicIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]models.Topic{}
+	for _, l := range links {
+		if t := topics[l.topicID]; t != nil {
+			out[l.meetingID] = append(out[l.meetingID], *t)
+		}
+	}
+	for _, ts := range out {
+		slices.SortFunc(ts, func(a, b models.Topic) int {
+			return cmp.Or(strings.Compare(a.NameKey, b.NameKey), strings.Compare(a.ID, b.ID))
+		})
+	}
+	return out, nil
 }
 
 func uniq(ids []string) []string {

@@ -53,6 +53,10 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 		if got := names(w.insider); !strings.Contains(got, "Hiddenname-Renamed") {
 			t.Fatalf("after the rename the detail shows %q", got)
 		}
+		must(s.UpdateTopic(ctx, w.admin, m.Topics[0].ID, store.TopicPatch{Name: ptr("Salt Typhoon (renamed)")}))
+		if v := must(s.GetMeeting(ctx, w.insider, m.ID)); v.Topics[0].Name != "Salt Typhoon (renamed)" {
+			t.Fatalf("after the rename the detail's topic is %q", v.Topics[0].Name)
+		}
 		must(s.UpdateOrganization(ctx, w.admin, w.gov.ID, store.OrganizationPatch{Name: ptr("National Security Council Renamed")}))
 		page, _, err := s.ListMeetings(ctx, w.insider, store.MeetingFilter{}, store.Page{Limit: 10})
 		if err != nil || len(page) != 1 || page[0].Host == nil || page[0].Host.Name != "National Security Council Renamed" {

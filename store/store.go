@@ -57,9 +57,10 @@ type Store struct {
 	details *genCache[*MeetingView]
 	tokens  *genCache[tokenEntry]
 	authGen atomic.Uint64 // moved by identityChanged; what tokens is checked against
-	// Person and organisation summaries (directory.go).
+	// Person, organisation and topic summaries (directory.go).
 	people *genCache[*models.Person]
 	orgs   *genCache[*models.Organization]
+	topics *genCache[*models.Topic]
 	dirGen atomic.Uint64 // moved by directoryChanged
 
 	// Group commit (SQLite): writes queue here for the committer goroutine.
@@ -87,7 +88,8 @@ type Options struct {
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		details: newGenCache[*MeetingView](detailTTL), tokens: newGenCache[tokenEntry](tokenTTL),
-		people: newGenCache[*models.Person](dirTTL), orgs: newGenCache[*models.Organization](dirTTL)}
+		people: newGenCache[*models.Person](dirTTL), orgs: newGenCache[*models.Organization](dirTTL),
+		topics: newGenCache[*models.Topic](dirTTL)}
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
@@ -96,7 +98,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		NowFunc: func() time.Time { return s.now() },
 	}
 	if opt.NoReadCache {
-		s.details.ttl, s.tokens.ttl, s.people.ttl, s.orgs.ttl = 0, 0, 0, 0
+		s.details.ttl, s.tokens.ttl, s.people.ttl, s.orgs.ttl, s.topics.ttl = 0, 0, 0, 0, 0
 	}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):

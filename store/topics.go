@@ -120,6 +120,7 @@ func (s *Store) ListTopics(ctx context.Context, c Caller, f TopicFilter, p Page)
 
 // UpdateTopic changes a topic.
 func (s *Store) UpdateTopic(ctx context.Context, c Caller, id string, p TopicPatch) (*models.Topic, error) {
+	defer s.directoryChanged() // after the commit: see directory.go
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -157,6 +158,7 @@ func (s *Store) UpdateTopic(ctx context.Context, c Caller, id string, p TopicPat
 
 // DeleteTopic removes a topic that no meeting uses.
 func (s *Store) DeleteTopic(ctx context.Context, c Caller, id string, ifVersion *int) error {
+	defer s.directoryChanged() // after the commit: see directory.go
 	if err := requireCoordinator(c); err != nil {
 		return err
 	}
