@@ -467,7 +467,7 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		if err != nil {
 			return nil, name, err
 		}
-		rows, err := scanActionItems(q)
+		rows, err := scanAll(q, scanActionItem)
 		return rows, name, err
 	}
 	var (
@@ -659,28 +659,14 @@ func mergeItems(a, b []models.ActionItem, sortName string, n int) []models.Actio
 	return out
 }
 
-// actionItemColumns are the columns scanActionItems reads, in its order.
+// actionItemColumns are the columns scanActionItem reads, in its order.
 const actionItemColumns = `action_items.id, action_items.meeting_id, action_items.title, action_items.description,
 	action_items.owner_person_id, action_items.owner_organization_id, action_items.due_on, action_items.status,
 	action_items.priority, action_items.completed_at, action_items.days_to_close, action_items.version,
 	action_items.created_by, action_items.created_at, action_items.updated_at`
 
-// scanActionItems runs q, which selects actionItemColumns, and scans by
-// hand (a page of items is read on every list request).
-func scanActionItems(q *gorm.DB) ([]models.ActionItem, error) {
-	rs, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []models.ActionItem
-	for rs.Next() {
-		var a models.ActionItem
-		if err := rs.Scan(&a.ID, &a.MeetingID, &a.Title, &a.Description, &a.OwnerPersonID, &a.OwnerOrganizationID, &a.DueOn,
-			&a.Status, &a.Priority, &a.CompletedAt, &a.DaysToClose, &a.Version, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rs.Err()
+// scanActionItem reads actionItemColumns from a row.
+func scanActionItem(rs *sql.Rows, a *models.ActionItem) error {
+	return rs.Scan(&a.ID, &a.MeetingID, &a.Title, &a.Description, &a.OwnerPersonID, &a.OwnerOrganizationID, &a.DueOn,
+		&a.Status, &a.Priority, &a.CompletedAt, &a.DaysToClose, &a.Version, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"liaison/models"
@@ -28,15 +29,18 @@ const dirTTL = 5 * time.Second
 // summary.
 func (s *Store) directoryChanged() { s.dirGen.Add(1) }
 
-// orgsByID returns organisation summaries (id, name, kind, sector, country)
-// by id. The values are shared: callers must not change them.
-func (s *Store) orgsByID(ctx context.Context, ids []string) (map[string]*models.Organization, error) {
-	out := map[string]*models.Organization{}
+// summariesByID returns the summaries of ids: those cached at the current
+// dirGen from c, the others read with query (which selects from a table
+// aliased so that "IN (…)" can follow it, one row per id) and scan, then
+// cached. The values are shared: callers must not change them.
+func summariesByID[T any](ctx context.Context, s *Store, c *genCache[*T], ids []string, query string,
+	scan func(*sql.Rows) (string, *T, error)) (map[string]*T, error) {
+	out := map[string]*T{}
 	gen := s.dirGen.Load() // before reading: a change meanwhile makes the entries stale
 	var missing []string
 	for _, id := range uniq(ids) {
-		if o, ok := s.orgs.get(id, gen); ok {
-			out[id] = o
+		if v, ok := c.get(id, gen); ok {
+			out[id] = v
 		} else {
 			missing = append(missing, id)
 		}
@@ -45,87 +49,49 @@ func (s *Store) orgsByID(ctx context.Context, ids []string) (map[string]*models.
 		return out, nil
 	}
 	in, args := inList(missing)
-	rows, err := s.query(ctx, `SELECT `+organizationColumns+` FROM organizations o WHERE o.id IN (`+in+`)`, args...)
+	rows, err := s.query(ctx, query+" IN ("+in+")", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	now := time.Now()
 	for rows.Next() {
-		o := &models.Organization{}
-		if err := rows.Scan(&o.ID, &o.Name, &o.Kind, &o.Sector, &o.Country); err != nil {
+		id, v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
-		out[o.ID] = o
-		s.orgs.put(o.ID, gen, o, now)
+		out[id] = v
+		c.put(id, gen, v, now)
 	}
 	return out, rows.Err()
 }
 
-// peopleByID returns person summaries (id, name, job title, organisation)
-// by id. The values are shared: callers must not change them.
+// orgsByID returns organisation summaries (id, name, kind, sector, country).
+func (s *Store) orgsByID(ctx context.Context, ids []string) (map[string]*models.Organization, error) {
+	return summariesByID(ctx, s, s.orgs, ids, `SELECT `+organizationColumns+` FROM organizations o WHERE o.id`,
+		func(rows *sql.Rows) (string, *models.Organization, error) {
+			o := &models.Organization{}
+			err := rows.Scan(&o.ID, &o.Name, &o.Kind, &o.Sector, &o.Country)
+			return o.ID, o, err
+		})
+}
+
+// peopleByID returns person summaries (id, name, job title, organisation).
 func (s *Store) peopleByID(ctx context.Context, ids []string) (map[string]*models.Person, error) {
-	out := map[string]*models.Person{}
-	gen := s.dirGen.Load()
-	var missing []string
-	for _, id := range uniq(ids) {
-		if p, ok := s.people.get(id, gen); ok {
-			out[id] = p
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) == 0 {
-		return out, nil
-	}
-	in, args := inList(missing)
-	rows, err := s.query(ctx, `SELECT p.id, p.full_name, p.job_title, p.organization_id FROM people p WHERE p.id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	now := time.Now()
-	for rows.Next() {
-		p := &models.Person{}
-		if err := rows.Scan(&p.ID, &p.FullName, &p.JobTitle, &p.OrganizationID); err != nil {
-			return nil, err
-		}
-		out[p.ID] = p
-		s.people.put(p.ID, gen, p, now)
-	}
-	return out, rows.Err()
+	return summariesByID(ctx, s, s.people, ids, `SELECT p.id, p.full_name, p.job_title, p.organization_id FROM people p WHERE p.id`,
+		func(rows *sql.Rows) (string, *models.Person, error) {
+			p := &models.Person{}
+			err := rows.Scan(&p.ID, &p.FullName, &p.JobTitle, &p.OrganizationID)
+			return p.ID, p, err
+		})
 }
 
-// topicsByID returns topic summaries (id, name, name key, kind, reference)
-// by id. The values are shared: callers must not change them.
+// topicsByID returns topic summaries (id, name, name key, kind, reference).
 func (s *Store) topicsByID(ctx context.Context, ids []string) (map[string]*models.Topic, error) {
-	out := map[string]*models.Topic{}
-	gen := s.dirGen.Load()
-	var missing []string
-	for _, id := range uniq(ids) {
-		if t, ok := s.topics.get(id, gen); ok {
-			out[id] = t
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) == 0 {
-		return out, nil
-	}
-	in, args := inList(missing)
-	rows, err := s.query(ctx, `SELECT t.id, t.name, t.name_key, t.kind, t.reference FROM topics t WHERE t.id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	now := time.Now()
-	for rows.Next() {
-		t := &models.Topic{}
-		if err := rows.Scan(&t.ID, &t.Name, &t.NameKey, &t.Kind, &t.Reference); err != nil {
-			return nil, err
-		}
-		out[t.ID] = t
-		s.topics.put(t.ID, gen, t, now)
-	}
-	return out, rows.Err()
+	return summariesByID(ctx, s, s.topics, ids, `SELECT t.id, t.name, t.name_key, t.kind, t.reference FROM topics t WHERE t.id`,
+		func(rows *sql.Rows) (string, *models.Topic, error) {
+			t := &models.Topic{}
+			err := rows.Scan(&t.ID, &t.Name, &t.NameKey, &t.Kind, &t.Reference)
+			return t.ID, t, err
+		})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 	"sync"
@@ -483,7 +484,7 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := scanMeetings(q.Select(meetingColumns))
+	rows, err := scanAll(q.Select(meetingColumns), func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -611,22 +612,4 @@ func (s *Store) DeleteMeeting(ctx context.Context, c Caller, id string, ifVersio
 		}
 		return s.audit(tx, c, "delete", "meeting", id, map[string]Change{"deleted_at": {After: now.Format(time.RFC3339Nano)}})
 	})
-}
-
-// scanMeetings runs q, which selects meetingColumns, and scans by hand.
-func scanMeetings(q *gorm.DB) ([]models.Meeting, error) {
-	rs, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []models.Meeting
-	for rs.Next() {
-		var m models.Meeting
-		if err := scanMeeting(rs, &m); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rs.Err()
 }

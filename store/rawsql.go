@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"gorm.io/gorm"
+
 	"liaison/models"
 )
 
@@ -136,3 +138,22 @@ func scanMeeting(row interface{ Scan(...any) error }, m *models.Meeting, extra .
 
 // organizationColumns are the summary columns scanOrganization reads.
 const organizationColumns = `o.id, o.name, o.kind, o.sector, o.country`
+
+// scanAll runs q (a GORM query selecting the columns scan reads) and scans
+// every row by hand, without GORM's reflection.
+func scanAll[T any](q *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rs, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []T
+	for rs.Next() {
+		var v T
+		if err := scan(rs, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rs.Err()
+}

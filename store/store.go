@@ -86,19 +86,22 @@ type Options struct {
 // Open connects to the database named by dsn: "sqlite:///abs/path.db",
 // "sqlite://relative.db", a bare file path, or "postgres://…".
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	ttl := func(d time.Duration) time.Duration {
+		if opt.NoReadCache {
+			return 0 // a cache with no TTL keeps nothing
+		}
+		return d
+	}
 	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		details: newGenCache[*MeetingView](detailTTL), tokens: newGenCache[tokenEntry](tokenTTL),
-		people: newGenCache[*models.Person](dirTTL), orgs: newGenCache[*models.Organization](dirTTL),
-		topics: newGenCache[*models.Topic](dirTTL)}
+		details: newGenCache[*MeetingView](ttl(detailTTL)), tokens: newGenCache[tokenEntry](ttl(tokenTTL)),
+		people: newGenCache[*models.Person](ttl(dirTTL)), orgs: newGenCache[*models.Organization](ttl(dirTTL)),
+		topics: newGenCache[*models.Topic](ttl(dirTTL))}
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 		// GORM's timestamps follow the store's clock (SetClock in tests).
 		NowFunc: func() time.Time { return s.now() },
-	}
-	if opt.NoReadCache {
-		s.details.ttl, s.tokens.ttl, s.people.ttl, s.orgs.ttl, s.topics.ttl = 0, 0, 0, 0, 0
 	}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
