@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -104,39 +105,76 @@ func (s *Store) canEditItem(c Caller, a *models.ActionItem) bool {
 // CreateActionItem adds an action item to a meeting. Only coordinators
 // and administrators create items, and they see every owner, so the view
 // is built from what the transaction wrote rather than read back.
+//
+// Everything that does not need the write lock happens first, on the
+// read pool and in this goroutine: the meeting's title, the checks, the
+// audit record. The group committer then runs two statements: an insert
+// that writes the item only if its meeting is still there and visible and
+// its owners still exist at that instant, and the audit row. Should one of
+// them have gone in between, nothing is written and the checks run again
+// inside the transaction to say which.
 func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInput) (*ActionItemView, error) {
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
-	var (
-		a     *models.ActionItem
-		title string
-	)
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var v validator
-		if in.MeetingID == "" {
-			v.add("meeting_id", "is required")
-			return v.err()
+	var v validator
+	if in.MeetingID == "" {
+		v.add("meeting_id", "is required")
+		return nil, v.err()
+	}
+	cond, condArgs := visibleSQL(c)
+	meetingSQL := `SELECT title FROM meetings WHERE id = ? AND deleted_at IS NULL AND ` + cond
+	var title string
+	err := s.read(ctx).Raw(meetingSQL, append([]any{in.MeetingID}, condArgs...)...).Row().Scan(&title)
+	if errors.Is(err, sql.ErrNoRows) {
+		v.add("meeting_id", "no meeting has this id")
+		return nil, v.err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.buildActionItem(s.read(ctx), &v, "", c, in.MeetingID, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	changes, err := json.Marshal(diff(nil, a))
+	if err != nil {
+		return nil, err
+	}
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		guard := []string{`EXISTS (SELECT 1 FROM meetings WHERE id = ? AND deleted_at IS NULL AND ` + cond + `)`}
+		guardArgs := append([]any{a.MeetingID}, condArgs...)
+		if a.OwnerPersonID != nil {
+			guard = append(guard, `EXISTS (SELECT 1 FROM people WHERE id = ?)`)
+			guardArgs = append(guardArgs, *a.OwnerPersonID)
 		}
-		cond, args := visibleSQL(c)
-		err := tx.Raw(`SELECT title FROM meetings WHERE id = ? AND deleted_at IS NULL AND `+cond, append([]any{in.MeetingID}, args...)...).Row().Scan(&title)
-		if errors.Is(err, sql.ErrNoRows) {
-			v.add("meeting_id", "no meeting has this id")
-			return v.err()
+		if a.OwnerOrganizationID != nil {
+			guard = append(guard, `EXISTS (SELECT 1 FROM organizations WHERE id = ?)`)
+			guardArgs = append(guardArgs, *a.OwnerOrganizationID)
 		}
+		n, err := s.insertActionItem(tx, a, strings.Join(guard, " AND "), guardArgs)
 		if err != nil {
-			return err
-		}
-		if a, err = s.buildActionItem(tx, &v, "", c, in.MeetingID, in); err != nil {
-			return err
-		}
-		if err := v.err(); err != nil {
-			return err
-		}
-		if err := s.insertActionItem(tx, a); err != nil {
 			return translate(err, "action item")
 		}
-		return s.audit(tx, c, "create", "action_item", a.ID, diff(nil, a))
+		if n == 0 { // something went away since the checks: say what
+			var v validator
+			if err := tx.Raw(meetingSQL, append([]any{a.MeetingID}, condArgs...)...).Row().Scan(new(string)); errors.Is(err, sql.ErrNoRows) {
+				v.add("meeting_id", "no meeting has this id")
+			} else if err != nil {
+				return err
+			}
+			if err := s.validateActionItem(tx, &v, "", a); err != nil {
+				return err
+			}
+			if err := v.err(); err != nil {
+				return err
+			}
+			return errors.New("action item not written, for no reason found")
+		}
+		return s.auditJSON(tx, c, "create", "action_item", a.ID, changes)
 	})
 	if err != nil {
 		return nil, err
@@ -163,9 +201,10 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 	return &view, nil
 }
 
-// insertActionItem writes a new item (one statement, no reflection); it
-// sets the timestamps.
-func (s *Store) insertActionItem(tx *gorm.DB, a *models.ActionItem) error {
+// insertActionItem writes a new item (one statement, no reflection) when
+// the SQL condition guard holds, and reports how many rows it wrote; it
+// sets the timestamps. An empty guard always holds.
+func (s *Store) insertActionItem(tx *gorm.DB, a *models.ActionItem, guard string, guardArgs []any) (int64, error) {
 	now := s.now()
 	a.CreatedAt, a.UpdatedAt = now, now
 	var due any
@@ -180,11 +219,18 @@ func (s *Store) insertActionItem(tx *gorm.DB, a *models.ActionItem) error {
 	if a.DaysToClose != nil {
 		days = *a.DaysToClose
 	}
-	return tx.Exec(`INSERT INTO action_items (id, meeting_id, title, description, owner_person_id, owner_organization_id, due_on,
+	if guard == "" {
+		guard = "1=1"
+	}
+	res, err := s.execTx(tx, `INSERT INTO action_items (id, meeting_id, title, description, owner_person_id, owner_organization_id, due_on,
 		status, priority, completed_at, days_to_close, version, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.MeetingID, a.Title, a.Description, a.OwnerPersonID, a.OwnerOrganizationID, due,
-		a.Status, a.Priority, completed, days, a.Version, a.CreatedBy, a.CreatedAt, a.UpdatedAt).Error
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE `+guard,
+		append([]any{a.ID, a.MeetingID, a.Title, a.Description, a.OwnerPersonID, a.OwnerOrganizationID, due,
+			a.Status, a.Priority, completed, days, a.Version, a.CreatedBy, a.CreatedAt, a.UpdatedAt}, guardArgs...)...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // GetActionItem reads one action item of a visible meeting.
@@ -381,8 +427,15 @@ const (
 	ownedByOrgOnly
 )
 
+// dueExpr is an item's due date as the indexes hold it: noDueDate when it
+// has none (due dates are validated to lie before 2200).
+const (
+	noDueDate = "9999-12-31"
+	dueExpr   = "COALESCE(action_items.due_on, '" + noDueDate + "')"
+)
+
 var actionItemSorts = newSortSet("due_on", map[string]sortKey{
-	"due_on":     {expr: "COALESCE(action_items.due_on, '9999-12-31')"},
+	"due_on":     {expr: dueExpr},
 	"created_at": {expr: "action_items.created_at", isTime: true},
 	"updated_at": {expr: "action_items.updated_at", isTime: true},
 	"title":      {expr: "action_items.title"},
@@ -437,14 +490,18 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 	if f.MeetingID != "" {
 		q = q.Where("action_items.meeting_id = ?", f.MeetingID)
 	}
+	// Due dates are compared through the same expression the (owner, due,
+	// id) indexes hold, so that the filter is a range of the index and a
+	// rejected item is never read from the table. An item with no due date
+	// sorts as noDueDate: never before a date, and excluded from "after".
 	if f.Overdue {
-		q = q.Where("action_items.status IN ? AND action_items.due_on < ?", models.OpenStatuses, s.today().String())
+		q = q.Where("action_items.status IN ? AND "+dueExpr+" < ?", models.OpenStatuses, s.today().String())
 	}
 	if f.DueBefore != nil {
-		q = q.Where("action_items.due_on < ?", f.DueBefore.String())
+		q = q.Where(dueExpr+" < ?", f.DueBefore.String())
 	}
 	if f.DueAfter != nil {
-		q = q.Where("action_items.due_on > ?", f.DueAfter.String())
+		q = q.Where(dueExpr+" > ? AND "+dueExpr+" < '"+noDueDate+"'", f.DueAfter.String())
 	}
 	if f.Q != "" {
 		pat, op := likePattern(f.Q), s.like()
@@ -500,7 +557,7 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 			return a.Title, a.ID
 		}
 		if a.DueOn == nil {
-			return "9999-12-31", a.ID
+			return noDueDate, a.ID
 		}
 		return a.DueOn.String(), a.ID
 	})
@@ -623,7 +680,7 @@ func itemSortValue(a models.ActionItem, sortName string) (string, time.Time) {
 		return a.Title, time.Time{}
 	}
 	if a.DueOn == nil {
-		return "9999-12-31", time.Time{}
+		return noDueDate, time.Time{}
 	}
 	return a.DueOn.String(), time.Time{}
 }

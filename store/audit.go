@@ -125,9 +125,16 @@ func (s *Store) audit(tx *gorm.DB, c Caller, action, entityType, entityID string
 	if err != nil {
 		return err
 	}
-	return tx.Exec(`INSERT INTO audit_events (id, at, actor_id, action, entity_type, entity_id, changes, request_id, client_addr)
+	return s.auditJSON(tx, c, action, entityType, entityID, b)
+}
+
+// auditJSON is audit with the changes already encoded (outside the
+// transaction, where that is possible).
+func (s *Store) auditJSON(tx *gorm.DB, c Caller, action, entityType, entityID string, changes []byte) error {
+	_, err := s.execTx(tx, `INSERT INTO audit_events (id, at, actor_id, action, entity_type, entity_id, changes, request_id, client_addr)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		newID(), s.now(), c.actor(), action, entityType, entityID, string(b), c.RequestID, c.ClientAddr).Error
+		newID(), s.now(), c.actor(), action, entityType, entityID, string(changes), c.RequestID, c.ClientAddr)
+	return err
 }
 
 // AuditFilter narrows the audit trail.

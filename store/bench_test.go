@@ -122,6 +122,7 @@ func BenchmarkStatsOverviewAsParticipant(b *testing.B) {
 func BenchmarkCreateActionItem(b *testing.B) {
 	s := benchSetup(b)
 	admin := store.Caller{UserID: "bench", Role: models.RoleAdmin}
+	b.SetParallelism(16) // 32 writers on 2 cores, as the load run
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, err := s.CreateActionItem(ctx, admin, store.ActionItemInput{MeetingID: benchIDs[0], Title: "bench"}); err != nil {

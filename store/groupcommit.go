@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -63,7 +65,10 @@ func (s *Store) runBatch(batch []*writeReq) {
 					results[i] = r.ctx.Err()
 					continue
 				}
-				results[i] = runSavepoint(tx.WithContext(r.ctx), r.fn)
+				var broken error
+				if results[i], broken = runSavepoint(tx.WithContext(r.ctx), r.fn); broken != nil {
+					return broken // nothing of this batch may commit
+				}
 			}
 			return nil
 		})
@@ -85,15 +90,37 @@ func (s *Store) runBatch(batch []*writeReq) {
 	}
 }
 
-// runSavepoint runs fn inside a savepoint of tx (GORM nests transactions
-// as savepoints), turning a panic into an error for this request alone.
-func runSavepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
+// runSavepoint runs fn inside a savepoint of tx, turning a panic into an
+// error for this request alone. The savepoint statements go straight to
+// the transaction, and undo and release run even when the request's
+// context has ended, so that a failed write never leaves part of itself
+// in the batch; should the undo itself fail, broken is set and the whole
+// batch must roll back.
+func runSavepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err, broken error) {
+	pool := tx.Statement.ConnPool
+	if _, err := pool.ExecContext(context.Background(), "SAVEPOINT write"); err != nil {
+		return err, err
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("write panicked: %v", v)
 		}
+		if err != nil {
+			if _, rerr := pool.ExecContext(context.Background(), "ROLLBACK TO write"); rerr != nil {
+				broken = fmt.Errorf("undo a failed write: %w", rerr)
+			}
+		}
+		if _, rerr := pool.ExecContext(context.Background(), "RELEASE write"); rerr != nil {
+			broken = errors.Join(broken, fmt.Errorf("release a write's savepoint: %w", rerr))
+		}
 	}()
-	return tx.Transaction(fn)
+	return fn(tx), nil
+}
+
+// execTx runs one hand-written statement in the transaction tx, without
+// GORM's statement building: for the writes the committer runs most.
+func (s *Store) execTx(tx *gorm.DB, q string, args ...any) (sql.Result, error) {
+	return tx.Statement.ConnPool.ExecContext(tx.Statement.Context, s.rebind(q), args...)
 }
 
 // writeGrouped queues fn for the committer and waits for its batch.

@@ -243,4 +243,10 @@ var migrations = []migration{
 		`DROP INDEX IF EXISTS attendees_person`,
 		`CREATE INDEX attendees_person ON attendees (person_id, meeting_id, attendance)`,
 	}},
+	{name: "meeting visibility from a covering index", statements: []string{
+		// Lists of action items ask, for every candidate item, whether its
+		// meeting is live and visible: one descent of a compact index
+		// rather than the id index and then the meeting's row.
+		`CREATE INDEX meetings_visibility ON meetings (id, deleted_at, tlp, host_organization_id)`,
+	}},
 }

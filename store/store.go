@@ -66,6 +66,8 @@ type Store struct {
 	// Group commit (SQLite): writes queue here for the committer goroutine.
 	writes        chan *writeReq
 	stop, stopped chan struct{}
+	// The background checkpointer (checkpoint.go).
+	ckptStop, ckptDone chan struct{}
 }
 
 // Options tune Open.
@@ -144,7 +146,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			cache = 12
 		}
 		q.Set("_cache_size", strconv.Itoa(-cache*1024))
-		wdb, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
+		// The writer keeps the statements the group committer runs over and
+		// over prepared (the driver's own cache, by SQL text).
+		q.Set("_stmt_cache_size", "64")
+
+		wdb, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver, DSN: "file:" + path + "?" + q.Encode()}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -152,6 +158,18 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		wsql.SetMaxOpenConns(1)
 		wsql.SetMaxIdleConns(1)
 		wsql.SetConnMaxLifetime(0)
+
+		q.Del("_stmt_cache_size")
+		// The checkpointer: one connection of the default driver, so that
+		// it keeps automatic checkpoints too should it ever write. It copies
+		// log frames to the file and needs no page cache to speak of.
+		q.Set("_cache_size", "-256")
+		ckdb, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite checkpointer: %w", err)
+		}
+		ckdb.SetMaxOpenConns(1)
+		ckdb.SetMaxIdleConns(1)
 
 		q.Set("_txlock", "deferred")
 		q.Set("mode", "ro")
@@ -166,6 +184,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		rcfg.PrepareStmt = true
 		rdb, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), &rcfg)
 		if err != nil {
+			ckdb.Close()
 			return nil, fmt.Errorf("open sqlite reader: %w", err)
 		}
 		rsql, _ := rdb.DB()
@@ -180,6 +199,8 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.w, s.r, s.dialect, s.path = wdb, rdb, SQLite, path
 		s.writes, s.stop, s.stopped = make(chan *writeReq), make(chan struct{}), make(chan struct{})
 		go s.committer()
+		s.ckptStop, s.ckptDone = make(chan struct{}), make(chan struct{})
+		go checkpointer(ckdb, s.ckptStop, s.ckptDone)
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
@@ -210,6 +231,11 @@ func (s *Store) Close() error {
 	if s.stop != nil {
 		close(s.stop)
 		<-s.stopped
+	}
+
+	if s.ckptStop != nil {
+		close(s.ckptStop)
+		<-s.ckptDone
 	}
 	s.closeStmts()
 	if s.dialect == SQLite {
