@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -104,6 +106,28 @@ func TestMeetingListPagingAndFilters(t *testing.T) {
 		for q, n := range cases {
 			if got := count(q); got != n {
 				t.Errorf("%s: %d meetings, want %d", q, got, n)
+			}
+		}
+
+		// Each list item is its meeting's detail without the detail-only
+		// parts, for every caller, and a list read again (its items from
+		// the cache) is the same bytes.
+		for _, as := range []string{"coordinator", "insider", "outsider", "viewer"} {
+			first := e.expect(200, req{method: "GET", path: "/api/v1/meetings?limit=4", as: as})
+			again := e.expect(200, req{method: "GET", path: "/api/v1/meetings?limit=4", as: as})
+			if !bytes.Equal(first.Body, again.Body) {
+				t.Fatalf("%s: the list read again differs:\n%s\n%s", as, first.Body, again.Body)
+			}
+			var page struct{ Items []map[string]any }
+			first.json(t, &page)
+			for _, item := range page.Items {
+				var detail map[string]any
+				e.expect(200, req{method: "GET", path: "/api/v1/meetings/" + item["id"].(string), as: as}).json(t, &detail)
+				delete(detail, "action_items")
+				delete(detail, "follow_ups")
+				if !reflect.DeepEqual(item, detail) {
+					t.Fatalf("%s: list item %v\ndiffers from the detail %v", as, item, detail)
+				}
 			}
 		}
 	})

@@ -476,20 +476,40 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 }
 
 // ListMeetings pages through the meetings the caller may see, each with
-// host, topics and (redacted) attendees.
+// host, topics and (redacted) attendees. The page itself — which meetings,
+// in which order — is always read from the database; each meeting's
+// expansion and its encoded form are kept like a detail (readcache.go):
+// per visibility class, until the next commit, so that lists which share
+// meetings (every page, filter and sort a coordinator opens) expand and
+// encode each one once.
 func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p Page) ([]MeetingView, *string, error) {
+	gen := s.commits.Load() // before reading: a write meanwhile makes new entries stale
 	db := s.read(ctx)
 	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(meetingVisible(c)), c, f)
 	q, _, name, err := applyPage(q, meetingSorts, p, "meetings")
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := scanAll(q.Select(meetingColumns), func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
+	// The page reads only what identifies each row and its place: id,
+	// version and the sort key. Whole rows are read for the meetings the
+	// list item cache does not hold (expandListed).
+	sortCol := strings.TrimPrefix(name, "-")
+	keys, err := scanAll(q.Select("meetings.id, meetings.version, meetings."+sortCol), func(rs *sql.Rows, m *models.Meeting) error {
+		switch sortCol {
+		case "created_at":
+			return rs.Scan(&m.ID, &m.Version, &m.CreatedAt)
+		case "updated_at":
+			return rs.Scan(&m.ID, &m.Version, &m.UpdatedAt)
+		case "title":
+			return rs.Scan(&m.ID, &m.Version, &m.Title)
+		}
+		return rs.Scan(&m.ID, &m.Version, &m.StartsAt)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, func(m models.Meeting) (any, string) {
-		switch strings.TrimPrefix(name, "-") {
+	keys, next := nextCursor(keys, p, name, func(m models.Meeting) (any, string) {
+		switch sortCol {
 		case "created_at":
 			return m.CreatedAt, m.ID
 		case "updated_at":
@@ -499,8 +519,73 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 		}
 		return m.StartsAt, m.ID
 	})
-	views, err := s.expandMeetings(ctx, c, rows)
+	views, err := s.expandListed(ctx, c, keys, gen)
 	return views, next, err
+}
+
+// expandListed turns a page of (id, version) keys into list items
+// through the list item cache: the meetings it does not hold are read and
+// expanded together, in one round of queries, and kept. A held entry is
+// used only for the very version of the row the page read.
+func (s *Store) expandListed(ctx context.Context, c Caller, keys []models.Meeting, gen uint64) ([]MeetingView, error) {
+	out := make([]MeetingView, len(keys))
+	class := "|" + visibilityKey(c)
+	var (
+		missing []string
+		at      = map[string]int{}
+	)
+	for i, k := range keys {
+		if v, ok := s.listItems.get(k.ID+class, gen); ok && v.Version == k.Version {
+			out[i] = *v
+			continue
+		}
+		missing = append(missing, k.ID)
+		at[k.ID] = i
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	in, args := inList(missing)
+	rs, err := s.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var rows []models.Meeting
+	for rs.Next() {
+		var m models.Meeting
+		if err := scanMeeting(rs, &m); err != nil {
+			rs.Close()
+			return nil, err
+		}
+		rows = append(rows, m)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, err
+	}
+	views, err := s.expandMeetings(ctx, c, rows)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	for j := range views {
+		v := views[j]
+		v.rendered = &renderMemo{}
+		s.listItems.put(v.ID+class, gen, &v, now)
+		out[at[v.ID]] = v
+	}
+	if len(rows) < len(missing) {
+		// Meetings are only ever soft-deleted, so every row of the page is
+		// still there; should that change, a vanished one is left out.
+		kept := out[:0]
+		for _, v := range out {
+			if v.ID != "" {
+				kept = append(kept, v)
+			}
+		}
+		out = kept
+	}
+	return out, nil
 }
 
 // UpdateMeeting changes a meeting.

@@ -21,19 +21,39 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 		// A telecom colleague sees the AMBER meeting (her organisation
 		// attended) but not who attended undisclosed.
 		peer := store.Caller{UserID: "u-peer", Role: models.RoleParticipant, PersonID: colleague.ID, OrganizationID: w.telco.ID}
+		// names is who the caller sees attend the meeting, from its detail;
+		// its list item (cached the same way) must say the same.
 		names := func(c store.Caller) string {
 			t.Helper()
-			v, err := s.GetMeeting(ctx, c, m.ID)
-			if err != nil {
-				return err.Error()
+			people := func(v *store.MeetingView) string {
+				var b strings.Builder
+				for _, a := range v.Attendees {
+					if a.Person != nil {
+						b.WriteString(a.Person.FullName + ";")
+					}
+				}
+				return b.String()
 			}
-			var b strings.Builder
-			for _, a := range v.Attendees {
-				if a.Person != nil {
-					b.WriteString(a.Person.FullName + ";")
+			detail := "not found"
+			if v, err := s.GetMeeting(ctx, c, m.ID); err == nil {
+				detail = people(v)
+			} else if !errors.Is(err, store.ErrNotFound) {
+				t.Fatal(err)
+			}
+			listed := "not found"
+			page, _, err := s.ListMeetings(ctx, c, store.MeetingFilter{}, store.Page{Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range page {
+				if page[i].ID == m.ID {
+					listed = people(&page[i])
 				}
 			}
-			return b.String()
+			if listed != detail {
+				t.Fatalf("the list shows %q, the detail %q", listed, detail)
+			}
+			return detail
 		}
 		for range 3 { // the second and third come from the cache
 			if got := names(peer); strings.Contains(got, "Hiddenname") || strings.Contains(got, "not found") {
@@ -76,8 +96,21 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 		}
 		// Raising the meeting to RED hides it from the colleague at once.
 		must(s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{TLP: ptr("RED")}))
-		if _, err := s.GetMeeting(ctx, peer, m.ID); !errors.Is(err, store.ErrNotFound) {
-			t.Fatalf("after TLP:RED the colleague still sees the meeting: %v", err)
+		if got := names(peer); got != "not found" {
+			t.Fatalf("after TLP:RED the colleague still sees the meeting: %q", got)
+		}
+		// Withholding him again hides his name from the insider's organisation
+		// colleague's view and the coordinator still sees it: redaction is per
+		// visibility class, never shared.
+		must(s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{TLP: ptr("AMBER")}))
+		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: ptr("undisclosed"), WithholdingReason: ptr("national_security")}))
+		for range 2 {
+			if got := names(w.coord); !strings.Contains(got, "Hiddenname") {
+				t.Fatalf("coordinator: %q", got)
+			}
+			if got := names(peer); strings.Contains(got, "Hiddenname") || got == "not found" {
+				t.Fatalf("after withholding again the colleague gets %q", got)
+			}
 		}
 
 		// A revoked token stops working at once, although it was cached.

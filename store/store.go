@@ -55,6 +55,9 @@ type Store struct {
 	// Meeting details and token callers, valid while commits has not
 	// moved (readcache.go).
 	details *genCache[*MeetingView]
+	// A meeting as a list shows it (host, topics, attendees), per
+	// visibility class, under the same rule (ListMeetings).
+	listItems *genCache[*MeetingView]
 	tokens  *genCache[tokenEntry]
 	authGen atomic.Uint64 // moved by identityChanged; what tokens is checked against
 	// Person, organisation and topic summaries (directory.go).
@@ -95,7 +98,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return d
 	}
 	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		details: newGenCache[*MeetingView](ttl(detailTTL)), tokens: newGenCache[tokenEntry](ttl(tokenTTL)),
+		details: newGenCache[*MeetingView](ttl(detailTTL)), listItems: newGenCache[*MeetingView](ttl(detailTTL)), tokens: newGenCache[tokenEntry](ttl(tokenTTL)),
 		people: newGenCache[*models.Person](ttl(dirTTL)), orgs: newGenCache[*models.Organization](ttl(dirTTL)),
 		topics: newGenCache[*models.Topic](ttl(dirTTL))}
 	cfg := &gorm.Config{
