@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -40,8 +41,9 @@ func (a *API) listActionItems(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, list(rows, next, toActionItem))
-	return nil
+	return writeList(c, rows, next, func(it *store.ActionItemView) ([]byte, error) {
+		return it.Rendered(func() ([]byte, error) { return json.Marshal(toActionItem(*it)) })
+	})
 }
 
 func (a *API) createActionItem(c *gin.Context) error {

@@ -87,16 +87,21 @@ func (a *API) listMeetings(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	// What c.JSON(list(rows, next, toMeeting)) would write, from each
-	// meeting's encoding, which the store keeps with its cached list item,
-	// assembled in a pooled buffer (a page is easily 200 KB).
+	return writeList(c, rows, next, func(m *store.MeetingView) ([]byte, error) {
+		return m.Rendered(func() ([]byte, error) { return json.Marshal(toMeeting(*m)) })
+	})
+}
+
+// writeList writes what c.JSON(list(rows, next, conv)) would, from each
+// row's encoding (which the store keeps with its cached list items),
+// assembled in a pooled buffer: a page is easily 200 KB.
+func writeList[R any](c *gin.Context, rows []R, next *string, encode func(*R) ([]byte, error)) error {
 	b := bodyBuffers.Get().(*bytes.Buffer)
 	defer bodyBuffers.Put(b)
 	b.Reset()
 	b.WriteString(`{"items":[`)
 	for i := range rows {
-		m := rows[i]
-		item, err := m.Rendered(func() ([]byte, error) { return json.Marshal(toMeeting(m)) })
+		item, err := encode(&rows[i])
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,18 @@ type ActionItemView struct {
 	MeetingTitle      string
 	Overdue           bool
 	CanEdit           bool // the caller may change its status and add updates
+
+	rendered *renderMemo // shared by the copies of one cached list item
+}
+
+// Rendered returns render(), computed once per cached list item (as
+// MeetingView.Rendered). render must depend on the view alone.
+func (v *ActionItemView) Rendered(render func() ([]byte, error)) ([]byte, error) {
+	if v.rendered == nil {
+		return render()
+	}
+	v.rendered.once.Do(func() { v.rendered.b, v.rendered.err = render() })
+	return v.rendered.b, v.rendered.err
 }
 
 func (s *Store) validateActionItem(tx *gorm.DB, v *validator, prefix string, a *models.ActionItem) error {
@@ -510,8 +523,13 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 	return q
 }
 
-// ListActionItems pages through the action items the caller may see.
+// ListActionItems pages through the action items the caller may see. As
+// for meetings, the page (which items, which order, the cursor) is read
+// from the database on every request, but only each item's id, version
+// and sort key; whole rows are read and expanded only for the items the
+// list item cache does not hold (expandListedItems).
 func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilter, p Page) ([]ActionItemView, *string, error) {
+	gen := s.commits.Load() // before reading: a write meanwhile makes new entries stale
 	db := s.read(ctx)
 	if f.MeetingID != "" {
 		if _, err := s.visibleMeeting(db, c, f.MeetingID); err != nil {
@@ -519,16 +537,42 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		}
 	}
 	run := func(f ActionItemFilter) ([]models.ActionItem, string, error) {
-		q := s.filterActionItems(s.visibleActionItems(db, c).Select(actionItemColumns), c, f)
+		q := s.filterActionItems(s.visibleActionItems(db, c), c, f)
 		q, _, name, err := applyPage(q, actionItemSorts, p, "action_items")
 		if err != nil {
 			return nil, name, err
 		}
-		rows, err := scanAll(q, scanActionItem)
+		sortCol := strings.TrimPrefix(name, "-")
+		sortExpr := "action_items." + sortCol
+		if sortCol == "due_on" {
+			sortExpr = dueExpr // as the (owner, due, id) indexes hold it
+		}
+		rows, err := scanAll(q.Select("action_items.id, action_items.version, "+sortExpr), func(rs *sql.Rows, a *models.ActionItem) error {
+			switch sortCol {
+			case "created_at":
+				return rs.Scan(&a.ID, &a.Version, &a.CreatedAt)
+			case "updated_at":
+				return rs.Scan(&a.ID, &a.Version, &a.UpdatedAt)
+			case "title":
+				return rs.Scan(&a.ID, &a.Version, &a.Title)
+			}
+			var due string
+			if err := rs.Scan(&a.ID, &a.Version, &due); err != nil {
+				return err
+			}
+			if due != noDueDate {
+				d, err := models.ParseDate(due)
+				if err != nil {
+					return err
+				}
+				a.DueOn = &d
+			}
+			return nil
+		})
 		return rows, name, err
 	}
 	var (
-		rows []models.ActionItem
+		keys []models.ActionItem
 		name string
 		err  error
 	)
@@ -543,11 +587,11 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		if b, _, err = run(f); err != nil {
 			return nil, nil, err
 		}
-		rows = mergeItems(a, b, name, p.Limit+1)
-	} else if rows, name, err = run(f); err != nil {
+		keys = mergeItems(a, b, name, p.Limit+1)
+	} else if keys, name, err = run(f); err != nil {
 		return nil, nil, err
 	}
-	rows, next := nextCursor(rows, p, name, func(a models.ActionItem) (any, string) {
+	keys, next := nextCursor(keys, p, name, func(a models.ActionItem) (any, string) {
 		switch strings.TrimPrefix(name, "-") {
 		case "created_at":
 			return a.CreatedAt, a.ID
@@ -561,8 +605,76 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		}
 		return a.DueOn.String(), a.ID
 	})
-	views, err := s.expandActionItems(db, c, rows)
+	views, err := s.expandListedItems(ctx, db, c, keys, gen)
 	return views, next, err
+}
+
+// itemClass is what an action item's view depends on besides the item:
+// what the caller may see and whether it may edit, and the day (overdue).
+func (s *Store) itemClass(c Caller) string {
+	return "|" + visibilityKey(c) + "|" + string(c.Role) + "|" + strconv.FormatBool(c.CanWrite()) + "|" + s.today().String()
+}
+
+// expandListedItems turns a page of (id, version) keys into views through
+// the list item cache, reading and expanding together those it does not
+// hold (for the very version the page read).
+func (s *Store) expandListedItems(ctx context.Context, db *gorm.DB, c Caller, keys []models.ActionItem, gen uint64) ([]ActionItemView, error) {
+	out := make([]ActionItemView, len(keys))
+	class := s.itemClass(c)
+	var (
+		missing []string
+		at      = map[string]int{}
+	)
+	for i, k := range keys {
+		if v, ok := s.itemViews.get(k.ID+class, gen); ok && v.Version == k.Version {
+			out[i] = *v
+			continue
+		}
+		missing = append(missing, k.ID)
+		at[k.ID] = i
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	in, args := inList(missing)
+	rs, err := s.query(ctx, `SELECT `+actionItemColumns+` FROM action_items WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var rows []models.ActionItem
+	for rs.Next() {
+		var a models.ActionItem
+		if err := scanActionItem(rs, &a); err != nil {
+			rs.Close()
+			return nil, err
+		}
+		rows = append(rows, a)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, err
+	}
+	views, err := s.expandActionItems(db, c, rows)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	for j := range views {
+		v := views[j]
+		v.rendered = &renderMemo{}
+		s.itemViews.put(v.ID+class, gen, &v, now)
+		out[at[v.ID]] = v
+	}
+	if len(rows) < len(missing) { // removed since the page was read: left out
+		kept := out[:0]
+		for _, v := range out {
+			if v.ID != "" {
+				kept = append(kept, v)
+			}
+		}
+		out = kept
+	}
+	return out, nil
 }
 
 // applyStatus sets the status and keeps completed_at in step with it.

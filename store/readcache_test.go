@@ -156,3 +156,67 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 		}
 	})
 }
+
+// Action item lists keep each item's view until the next commit, per
+// caller class: a change of disclosure shows at once in who owns an item,
+// and a read-only caller is never handed a view that says it may edit.
+func TestActionItemListCacheNeverOutlivesAWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newWorld(t, s)
+		m := w.meeting(t, s, "GREEN", "undisclosed") // the telecom owns its item and attended undisclosed
+		owner := func(c store.Caller) string {
+			t.Helper()
+			items, _, err := s.ListActionItems(ctx, c, store.ActionItemFilter{MeetingID: m.ID}, store.Page{Limit: 10})
+			if err != nil || len(items) != 1 {
+				t.Fatalf("items %+v %v", items, err)
+			}
+			switch it := items[0]; {
+			case it.OwnerRedacted:
+				return "redacted"
+			case it.OwnerOrganization != nil:
+				return it.OwnerOrganization.Name
+			}
+			return "none"
+		}
+		var row string
+		for _, a := range m.Attendees {
+			if a.PersonID != nil && *a.PersonID == w.telcoP.ID {
+				row = a.ID
+			}
+		}
+		for range 2 {
+			if got := owner(w.outsider); got != "redacted" {
+				t.Fatalf("outsider sees the owner %q", got)
+			}
+			if got := owner(w.coord); got != w.telco.Name {
+				t.Fatalf("coordinator sees the owner %q", got)
+			}
+		}
+		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: ptr("public"), WithholdingReason: ptr("")}))
+		if got := owner(w.outsider); got != w.telco.Name {
+			t.Fatalf("after disclosure the outsider still gets %q", got)
+		}
+		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: ptr("undisclosed"), WithholdingReason: ptr("commercial")}))
+		if got := owner(w.outsider); got != "redacted" {
+			t.Fatalf("after withholding again the outsider gets %q", got)
+		}
+
+		// The telecom's participant may edit its item; the same person
+		// through a read-only token may not, although it is the same person.
+		canEdit := func(c store.Caller) bool {
+			t.Helper()
+			items, _, err := s.ListActionItems(ctx, c, store.ActionItemFilter{MeetingID: m.ID}, store.Page{Limit: 10})
+			if err != nil || len(items) != 1 {
+				t.Fatalf("items %+v %v", items, err)
+			}
+			return items[0].CanEdit
+		}
+		readOnly := w.insider
+		readOnly.ReadOnly = true
+		for range 2 {
+			if !canEdit(w.insider) || canEdit(readOnly) {
+				t.Fatalf("can edit: writer %v, read-only %v", canEdit(w.insider), canEdit(readOnly))
+			}
+		}
+	})
+}
