@@ -97,7 +97,11 @@ func (a *API) listMeetings(c *gin.Context) error {
 // assembled in a pooled buffer: a page is easily 200 KB.
 func writeList[R any](c *gin.Context, rows []R, next *string, encode func(*R) ([]byte, error)) error {
 	b := bodyBuffers.Get().(*bytes.Buffer)
-	defer bodyBuffers.Put(b)
+	defer func() {
+		if b.Cap() <= maxPooledBody { // a rare huge page is not kept
+			bodyBuffers.Put(b)
+		}
+	}()
 	b.Reset()
 	b.WriteString(`{"items":[`)
 	for i := range rows {
@@ -124,6 +128,10 @@ func writeList[R any](c *gin.Context, rows []R, next *string, encode func(*R) ([
 
 // bodyBuffers hold list bodies while they are assembled and written.
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer bodyBuffers keeps: a page of 50
+// meetings with their attendance is about 200 KB.
+const maxPooledBody = 512 << 10
 
 func (a *API) createMeeting(c *gin.Context) error {
 	var req createMeetingRequest

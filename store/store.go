@@ -180,11 +180,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		q.Set("_txlock", "deferred")
 		q.Set("mode", "ro")
 		// Readers share the OS page cache; a small private cache each keeps
-		// the resident size of the pool modest. 4 MiB holds what one list of
-		// action items probes (a few hundred index pages to decide each
-		// candidate's visibility): it doubled the overdue list against
-		// 1 MiB, and 16 MiB measured the same as 4.
-		q.Set("_cache_size", "-4096")
+		// the resident size of the pool modest. 4 MiB each holds what one
+		// overdue list probes for visibility and measured that list up to
+		// twice as fast, but took the server's peak RSS over a whole load
+		// run from about 92 to 118 MB, past its 100 MB budget; 2 MiB (101 MB)
+		// did not fit either (docs/PERFORMANCE.md).
+		q.Set("_cache_size", "-1024")
 		q.Del("_journal_mode")
 		// Readers keep their statements prepared: parsing and planning the
 		// same SQL on every request costs more than running it.
