@@ -615,66 +615,32 @@ func (s *Store) itemClass(c Caller) string {
 	return "|" + visibilityKey(c) + "|" + string(c.Role) + "|" + strconv.FormatBool(c.CanWrite()) + "|" + s.today().String()
 }
 
-// expandListedItems turns a page of (id, version) keys into views through
-// the list item cache, reading and expanding together those it does not
-// hold (for the very version the page read).
+// expandListedItems turns a page of action item keys into views through
+// the list item cache (listedViews), reading and expanding together those
+// it does not hold.
 func (s *Store) expandListedItems(ctx context.Context, db *gorm.DB, c Caller, keys []models.ActionItem, gen uint64) ([]ActionItemView, error) {
-	out := make([]ActionItemView, len(keys))
-	class := s.itemClass(c)
-	var (
-		missing []string
-		at      = map[string]int{}
-	)
+	rk := make([]rowKey, len(keys))
 	for i, k := range keys {
-		if v, ok := s.itemViews.get(k.ID+class, gen); ok && v.Version == k.Version {
-			out[i] = *v
-			continue
-		}
-		missing = append(missing, k.ID)
-		at[k.ID] = i
+		rk[i] = rowKey{k.ID, k.Version}
 	}
-	if len(missing) == 0 {
-		return out, nil
-	}
-	in, args := inList(missing)
-	rs, err := s.query(ctx, `SELECT `+actionItemColumns+` FROM action_items WHERE id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	var rows []models.ActionItem
-	for rs.Next() {
-		var a models.ActionItem
-		if err := scanActionItem(rs, &a); err != nil {
-			rs.Close()
-			return nil, err
-		}
-		rows = append(rows, a)
-	}
-	rs.Close()
-	if err := rs.Err(); err != nil {
-		return nil, err
-	}
-	views, err := s.expandActionItems(db, c, rows)
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	for j := range views {
-		v := views[j]
-		v.rendered = &renderMemo{}
-		s.itemViews.put(v.ID+class, gen, &v, now)
-		out[at[v.ID]] = v
-	}
-	if len(rows) < len(missing) { // removed since the page was read: left out
-		kept := out[:0]
-		for _, v := range out {
-			if v.ID != "" {
-				kept = append(kept, v)
+	return listedViews(s.itemViews, rk, s.itemClass(c), gen,
+		func(v *ActionItemView) rowKey { return rowKey{v.ID, v.Version} },
+		func(ids []string) ([]ActionItemView, error) {
+			in, args := inList(ids)
+			rs, err := s.query(ctx, `SELECT `+actionItemColumns+` FROM action_items WHERE id IN (`+in+`)`, args...)
+			if err != nil {
+				return nil, err
 			}
-		}
-		out = kept
-	}
-	return out, nil
+			rows, err := scanRows(rs, scanActionItem)
+			if err != nil {
+				return nil, err
+			}
+			views, err := s.expandActionItems(db, c, rows)
+			for i := range views {
+				views[i].rendered = &renderMemo{}
+			}
+			return views, err
+		})
 }
 
 // applyStatus sets the status and keeps completed_at in step with it.

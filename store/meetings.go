@@ -523,69 +523,32 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	return views, next, err
 }
 
-// expandListed turns a page of (id, version) keys into list items
-// through the list item cache: the meetings it does not hold are read and
-// expanded together, in one round of queries, and kept. A held entry is
-// used only for the very version of the row the page read.
+// expandListed turns a page of meeting keys into list items through the
+// list item cache (listedViews): those it does not hold are read and
+// expanded together, in one round of queries.
 func (s *Store) expandListed(ctx context.Context, c Caller, keys []models.Meeting, gen uint64) ([]MeetingView, error) {
-	out := make([]MeetingView, len(keys))
-	class := "|" + visibilityKey(c)
-	var (
-		missing []string
-		at      = map[string]int{}
-	)
+	rk := make([]rowKey, len(keys))
 	for i, k := range keys {
-		if v, ok := s.listItems.get(k.ID+class, gen); ok && v.Version == k.Version {
-			out[i] = *v
-			continue
-		}
-		missing = append(missing, k.ID)
-		at[k.ID] = i
+		rk[i] = rowKey{k.ID, k.Version}
 	}
-	if len(missing) == 0 {
-		return out, nil
-	}
-	in, args := inList(missing)
-	rs, err := s.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	var rows []models.Meeting
-	for rs.Next() {
-		var m models.Meeting
-		if err := scanMeeting(rs, &m); err != nil {
-			rs.Close()
-			return nil, err
-		}
-		rows = append(rows, m)
-	}
-	rs.Close()
-	if err := rs.Err(); err != nil {
-		return nil, err
-	}
-	views, err := s.expandMeetings(ctx, c, rows)
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	for j := range views {
-		v := views[j]
-		v.rendered = &renderMemo{}
-		s.listItems.put(v.ID+class, gen, &v, now)
-		out[at[v.ID]] = v
-	}
-	if len(rows) < len(missing) {
-		// Meetings are only ever soft-deleted, so every row of the page is
-		// still there; should that change, a vanished one is left out.
-		kept := out[:0]
-		for _, v := range out {
-			if v.ID != "" {
-				kept = append(kept, v)
+	return listedViews(s.listItems, rk, "|"+visibilityKey(c), gen,
+		func(v *MeetingView) rowKey { return rowKey{v.ID, v.Version} },
+		func(ids []string) ([]MeetingView, error) {
+			in, args := inList(ids)
+			rs, err := s.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id IN (`+in+`)`, args...)
+			if err != nil {
+				return nil, err
 			}
-		}
-		out = kept
-	}
-	return out, nil
+			rows, err := scanRows(rs, func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
+			if err != nil {
+				return nil, err
+			}
+			views, err := s.expandMeetings(ctx, c, rows)
+			for i := range views {
+				views[i].rendered = &renderMemo{}
+			}
+			return views, err
+		})
 }
 
 // UpdateMeeting changes a meeting.

@@ -146,6 +146,11 @@ func scanAll[T any](q *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
+	return scanRows(rs, scan)
+}
+
+// scanRows scans every row of rs by hand, and closes it.
+func scanRows[T any](rs *sql.Rows, scan func(*sql.Rows, *T) error) ([]T, error) {
 	defer rs.Close()
 	var out []T
 	for rs.Next() {

@@ -105,3 +105,51 @@ func (c *genCache[V]) put(key string, gen uint64, v V, at time.Time) {
 
 // identityChanged invalidates every cached token caller.
 func (s *Store) identityChanged() { s.authGen.Add(1) }
+
+// rowKey names one version of a row: what a list's page query reads.
+type rowKey struct {
+	ID      string
+	Version int
+}
+
+// listedViews turns a page of row keys into views through cache, under
+// class (what the view depends on besides the row). A held entry is used
+// only for the very version the page read; the others are loaded together
+// (load gets their ids, in any order) and kept. A row gone since the page
+// was read is left out.
+func listedViews[V any](cache *genCache[*V], keys []rowKey, class string, gen uint64,
+	keyOf func(*V) rowKey, load func(ids []string) ([]V, error)) ([]V, error) {
+	out := make([]V, len(keys))
+	have := make([]bool, len(keys))
+	var missing []string
+	at := map[string]int{}
+	for i, k := range keys {
+		if v, ok := cache.get(k.ID+class, gen); ok && keyOf(v).Version == k.Version {
+			out[i], have[i] = *v, true
+			continue
+		}
+		missing = append(missing, k.ID)
+		at[k.ID] = i
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	views, err := load(missing)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	for j := range views {
+		v := views[j]
+		id := keyOf(&v).ID
+		cache.put(id+class, gen, &v, now)
+		out[at[id]], have[at[id]] = v, true
+	}
+	kept := out[:0]
+	for i, v := range out {
+		if have[i] {
+			kept = append(kept, v)
+		}
+	}
+	return kept, nil
+}
