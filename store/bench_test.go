@@ -83,6 +83,19 @@ func BenchmarkListMeetingsByTLP(b *testing.B) {
 	}
 }
 
+// BenchmarkListMeetingsByTLPUncached is the list with every read cache
+// off (list items, details, directory summaries): every meeting is read
+// and expanded and every person, organisation and topic it names is read,
+// as with LIAISON_READ_CACHE=off in the load run.
+func BenchmarkListMeetingsByTLPUncached(b *testing.B) {
+	benchSetup(b)
+	for b.Loop() {
+		if _, _, err := benchNoCache.ListMeetings(ctx, store.System, store.MeetingFilter{TLP: []string{"AMBER"}}, store.Page{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkListMeetingsAsParticipant(b *testing.B) {
 	s := benchSetup(b)
 	for b.Loop() {
@@ -96,6 +109,17 @@ func BenchmarkOverdueMine(b *testing.B) {
 	s := benchSetup(b)
 	for b.Loop() {
 		if _, _, err := s.ListActionItems(ctx, benchOwner, store.ActionItemFilter{OwnerMe: true, Overdue: true}, store.Page{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOverdueMineUncached is the overdue list with every read cache
+// off (list items and directory summaries).
+func BenchmarkOverdueMineUncached(b *testing.B) {
+	benchSetup(b)
+	for b.Loop() {
+		if _, _, err := benchNoCache.ListActionItems(ctx, benchOwner, store.ActionItemFilter{OwnerMe: true, Overdue: true}, store.Page{Limit: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
