@@ -40,6 +40,10 @@ const (
 	detailTTL     = 5 * time.Second
 	tokenTTL      = time.Second
 	cacheEntryCap = 4096
+	// listItemCap bounds the list item caches, whose entries carry their
+	// encoded JSON (a few KB for a meeting with its attendance): about
+	// 6 MB, twenty pages of 50 meetings.
+	listItemCap = 1024
 )
 
 type genEntry[V any] struct {
@@ -52,12 +56,19 @@ type genEntry[V any] struct {
 type genCache[V any] struct {
 	mu  sync.Mutex
 	ttl time.Duration
+	cap int    // entries at most
 	gen uint64 // the newest commit count an entry was put with
 	m   map[string]genEntry[V]
 }
 
 func newGenCache[V any](ttl time.Duration) *genCache[V] {
-	return &genCache[V]{ttl: ttl, m: map[string]genEntry[V]{}}
+	return &genCache[V]{ttl: ttl, cap: cacheEntryCap, m: map[string]genEntry[V]{}}
+}
+
+// withCap sets how many entries c holds at most.
+func (c *genCache[V]) withCap(n int) *genCache[V] {
+	c.cap = n
+	return c
 }
 
 // get returns the value for key if it was computed at commit count gen and
@@ -90,10 +101,10 @@ func (c *genCache[V]) put(key string, gen uint64, v V, at time.Time) {
 	case gen > c.gen:
 		clear(c.m)
 		c.gen = gen
-	case len(c.m) >= cacheEntryCap:
+	case len(c.m) >= c.cap:
 		n := 0
 		for k := range c.m {
-			if n >= cacheEntryCap/4 {
+			if n >= c.cap/4 {
 				break
 			}
 			delete(c.m, k)

@@ -34,4 +34,11 @@ func TestGenCache(t *testing.T) {
 			t.Fatalf("entry %s of an old commit count kept", k)
 		}
 	}
+	small := newGenCache[int](time.Minute).withCap(8)
+	for i := range 100 {
+		small.put(fmt.Sprint(i), 1, i, time.Now())
+	}
+	if n := len(small.m); n > 8 {
+		t.Fatalf("%d entries, cap 8", n)
+	}
 }

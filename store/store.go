@@ -100,8 +100,8 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return d
 	}
 	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		details: newGenCache[*MeetingView](ttl(detailTTL)), listItems: newGenCache[*MeetingView](ttl(detailTTL)),
-		itemViews: newGenCache[*ActionItemView](ttl(detailTTL)), tokens: newGenCache[tokenEntry](ttl(tokenTTL)),
+		details: newGenCache[*MeetingView](ttl(detailTTL)), listItems: newGenCache[*MeetingView](ttl(detailTTL)).withCap(listItemCap),
+		itemViews: newGenCache[*ActionItemView](ttl(detailTTL)).withCap(listItemCap), tokens: newGenCache[tokenEntry](ttl(tokenTTL)),
 		people: newGenCache[*models.Person](ttl(dirTTL)), orgs: newGenCache[*models.Organization](ttl(dirTTL)),
 		topics: newGenCache[*models.Topic](ttl(dirTTL))}
 	cfg := &gorm.Config{
