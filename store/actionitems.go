@@ -54,11 +54,7 @@ type ActionItemView struct {
 // Rendered returns render(), computed once per cached list item (as
 // MeetingView.Rendered). render must depend on the view alone.
 func (v *ActionItemView) Rendered(render func() ([]byte, error)) ([]byte, error) {
-	if v.rendered == nil {
-		return render()
-	}
-	v.rendered.once.Do(func() { v.rendered.b, v.rendered.err = render() })
-	return v.rendered.b, v.rendered.err
+	return v.rendered.do(render)
 }
 
 func (s *Store) validateActionItem(tx *gorm.DB, v *validator, prefix string, a *models.ActionItem) error {
@@ -363,7 +359,7 @@ func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (with
 	member := map[string]bool{}
 	shownP, shownO := map[[2]string]bool{}, map[[2]string]bool{}
 	for _, a := range rows {
-		if a.PersonID != nil && *a.PersonID == c.PersonID && (a.Attendance == "invited" || a.Attendance == "attended") {
+		if a.PersonID != nil && *a.PersonID == c.PersonID && attends(a.Attendance) {
 			member[a.MeetingID] = true
 		}
 		if a.PersonID != nil {
@@ -548,26 +544,7 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 			sortExpr = dueExpr // as the (owner, due, id) indexes hold it
 		}
 		rows, err := scanAll(q.Select("action_items.id, action_items.version, "+sortExpr), func(rs *sql.Rows, a *models.ActionItem) error {
-			switch sortCol {
-			case "created_at":
-				return rs.Scan(&a.ID, &a.Version, &a.CreatedAt)
-			case "updated_at":
-				return rs.Scan(&a.ID, &a.Version, &a.UpdatedAt)
-			case "title":
-				return rs.Scan(&a.ID, &a.Version, &a.Title)
-			}
-			var due string
-			if err := rs.Scan(&a.ID, &a.Version, &due); err != nil {
-				return err
-			}
-			if due != noDueDate {
-				d, err := models.ParseDate(due)
-				if err != nil {
-					return err
-				}
-				a.DueOn = &d
-			}
-			return nil
+			return rs.Scan(&a.ID, &a.Version, itemSortField(a, sortCol)) // no due date reads as noDueDate
 		})
 		return rows, name, err
 	}
@@ -592,18 +569,11 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		return nil, nil, err
 	}
 	keys, next := nextCursor(keys, p, name, func(a models.ActionItem) (any, string) {
-		switch strings.TrimPrefix(name, "-") {
-		case "created_at":
-			return a.CreatedAt, a.ID
-		case "updated_at":
-			return a.UpdatedAt, a.ID
-		case "title":
-			return a.Title, a.ID
+		v, t := itemSortValue(a, name)
+		if !t.IsZero() { // the time sorts (never zero: NOT NULL)
+			return t, a.ID
 		}
-		if a.DueOn == nil {
-			return noDueDate, a.ID
-		}
-		return a.DueOn.String(), a.ID
+		return v, a.ID
 	})
 	views, err := s.expandListedItems(ctx, db, c, keys, gen)
 	return views, next, err
@@ -748,6 +718,19 @@ func (s *Store) DeleteActionItem(ctx context.Context, c Caller, id string, ifVer
 }
 
 // itemSortValue is an item's value for the named sort, as the SQL orders it.
+// itemSortField points at the field of a that holds the sort column col.
+func itemSortField(a *models.ActionItem, col string) any {
+	switch col {
+	case "created_at":
+		return &a.CreatedAt
+	case "updated_at":
+		return &a.UpdatedAt
+	case "title":
+		return &a.Title
+	}
+	return &a.DueOn
+}
+
 func itemSortValue(a models.ActionItem, sortName string) (string, time.Time) {
 	switch strings.TrimPrefix(sortName, "-") {
 	case "created_at":

@@ -126,7 +126,7 @@ func (s *Store) attendeesOf(ctx context.Context, c Caller, meetingIDs []string) 
 		}
 		if a.PersonID != nil {
 			personIDs = append(personIDs, *a.PersonID)
-			if c.PersonID != "" && *a.PersonID == c.PersonID && (a.Attendance == "invited" || a.Attendance == "attended") {
+			if c.PersonID != "" && *a.PersonID == c.PersonID && attends(a.Attendance) {
 				member[a.MeetingID] = true
 			}
 		}

@@ -58,16 +58,22 @@ type renderMemo struct {
 	err  error
 }
 
-// Rendered returns render(), computed once per computed detail: the copies
-// GetMeeting hands out of one cached view share the result, so a detail
-// read again before the next write is not encoded again. render must
-// depend on the view alone.
-func (v *MeetingView) Rendered(render func() ([]byte, error)) ([]byte, error) {
-	if v.rendered == nil {
+// do returns render(), computed once per memo; a nil memo (a view that is
+// not cached) computes it every time.
+func (m *renderMemo) do(render func() ([]byte, error)) ([]byte, error) {
+	if m == nil {
 		return render()
 	}
-	v.rendered.once.Do(func() { v.rendered.b, v.rendered.err = render() })
-	return v.rendered.b, v.rendered.err
+	m.once.Do(func() { m.b, m.err = render() })
+	return m.b, m.err
+}
+
+// Rendered returns render(), computed once per computed detail or list
+// item: the copies the store hands out of one cached view share the
+// result, so a view read again before the next write is not encoded again.
+// render must depend on the view alone.
+func (v *MeetingView) Rendered(render func() ([]byte, error)) ([]byte, error) {
+	return v.rendered.do(render)
 }
 
 // MeetingRef names a meeting.
@@ -495,32 +501,27 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	// list item cache does not hold (expandListed).
 	sortCol := strings.TrimPrefix(name, "-")
 	keys, err := scanAll(q.Select("meetings.id, meetings.version, meetings."+sortCol), func(rs *sql.Rows, m *models.Meeting) error {
-		switch sortCol {
-		case "created_at":
-			return rs.Scan(&m.ID, &m.Version, &m.CreatedAt)
-		case "updated_at":
-			return rs.Scan(&m.ID, &m.Version, &m.UpdatedAt)
-		case "title":
-			return rs.Scan(&m.ID, &m.Version, &m.Title)
-		}
-		return rs.Scan(&m.ID, &m.Version, &m.StartsAt)
+		return rs.Scan(&m.ID, &m.Version, meetingSortField(m, sortCol))
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	keys, next := nextCursor(keys, p, name, func(m models.Meeting) (any, string) {
-		switch sortCol {
-		case "created_at":
-			return m.CreatedAt, m.ID
-		case "updated_at":
-			return m.UpdatedAt, m.ID
-		case "title":
-			return m.Title, m.ID
-		}
-		return m.StartsAt, m.ID
-	})
+	keys, next := nextCursor(keys, p, name, func(m models.Meeting) (any, string) { return meetingSortField(&m, sortCol), m.ID })
 	views, err := s.expandListed(ctx, c, keys, gen)
 	return views, next, err
+}
+
+// meetingSortField points at the field of m that holds the sort column col.
+func meetingSortField(m *models.Meeting, col string) any {
+	switch col {
+	case "created_at":
+		return &m.CreatedAt
+	case "updated_at":
+		return &m.UpdatedAt
+	case "title":
+		return &m.Title
+	}
+	return &m.StartsAt
 }
 
 // expandListed turns a page of meeting keys into list items through the

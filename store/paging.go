@@ -121,6 +121,8 @@ func nextCursor[T any](rows []T, p Page, sortName string, val func(T) (any, stri
 		if x != nil {
 			s = x.UTC().Format(time.RFC3339Nano)
 		}
+	case *string:
+		s = *x
 	default:
 		s = fmt.Sprint(x)
 	}

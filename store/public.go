@@ -99,7 +99,7 @@ func (s *Store) publicViews(db *gorm.DB, ms []models.Meeting) ([]PublicMeeting, 
 			pm.Topics = append(pm.Topics, t.Name)
 		}
 		for _, a := range v.Attendees {
-			if a.Attendance != "invited" && a.Attendance != "attended" {
+			if !attends(a.Attendance) {
 				continue
 			}
 			if a.Disclosure.Withholds() {

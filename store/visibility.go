@@ -21,6 +21,9 @@ import (
 // meeting: declined and absent people were never in the room.
 const attendingStatuses = "('invited','attended')"
 
+// attends is attendingStatuses in Go.
+func attends(attendance string) bool { return attendance == "invited" || attendance == "attended" }
+
 // memberSQL is true when the caller's person attends the meeting whose id
 // column is given; such a caller sees the meeting's withheld attendees.
 func memberSQL(idCol string) string {
