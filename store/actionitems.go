@@ -427,8 +427,8 @@ type ActionItemFilter struct {
 	ownerPart int // how ListActionItems splits OwnerMe
 }
 
-// OwnerMe is answered as two disjoint queries, each of which streams from
-// an (owner, due date, id) index in page order, merged in Go; one query
+// OwnerMe is answered as the UNION ALL of two disjoint arms, each of which
+// streams from an (owner, due date, id) index in page order; one condition
 // with an OR would read and sort every item the organisation owns.
 const (
 	ownedByEither = iota
@@ -532,40 +532,52 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 			return nil, nil, err
 		}
 	}
-	run := func(f ActionItemFilter) ([]models.ActionItem, string, error) {
+	// arm selects the id, version and sort key of the items of f after the
+	// cursor, unordered.
+	arm := func(f ActionItemFilter) (*gorm.DB, sortKey, string, error) {
 		q := s.filterActionItems(s.visibleActionItems(db, c), c, f)
-		q, _, name, err := applyPage(q, actionItemSorts, p, "action_items")
+		q, key, name, err := resumePage(q, actionItemSorts, p, "action_items")
 		if err != nil {
-			return nil, name, err
+			return nil, key, name, err
 		}
-		sortCol := strings.TrimPrefix(name, "-")
-		sortExpr := "action_items." + sortCol
-		if sortCol == "due_on" {
-			sortExpr = dueExpr // as the (owner, due, id) indexes hold it
-		}
-		rows, err := scanAll(q.Select("action_items.id, action_items.version, "+sortExpr), func(rs *sql.Rows, a *models.ActionItem) error {
-			return rs.Scan(&a.ID, &a.Version, itemSortField(a, sortCol)) // no due date reads as noDueDate
-		})
-		return rows, name, err
+		return q.Select("action_items.id, action_items.version, " + key.expr), key, name, nil
 	}
-	var (
-		keys []models.ActionItem
-		name string
-		err  error
-	)
-	// (Titles are left to one query: the database's collation orders them.)
-	if f.OwnerMe && c.PersonID != "" && c.OrganizationID != "" && strings.TrimPrefix(p.Sort, "-") != "title" {
+	var q *gorm.DB
+	if f.OwnerMe && c.PersonID != "" && c.OrganizationID != "" {
+		// Two disjoint arms, each streaming from its (owner, due date, id)
+		// index in page order, merged by the database as they stream: the
+		// page stops once it has its rows, wherever they come from.
 		f.ownerPart = ownedByPerson
-		var a, b []models.ActionItem
-		if a, name, err = run(f); err != nil {
+		byPerson, key, _, err := arm(f)
+		if err != nil {
 			return nil, nil, err
 		}
 		f.ownerPart = ownedByOrgOnly
-		if b, _, err = run(f); err != nil {
+		byOrg, _, _, err := arm(f)
+		if err != nil {
 			return nil, nil, err
 		}
-		keys = mergeItems(a, b, name, p.Limit+1)
-	} else if keys, name, err = run(f); err != nil {
+		dir := "ASC"
+		if key.desc {
+			dir = "DESC"
+		}
+		q = db.Raw("? UNION ALL ? ORDER BY 3 "+dir+", 1 "+dir+" LIMIT ?", byPerson, byOrg, p.Limit+1)
+	} else {
+		page, key, _, err := applyPage(s.filterActionItems(s.visibleActionItems(db, c), c, f), actionItemSorts, p, "action_items")
+		if err != nil {
+			return nil, nil, err
+		}
+		q = page.Select("action_items.id, action_items.version, " + key.expr)
+	}
+	name := p.Sort
+	if name == "" {
+		name = actionItemSorts.def
+	}
+	sortCol := strings.TrimPrefix(name, "-")
+	keys, err := scanAll(q, func(rs *sql.Rows, a *models.ActionItem) error {
+		return rs.Scan(&a.ID, &a.Version, itemSortField(a, sortCol)) // no due date reads as noDueDate
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	keys, next := nextCursor(keys, p, name, func(a models.ActionItem) (any, string) {
@@ -744,37 +756,6 @@ func itemSortValue(a models.ActionItem, sortName string) (string, time.Time) {
 		return noDueDate, time.Time{}
 	}
 	return a.DueOn.String(), time.Time{}
-}
-
-// mergeItems merges two lists, each already in page order, keeping n.
-func mergeItems(a, b []models.ActionItem, sortName string, n int) []models.ActionItem {
-	desc := strings.HasPrefix(sortName, "-")
-	less := func(x, y models.ActionItem) bool {
-		xs, xt := itemSortValue(x, sortName)
-		ys, yt := itemSortValue(y, sortName)
-		var c int
-		switch {
-		case xs != ys:
-			c = strings.Compare(xs, ys)
-		case !xt.Equal(yt):
-			c = xt.Compare(yt)
-		default:
-			c = strings.Compare(x.ID, y.ID)
-		}
-		if desc {
-			return c > 0
-		}
-		return c < 0
-	}
-	out := make([]models.ActionItem, 0, min(n, len(a)+len(b)))
-	for len(out) < n && (len(a) > 0 || len(b) > 0) {
-		if len(b) == 0 || (len(a) > 0 && less(a[0], b[0])) {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
-		}
-	}
-	return out
 }
 
 // actionItemColumns are the columns scanActionItem reads, in its order.

@@ -73,6 +73,22 @@ func errBadSort(set sortSet) error {
 // and asks for one row more than the limit so that the caller can tell
 // whether another page follows. table qualifies the id column.
 func applyPage(q *gorm.DB, set sortSet, p Page, table string) (*gorm.DB, sortKey, string, error) {
+	q, key, name, err := resumePage(q, set, p, table)
+	if err != nil {
+		return nil, key, "", err
+	}
+	dir := "ASC"
+	if key.desc {
+		dir = "DESC"
+	}
+	q = q.Order(fmt.Sprintf("%s %s, %s.id %s", key.expr, dir, table, dir)).Limit(p.Limit + 1)
+	return q, key, name, nil
+}
+
+// resumePage is applyPage without the order and the limit: it resolves the
+// page's sort and restricts q to the rows after the cursor, for a query
+// that is one arm of a UNION ordered as a whole.
+func resumePage(q *gorm.DB, set sortSet, p Page, table string) (*gorm.DB, sortKey, string, error) {
 	name := p.Sort
 	if name == "" {
 		name = set.def
@@ -81,29 +97,27 @@ func applyPage(q *gorm.DB, set sortSet, p Page, table string) (*gorm.DB, sortKey
 	if !ok {
 		return nil, key, "", errBadSort(set)
 	}
-	id := table + ".id"
-	dir, cmp := "ASC", ">"
-	if key.desc {
-		dir, cmp = "DESC", "<"
+	if p.Cursor == "" {
+		return q, key, name, nil
 	}
-	if p.Cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-		var c cursor
-		if err != nil || json.Unmarshal(raw, &c) != nil || c.Sort != name || c.ID == "" {
+	raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+	var c cursor
+	if err != nil || json.Unmarshal(raw, &c) != nil || c.Sort != name || c.ID == "" {
+		return nil, key, "", ErrBadCursor
+	}
+	var v any = c.Val
+	if key.isTime {
+		t, err := time.Parse(time.RFC3339Nano, c.Val)
+		if err != nil {
 			return nil, key, "", ErrBadCursor
 		}
-		var v any = c.Val
-		if key.isTime {
-			t, err := time.Parse(time.RFC3339Nano, c.Val)
-			if err != nil {
-				return nil, key, "", ErrBadCursor
-			}
-			v = t.UTC()
-		}
-		q = q.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", key.expr, cmp, key.expr, id, cmp), v, v, c.ID)
+		v = t.UTC()
 	}
-	q = q.Order(fmt.Sprintf("%s %s, %s %s", key.expr, dir, id, dir)).Limit(p.Limit + 1)
-	return q, key, name, nil
+	cmp, id := ">", table+".id"
+	if key.desc {
+		cmp = "<"
+	}
+	return q.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", key.expr, cmp, key.expr, id, cmp), v, v, c.ID), key, name, nil
 }
 
 // nextCursor trims rows to the limit and returns the cursor of the next page.

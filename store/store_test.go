@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -237,7 +238,24 @@ func TestOwnerMePagesInDueOrder(t *testing.T) {
 		add("org 2", "2024-12-10", nil, &w.telco.ID)
 		add("person 3", "2024-12-10", &w.telcoP.ID, nil)
 		add("not mine", "2024-12-02", &w.otherP.ID, &w.other.ID)
-		for _, sortName := range []string{"", "-due_on", "created_at"} {
+		// Owned by the insider's person and organisation, on a RED meeting
+		// neither attends: never listed, whichever arm would stream it.
+		start := time.Date(2024, 11, 23, 15, 0, 0, 0, time.UTC)
+		hiddenDue := models.DateOf(start.AddDate(0, 0, 1))
+		must(s.CreateMeeting(ctx, w.coord, store.MeetingInput{
+			Title: "Closed session", StartsAt: start, EndsAt: start.Add(time.Hour), Timezone: "UTC",
+			Modality: "in_person", Kind: "briefing", Status: "held", TLP: "RED", HostOrganizationID: w.gov.ID,
+			Attendees: []store.AttendeeInput{{PersonID: &w.govP.ID, Role: "host", Attendance: "attended", Disclosure: "public"}},
+			ActionItems: []store.ActionItemInput{
+				{Title: "hidden by person", OwnerPersonID: &w.telcoP.ID, DueOn: &hiddenDue},
+				{Title: "hidden by org", OwnerOrganizationID: &w.telco.ID, DueOn: &hiddenDue},
+			},
+		}))
+		want := map[string]string{
+			"":        "person 1,both,Harden lawful intercept,org 2,person 3",
+			"-due_on": "person 3,org 2,Harden lawful intercept,both,person 1",
+		}
+		for _, sortName := range []string{"", "-due_on", "created_at", "-updated_at", "title", "-title"} {
 			var got []string
 			cursor := ""
 			for range 10 {
@@ -253,11 +271,11 @@ func TestOwnerMePagesInDueOrder(t *testing.T) {
 				}
 				cursor = *next
 			}
-			if len(got) != 5 {
+			if len(got) != 5 || len(slices.Compact(slices.Sorted(slices.Values(got)))) != 5 {
 				t.Fatalf("sort %q: %v", sortName, got)
 			}
-			if sortName == "" && strings.Join(got[:3], ",") != "person 1,both,Harden lawful intercept" {
-				t.Fatalf("due order: %v", got)
+			if w, ok := want[sortName]; ok && strings.Join(got, ",") != w {
+				t.Fatalf("sort %q: %v, want %s", sortName, got, w)
 			}
 		}
 	})
