@@ -19,8 +19,10 @@ const writerDriver = "sqlite3_liaison_writer"
 func init() {
 	sql.Register(writerDriver, &sqlite3.SQLiteDriver{
 		ConnectHook: func(c *sqlite3.SQLiteConn) error {
-			// The checkpointer copies the log back (checkpoint.go).
-			_, err := c.Exec("PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0", nil)
+			// The checkpointer copies the log back (checkpoint.go); when the
+			// writer starts the log again, it cuts a log that a burst made
+			// longer than 64 MiB back to that.
+			_, err := c.Exec("PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864", nil)
 			return err
 		},
 	})

@@ -193,3 +193,65 @@ func TestCheckpointerKeepsTheLogShort(t *testing.T) {
 		t.Fatalf("log grew from %d to %d bytes over four rounds: not checkpointed", first, last)
 	}
 }
+
+// Readers that never all pause at once keep the writer from starting the
+// log again by itself; the checkpointer's RESTART does, so the log stays
+// as long as what is written between restarts.
+func TestCheckpointerRestartsTheLogUnderSteadyReads(t *testing.T) {
+	defer func(n int) { restartAfter = n }(restartAfter)
+	restartAfter = 64
+	ctx := context.Background()
+	s := openInternal(t)
+	if err := s.w.Exec(`CREATE TABLE log_probe (v TEXT NOT NULL)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var running sync.WaitGroup
+	// loop runs step over and over on n goroutines until the test ends.
+	loop := func(n int, step func() error) {
+		for range n {
+			running.Add(1)
+			go func() {
+				defer running.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if err := step(); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+	}
+	defer func() { close(stop); running.Wait() }()
+	// Short reads one after another, and writes that never pause either:
+	// the log is never idle and copied in full with no reader on it.
+	loop(3, func() error {
+		var n int
+		return s.r.Raw(`SELECT count(*) FROM (SELECT 1 FROM log_probe ORDER BY rowid DESC LIMIT 20)`).Scan(&n).Error
+	})
+	pad := string(make([]byte, 3000))
+	loop(4, func() error {
+		return s.write(ctx, func(tx *gorm.DB) error {
+			_, err := s.execTx(tx, `INSERT INTO log_probe (v) VALUES (?)`, pad)
+			return err
+		})
+	})
+	walSize := func() int64 {
+		fi, err := os.Stat(s.path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	time.Sleep(5 * checkpointEvery)
+	early := walSize()
+	time.Sleep(15 * checkpointEvery)
+	if late := walSize(); late > 2*early {
+		t.Fatalf("log grew from %d to %d bytes under steady reads and writes: never started again", early, late)
+	}
+}

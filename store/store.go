@@ -73,6 +73,9 @@ type Store struct {
 	stop, stopped chan struct{}
 	// The background checkpointer (checkpoint.go).
 	ckptStop, ckptDone chan struct{}
+	// logLong is set by the checkpointer when the committer should start
+	// the write-ahead log again (checkpoint.go).
+	logLong atomic.Bool
 }
 
 // Options tune Open.
@@ -81,9 +84,11 @@ type Options struct {
 	Synchronous string
 	// ReadConns caps the read pool; 0 means a sensible default.
 	ReadConns int
-	// CacheMiB is the writer connection's SQLite page cache; 0 means 12 MiB.
-	// Index inserts land all over the B-trees: a larger cache than 8 MiB measured
-	// 10-15 % more durable creates per second, and bulk loads want more still.
+	// CacheMiB is the writer connection's SQLite page cache; 0 means 8 MiB.
+	// Index inserts land all over the B-trees; 12 MiB once measured 10-15 %
+	// more durable creates per second than 8, but no longer did once the
+	// committer stopped handing its statements to other goroutines, and
+	// the 4 MiB it saves went to the readers. Bulk loads set more.
 	CacheMiB int
 	// NoReadCache turns off the meeting detail, token and directory caches
 	// (readcache.go, directory.go), to measure or rule them out.
@@ -142,14 +147,14 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// busy_timeout comes first so that setting WAL itself waits on a busy
 		// file; foreign keys are per connection and must be on for every one.
 		q := url.Values{}
-		q.Set("_busy_timeout", "10000")
+		q.Set("_busy_timeout", strconv.Itoa(busyTimeoutMS))
 		q.Set("_journal_mode", "WAL")
 		q.Set("_synchronous", sync)
 		q.Set("_foreign_keys", "on")
 		q.Set("_txlock", "immediate")
 		cache := opt.CacheMiB
 		if cache <= 0 {
-			cache = 12
+			cache = 8
 		}
 		q.Set("_cache_size", strconv.Itoa(-cache*1024))
 		// The writer keeps the statements the group committer runs over and
@@ -180,12 +185,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		q.Set("_txlock", "deferred")
 		q.Set("mode", "ro")
 		// Readers share the OS page cache; a small private cache each keeps
-		// the resident size of the pool modest. 4 MiB each holds what one
-		// overdue list probes for visibility and measured that list up to
-		// twice as fast, but took the server's peak RSS over a whole load
-		// run from about 92 to 118 MB, past its 100 MB budget; 2 MiB (101 MB)
-		// did not fit either (docs/PERFORMANCE.md).
-		q.Set("_cache_size", "-1024")
+		// the resident size of the pool modest. 2 MiB each holds what one
+		// overdue list probes for visibility (about 450 pages), and measured
+		// that list 1.5 times as fast as 1 MiB; 4 MiB took the server's peak
+		// RSS over a whole load run past its 100 MB budget. The writer's
+		// cache gave up the 4 MiB the readers took (docs/PERFORMANCE.md).
+		q.Set("_cache_size", "-2048")
 		q.Del("_journal_mode")
 		// Readers keep their statements prepared: parsing and planning the
 		// same SQL on every request costs more than running it.
@@ -209,7 +214,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.writes, s.stop, s.stopped = make(chan *writeReq), make(chan struct{}), make(chan struct{})
 		go s.committer()
 		s.ckptStop, s.ckptDone = make(chan struct{}), make(chan struct{})
-		go checkpointer(ckdb, s.ckptStop, s.ckptDone)
+		go checkpointer(ckdb, &s.logLong, s.ckptStop, s.ckptDone)
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
