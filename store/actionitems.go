@@ -532,46 +532,37 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 			return nil, nil, err
 		}
 	}
-	// arm selects the id, version and sort key of the items of f after the
-	// cursor, unordered.
-	arm := func(f ActionItemFilter) (*gorm.DB, sortKey, string, error) {
-		q := s.filterActionItems(s.visibleActionItems(db, c), c, f)
-		q, key, name, err := resumePage(q, actionItemSorts, p, "action_items")
-		if err != nil {
-			return nil, key, name, err
-		}
-		return q.Select("action_items.id, action_items.version, " + key.expr), key, name, nil
-	}
-	var q *gorm.DB
+	// The page query selects each item's id, version and sort key.
+	visible := func(f ActionItemFilter) *gorm.DB { return s.filterActionItems(s.visibleActionItems(db, c), c, f) }
+	var (
+		q    *gorm.DB
+		key  sortKey
+		name string
+		err  error
+	)
 	if f.OwnerMe && c.PersonID != "" && c.OrganizationID != "" {
 		// Two disjoint arms, each streaming from its (owner, due date, id)
 		// index in page order, merged by the database as they stream: the
 		// page stops once it has its rows, wherever they come from.
+		var byPerson, byOrg *gorm.DB
 		f.ownerPart = ownedByPerson
-		byPerson, key, _, err := arm(f)
-		if err != nil {
+		if byPerson, key, name, err = resumePage(visible(f), actionItemSorts, p, "action_items"); err != nil {
 			return nil, nil, err
 		}
 		f.ownerPart = ownedByOrgOnly
-		byOrg, _, _, err := arm(f)
-		if err != nil {
+		if byOrg, _, _, err = resumePage(visible(f), actionItemSorts, p, "action_items"); err != nil {
 			return nil, nil, err
 		}
-		dir := "ASC"
+		cols, dir := "action_items.id, action_items.version, "+key.expr, "ASC"
 		if key.desc {
 			dir = "DESC"
 		}
-		q = db.Raw("? UNION ALL ? ORDER BY 3 "+dir+", 1 "+dir+" LIMIT ?", byPerson, byOrg, p.Limit+1)
+		q = db.Raw("? UNION ALL ? ORDER BY 3 "+dir+", 1 "+dir+" LIMIT ?", byPerson.Select(cols), byOrg.Select(cols), p.Limit+1)
 	} else {
-		page, key, _, err := applyPage(s.filterActionItems(s.visibleActionItems(db, c), c, f), actionItemSorts, p, "action_items")
-		if err != nil {
+		if q, key, name, err = applyPage(visible(f), actionItemSorts, p, "action_items"); err != nil {
 			return nil, nil, err
 		}
-		q = page.Select("action_items.id, action_items.version, " + key.expr)
-	}
-	name := p.Sort
-	if name == "" {
-		name = actionItemSorts.def
+		q = q.Select("action_items.id, action_items.version, " + key.expr)
 	}
 	sortCol := strings.TrimPrefix(name, "-")
 	keys, err := scanAll(q, func(rs *sql.Rows, a *models.ActionItem) error {
