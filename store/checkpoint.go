@@ -23,18 +23,19 @@ import (
 // such a reader, so the log never started again: under the create load it
 // grew by 35-80 MB a second, without bound. So when the log has grown past
 // restartAfter pages, the checkpointer tells the committer, which between
-// two batches runs a RESTART checkpoint on the writer connection (restartLog):
-// it copies what the log gained since the last checkpoint and waits for
-// the readers of older snapshots to finish, at most restartWait (readers
-// that begin meanwhile read the file and are not waited for). The next
-// batch then writes the log from its start again, and the writer cuts it
-// to 64 MiB (driver.go). A RESTART that times out changes nothing and is
-// asked for again after the next checkpoint; readers that overlap without
-// ever leaving a gap starve it, as they starve SQLite's own restart. The checkpointer cannot run
-// the RESTART itself: it would first have to take the write lock, which
-// the committer gives up only for microseconds between batches. Writes
-// wait while it runs, so it is asked for rarely: the bound is on the disk
-// the log takes, not on every write's latency.
+// two batches runs a RESTART checkpoint on the writer connection
+// (restartLog): it copies what the log gained since the last checkpoint
+// and waits for the readers of older snapshots to finish, at most
+// restartWait (readers that begin meanwhile read the file and are not
+// waited for). The next batch then writes the log from its start again,
+// and the writer cuts it to 64 MiB (driver.go). A RESTART that times out
+// changes nothing and is asked for again after the next checkpoint;
+// readers that overlap without ever leaving a gap starve it, as they
+// starve SQLite's own restart. The checkpointer cannot run the RESTART
+// itself: it would first have to take the write lock, which the committer
+// gives up only for microseconds between batches. Writes wait while it
+// runs, so it is asked for rarely: the bound is on the disk the log takes,
+// not on every write's latency.
 
 // checkpointEvery is how often the checkpointer runs; at 4,500 writes a
 // second that is a few thousand log pages, and a page written many times
@@ -94,14 +95,7 @@ func (s *Store) restartLog() {
 	if err := db.QueryRow("PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &logPages, &copied); err != nil {
 		slog.Warn("wal restart failed", "err", err)
 	}
-	for attempt := 0; ; attempt++ {
-		_, err := db.Exec("PRAGMA busy_timeout = " + strconv.Itoa(busyTimeoutMS))
-		if err == nil {
-			return
-		}
-		if attempt == 2 {
-			slog.Error("writer busy timeout not restored", "err", err)
-			return
-		}
+	if _, err := db.Exec("PRAGMA busy_timeout = " + strconv.Itoa(busyTimeoutMS)); err != nil {
+		slog.Error("writer busy timeout not restored", "err", err)
 	}
 }

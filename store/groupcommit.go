@@ -71,9 +71,9 @@ func (s *Store) runBatch(batch []*writeReq) {
 				// The request's context is checked above and not handed to
 				// the driver: given a context that can end, the SQLite driver
 				// runs every statement on a goroutine of its own and waits
-				// for it, two hand-offs per statement that, on a busy
-				// machine, stretched the committer's every batch. A write
-				// that has begun runs to its end in microseconds.
+				// for it, two goroutine switches per statement in the one
+				// goroutine every write waits for. A write that has begun
+				// runs to its end, in microseconds.
 				var broken error
 				if results[i], broken = runSavepoint(tx.WithContext(context.WithoutCancel(r.ctx)), r.fn); broken != nil {
 					return broken // nothing of this batch may commit
