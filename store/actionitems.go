@@ -571,13 +571,7 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 	if err != nil {
 		return nil, nil, err
 	}
-	keys, next := nextCursor(keys, p, name, func(a models.ActionItem) (any, string) {
-		v, t := itemSortValue(a, name)
-		if !t.IsZero() { // the time sorts (never zero: NOT NULL)
-			return t, a.ID
-		}
-		return v, a.ID
-	})
+	keys, next := nextCursor(keys, p, name, func(a models.ActionItem) (any, string) { return itemCursorValue(&a, sortCol), a.ID })
 	views, err := s.expandListedItems(ctx, db, c, keys, gen)
 	return views, next, err
 }
@@ -720,7 +714,6 @@ func (s *Store) DeleteActionItem(ctx context.Context, c Caller, id string, ifVer
 	})
 }
 
-// itemSortValue is an item's value for the named sort, as the SQL orders it.
 // itemSortField points at the field of a that holds the sort column col.
 func itemSortField(a *models.ActionItem, col string) any {
 	switch col {
@@ -734,19 +727,17 @@ func itemSortField(a *models.ActionItem, col string) any {
 	return &a.DueOn
 }
 
-func itemSortValue(a models.ActionItem, sortName string) (string, time.Time) {
-	switch strings.TrimPrefix(sortName, "-") {
-	case "created_at":
-		return "", a.CreatedAt
-	case "updated_at":
-		return "", a.UpdatedAt
-	case "title":
-		return a.Title, time.Time{}
+// itemCursorValue is a's value for the sort column col as the SQL orders
+// it, for a cursor: an item with no due date sorts as noDueDate.
+func itemCursorValue(a *models.ActionItem, col string) any {
+	f := itemSortField(a, col)
+	if due, ok := f.(**models.Date); ok {
+		if *due == nil {
+			return noDueDate
+		}
+		return (*due).String()
 	}
-	if a.DueOn == nil {
-		return noDueDate, time.Time{}
-	}
-	return a.DueOn.String(), time.Time{}
+	return f
 }
 
 // actionItemColumns are the columns scanActionItem reads, in its order.
