@@ -198,7 +198,10 @@ func TestCheckpointerKeepsTheLogShort(t *testing.T) {
 // log again by itself; the checkpointer's RESTART does, so the log stays
 // as long as what is written between restarts.
 func TestCheckpointerRestartsTheLogUnderSteadyReads(t *testing.T) {
-	defer func(n int) { restartAfter = n }(restartAfter)
+	// Put back after the store (and its checkpointer) has closed: cleanups
+	// run last-registered first.
+	was := restartAfter
+	t.Cleanup(func() { restartAfter = was })
 	restartAfter = 64
 	ctx := context.Background()
 	s := openInternal(t)
