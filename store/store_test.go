@@ -280,3 +280,72 @@ func TestOwnerMePagesInDueOrder(t *testing.T) {
 		}
 	})
 }
+
+// Only attendance as invited or attended makes an organisation or a
+// person part of a meeting: one whose people declined or were absent sees
+// none of its AMBER or RED meetings, through the meeting, the lists or the
+// items it owns, until a coordinator records it as attending.
+func TestDeclinedAttendanceGrantsNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newWorld(t, s)
+		start := time.Date(2024, 11, 22, 15, 0, 0, 0, time.UTC)
+		due := models.DateOf(start.AddDate(0, 0, 14))
+		colleague := store.Caller{UserID: "u-col", Role: models.RoleParticipant, PersonID: "someone-else", OrganizationID: w.telco.ID}
+		for _, tlp := range []string{"AMBER", "AMBER+STRICT", "RED"} {
+			for _, attendance := range []string{"declined", "absent"} {
+				m := must(s.CreateMeeting(ctx, w.coord, store.MeetingInput{
+					Title: "Briefing " + tlp + " " + attendance, StartsAt: start, EndsAt: start.Add(time.Hour), Timezone: "UTC",
+					Modality: "virtual", Kind: "briefing", Status: "held", TLP: tlp, HostOrganizationID: w.gov.ID,
+					Attendees: []store.AttendeeInput{
+						{PersonID: &w.govP.ID, Role: "host", Attendance: "attended", Disclosure: "public"},
+						{PersonID: &w.telcoP.ID, Role: "attendee", Attendance: attendance, Disclosure: "public"},
+					},
+					ActionItems: []store.ActionItemInput{{Title: "Report back", OwnerOrganizationID: &w.telco.ID, OwnerPersonID: &w.telcoP.ID, DueOn: &due}},
+				}))
+				sees := func(c store.Caller) (bool, bool, int) {
+					_, getErr := s.GetMeeting(ctx, c, m.ID)
+					if getErr != nil && !errors.Is(getErr, store.ErrNotFound) {
+						t.Fatal(getErr)
+					}
+					listed, _, err := s.ListMeetings(ctx, c, store.MeetingFilter{TLP: []string{tlp}}, store.Page{Limit: 50})
+					if err != nil {
+						t.Fatal(err)
+					}
+					inList := false
+					for _, l := range listed {
+						inList = inList || l.ID == m.ID
+					}
+					items, _, err := s.ListActionItems(ctx, c, store.ActionItemFilter{OwnerMe: true, Overdue: true}, store.Page{Limit: 50})
+					if err != nil {
+						t.Fatal(err)
+					}
+					owned := 0
+					for _, it := range items {
+						if it.MeetingID == m.ID {
+							owned++
+						}
+					}
+					return getErr == nil, inList, owned
+				}
+				for name, c := range map[string]store.Caller{"insider": w.insider, "colleague": colleague} {
+					if got, listed, owned := sees(c); got || listed || owned != 0 {
+						t.Errorf("%s meeting the telecom %s: %s sees it (get %v, listed %v, owned items %d)", tlp, attendance, name, got, listed, owned)
+					}
+				}
+				// Recorded as attending, the same person sees it (and the
+				// colleague too, but for RED).
+				for _, a := range m.Attendees {
+					if a.PersonID != nil && *a.PersonID == w.telcoP.ID {
+						must(s.UpdateAttendee(ctx, w.coord, m.ID, a.ID, store.AttendeePatch{Attendance: ptr("invited")}))
+					}
+				}
+				if got, listed, owned := sees(w.insider); !got || !listed || owned != 1 {
+					t.Errorf("%s meeting the telecom attends: insider get %v, listed %v, owned items %d", tlp, got, listed, owned)
+				}
+				if _, listed, _ := sees(colleague); listed != (tlp != "RED") {
+					t.Errorf("%s meeting the telecom attends: colleague listed %v", tlp, listed)
+				}
+			}
+		}
+	})
+}
