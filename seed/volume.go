@@ -50,12 +50,14 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 	}
 	var people []models.Person
 	personOrg := map[string]string{}
+	staff := map[string][]string{} // organisation → its people
 	for _, o := range orgs {
 		for j := range 5 {
 			p := models.Person{ID: store.NewID(), FullName: fmt.Sprintf("Person %d of %s", j, o.Name), JobTitle: pick([]string{"CISO", "CEO", "Analyst", "Director", "Engineer"}),
 				OrganizationID: o.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
 			people = append(people, p)
 			personOrg[p.ID] = o.ID
+			staff[o.ID] = append(staff[o.ID], p.ID)
 		}
 	}
 	var topics []models.Topic
@@ -81,6 +83,7 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 		n := min(chunk, meetings-done)
 		var (
 			ms    []models.Meeting
+			came  [][]models.Attendee // each meeting's attendees, by index in ms
 			atts  []models.Attendee
 			links []models.MeetingTopic
 			ais   []models.ActionItem
@@ -97,6 +100,7 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 				Kind: pick(models.MeetingKinds), Status: pick(models.MeetingStatuses), TLP: models.TLP(pick(models.TLPs)),
 				Summary: "Synthetic meeting.", HostOrganizationID: host.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
 			ms = append(ms, m)
+			first := len(atts)
 			seen := map[string]bool{}
 			for range 3 + rng.IntN(4) {
 				p := people[rng.IntN(len(people))]
@@ -113,6 +117,7 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 				atts = append(atts, models.Attendee{ID: store.NewID(), MeetingID: m.ID, PersonID: &pid, OrganizationID: p.OrganizationID,
 					Role: "attendee", Attendance: pick(models.Attendances), Disclosure: d, WithholdingReason: reason, Version: 1, CreatedAt: now, UpdatedAt: now})
 			}
+			came = append(came, atts[first:len(atts):len(atts)])
 			tseen := map[string]bool{}
 			for range 1 + rng.IntN(3) {
 				t := topics[rng.IntN(len(topics))]
@@ -123,14 +128,14 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 			}
 		}
 		for range perChunk {
-			m := ms[rng.IntN(len(ms))]
-			p := people[rng.IntN(len(people))]
-			pid, oid := p.ID, p.OrganizationID
+			mi := rng.IntN(len(ms))
+			m := ms[mi]
+			pid, oid := owner(rng, m, came[mi], staff, people)
 			due := models.DateOf(now.AddDate(0, 0, rng.IntN(240)-150))
 			status := pick(models.ActionStatuses)
 			created := now.AddDate(0, 0, -rng.IntN(400)-1)
 			it := models.ActionItem{ID: store.NewID(), MeetingID: m.ID, Title: "Follow up: " + pick([]string{"patch edge devices", "share indicators", "brief the board", "rotate credentials", "review logs"}),
-				OwnerPersonID: &pid, OwnerOrganizationID: &oid, DueOn: &due, Status: status, Priority: pick(models.Priorities),
+				OwnerPersonID: pid, OwnerOrganizationID: oid, DueOn: &due, Status: status, Priority: pick(models.Priorities),
 				Version: 1, CreatedAt: created, UpdatedAt: created}
 			if status == "done" {
 				c := created.Add(time.Duration(1+rng.IntN(60*24)) * time.Hour)
@@ -151,6 +156,30 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 	el := time.Since(start)
 	fmt.Fprintf(w, "\nseeded %d meetings and %d action items in %s (%.0f rows/s)\n", meetings, items, el.Round(time.Millisecond), float64(meetings+items)/el.Seconds())
 	return nil
+}
+
+// owner picks who owns an action item of meeting m, as follow-ups fall in
+// practice: mostly someone who was there (70 %), or the organisation of
+// someone who was there, with no one named (15 %); otherwise a person of
+// the host organisation (10 %) or a hand-off to anyone (5 %), who may not
+// be able to see the meeting at all.
+func owner(rng *rand.Rand, m models.Meeting, came []models.Attendee, staff map[string][]string, people []models.Person) (person, org *string) {
+	switch r := rng.IntN(20); {
+	case r < 14 && len(came) > 0:
+		a := came[rng.IntN(len(came))]
+		pid, oid := *a.PersonID, a.OrganizationID
+		return &pid, &oid
+	case r < 17 && len(came) > 0:
+		oid := came[rng.IntN(len(came))].OrganizationID
+		return nil, &oid
+	case r < 19 && len(staff[m.HostOrganizationID]) > 0:
+		ps := staff[m.HostOrganizationID]
+		pid, oid := ps[rng.IntN(len(ps))], m.HostOrganizationID
+		return &pid, &oid
+	}
+	p := people[rng.IntN(len(people))]
+	pid, oid := p.ID, p.OrganizationID
+	return &pid, &oid
 }
 
 func lower(s string) string {

@@ -43,8 +43,12 @@ func benchSetup(b *testing.B) *store.Store {
 		for _, m := range ms {
 			benchIDs = append(benchIDs, m.ID)
 		}
-		items, _, _ := s.ListActionItems(ctx, store.System, store.ActionItemFilter{Overdue: true}, store.Page{Limit: 1})
-		benchOwner = store.Caller{UserID: "bench", Role: models.RoleParticipant, PersonID: *items[0].OwnerPersonID, OrganizationID: *items[0].OwnerOrganizationID}
+		items, _, _ := s.ListActionItems(ctx, store.System, store.ActionItemFilter{Overdue: true}, store.Page{Limit: 50})
+		for _, it := range items { // the first owned by a person: some items name only an organisation
+			if it.OwnerPersonID != nil && benchOwner.PersonID == "" {
+				benchOwner = store.Caller{UserID: "bench", Role: models.RoleParticipant, PersonID: *it.OwnerPersonID, OrganizationID: *it.OwnerOrganizationID}
+			}
+		}
 		benchStore = s
 	})
 	return benchStore

@@ -143,11 +143,17 @@ func freePort() string {
 	return l.Addr().String()
 }
 
+// dataShape names what the seed generates; it goes up whenever the seed
+// changes what the data looks like (2: action items are owned mostly by
+// those who attended their meeting), so that a data set made by an earlier
+// seed is made again rather than reused.
+const dataShape = 2
+
 // start seeds the data set if it is not there yet, then serves a fresh
 // copy of it: the writes a run measures land in the copy, so that every
 // run starts from the same data set rather than from the last run's.
 func start(bin, dataDir string, meetings, items int, env ...string) (*server, error) {
-	seeded, _ := filepath.Abs(filepath.Join(dataDir, fmt.Sprintf("liaison-%d-%d.db", meetings, items)))
+	seeded, _ := filepath.Abs(filepath.Join(dataDir, fmt.Sprintf("liaison-%d-%d-shape%d.db", meetings, items, dataShape)))
 	db := strings.TrimSuffix(seeded, ".db") + ".run.db"
 	url := "sqlite://" + seeded
 	if _, err := os.Stat(seeded); err != nil {
