@@ -49,14 +49,12 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 		orgs[i].NameKey = lower(orgs[i].Name)
 	}
 	var people []models.Person
-	personOrg := map[string]string{}
 	staff := map[string][]string{} // organisation → its people
 	for _, o := range orgs {
 		for j := range 5 {
 			p := models.Person{ID: store.NewID(), FullName: fmt.Sprintf("Person %d of %s", j, o.Name), JobTitle: pick([]string{"CISO", "CEO", "Analyst", "Director", "Engineer"}),
 				OrganizationID: o.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
 			people = append(people, p)
-			personOrg[p.ID] = o.ID
 			staff[o.ID] = append(staff[o.ID], p.ID)
 		}
 	}
@@ -117,7 +115,7 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 				atts = append(atts, models.Attendee{ID: store.NewID(), MeetingID: m.ID, PersonID: &pid, OrganizationID: p.OrganizationID,
 					Role: "attendee", Attendance: pick(models.Attendances), Disclosure: d, WithholdingReason: reason, Version: 1, CreatedAt: now, UpdatedAt: now})
 			}
-			came = append(came, atts[first:len(atts):len(atts)])
+			came = append(came, atts[first:])
 			tseen := map[string]bool{}
 			for range 1 + rng.IntN(3) {
 				t := topics[rng.IntN(len(topics))]

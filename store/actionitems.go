@@ -553,10 +553,7 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		if byOrg, _, _, err = resumePage(visible(f), actionItemSorts, p, "action_items"); err != nil {
 			return nil, nil, err
 		}
-		cols, dir := "action_items.id, action_items.version, "+key.expr, "ASC"
-		if key.desc {
-			dir = "DESC"
-		}
+		cols, dir := "action_items.id, action_items.version, "+key.expr, key.dir()
 		q = db.Raw("? UNION ALL ? ORDER BY 3 "+dir+", 1 "+dir+" LIMIT ?", byPerson.Select(cols), byOrg.Select(cols), p.Limit+1)
 	} else {
 		if q, key, name, err = applyPage(visible(f), actionItemSorts, p, "action_items"); err != nil {

@@ -24,6 +24,14 @@ type sortKey struct {
 	isTime bool
 }
 
+// dir is the key's direction in SQL.
+func (k sortKey) dir() string {
+	if k.desc {
+		return "DESC"
+	}
+	return "ASC"
+}
+
 // sortSet maps the wire names of a resource's sorts ("-starts_at") to keys.
 type sortSet struct {
 	def  string
@@ -77,11 +85,7 @@ func applyPage(q *gorm.DB, set sortSet, p Page, table string) (*gorm.DB, sortKey
 	if err != nil {
 		return nil, key, "", err
 	}
-	dir := "ASC"
-	if key.desc {
-		dir = "DESC"
-	}
-	q = q.Order(fmt.Sprintf("%s %s, %s.id %s", key.expr, dir, table, dir)).Limit(p.Limit + 1)
+	q = q.Order(fmt.Sprintf("%s %s, %s.id %s", key.expr, key.dir(), table, key.dir())).Limit(p.Limit + 1)
 	return q, key, name, nil
 }
 
