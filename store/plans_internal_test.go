@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"liaison/models"
+)
+
+// A participant's lists must walk the index of their sort and stop at the
+// page's end, checking each row's visibility on the way. A plan that
+// gathers every meeting the caller may see (one index lookup per TLP) and
+// sorts them all costs seconds at 100,000 meetings: the page query's plan
+// must neither sort nor take that path.
+func TestParticipantListsWalkTheirSortIndex(t *testing.T) {
+	s := openInternal(t)
+	ctx := context.Background()
+	coord := Caller{UserID: "u-coord", Role: models.RoleCoordinator}
+	gov, err := s.CreateOrganization(ctx, System, OrganizationInput{Name: "Host Agency", Kind: "government", Country: "US"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	telco, err := s.CreateOrganization(ctx, System, OrganizationInput{Name: "Carrier", Kind: "industry", Sector: "communications", Country: "US"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	person, err := s.CreatePerson(ctx, System, PersonInput{FullName: "Pat Carrier", OrganizationID: telco.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+	for i, tlp := range []string{"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"} {
+		due := models.DateOf(start.AddDate(0, 0, i))
+		_, err := s.CreateMeeting(ctx, coord, MeetingInput{
+			Title: "Briefing " + tlp, StartsAt: start.AddDate(0, 0, i), EndsAt: start.AddDate(0, 0, i).Add(time.Hour), Timezone: "UTC",
+			Modality: "virtual", Kind: "briefing", Status: "held", TLP: tlp, HostOrganizationID: gov.ID,
+			Attendees:   []AttendeeInput{{PersonID: &person.ID, Role: "attendee", Attendance: "attended", Disclosure: "public"}},
+			ActionItems: []ActionItemInput{{Title: "Follow up " + tlp, OwnerPersonID: &person.ID, DueOn: &due, Priority: "high"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	participant := Caller{UserID: "u-part", Role: models.RoleParticipant, PersonID: person.ID, OrganizationID: telco.ID}
+
+	// Every query of the read pool is recorded; a list's page query is the
+	// one that ends with its LIMIT.
+	type query struct {
+		sql  string
+		vars []any
+	}
+	var seen []query
+	if err := s.r.Callback().Row().After("gorm:row").Register("liaison_test:record", func(db *gorm.DB) {
+		seen = append(seen, query{db.Statement.SQL.String(), append([]any(nil), db.Statement.Vars...)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		list func() error
+	}{
+		{"meetings, newest first", func() error {
+			_, _, err := s.ListMeetings(ctx, participant, MeetingFilter{}, Page{Limit: 50})
+			return err
+		}},
+		{"meetings by title", func() error {
+			_, _, err := s.ListMeetings(ctx, participant, MeetingFilter{}, Page{Limit: 50, Sort: "title"})
+			return err
+		}},
+		{"action items by due date", func() error {
+			_, _, err := s.ListActionItems(ctx, participant, ActionItemFilter{}, Page{Limit: 50})
+			return err
+		}},
+		{"action items by creation", func() error {
+			_, _, err := s.ListActionItems(ctx, participant, ActionItemFilter{}, Page{Limit: 50, Sort: "-created_at"})
+			return err
+		}},
+		{"my overdue action items", func() error {
+			_, _, err := s.ListActionItems(ctx, participant, ActionItemFilter{OwnerMe: true, Overdue: true}, Page{Limit: 50})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seen = nil
+			if err := tc.list(); err != nil {
+				t.Fatal(err)
+			}
+			var page *query
+			for i := range seen {
+				if strings.Contains(seen[i].sql, "LIMIT") {
+					page = &seen[i]
+					break
+				}
+			}
+			if page == nil {
+				t.Fatalf("no page query among %d queries", len(seen))
+			}
+			rows, err := s.r.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+page.sql, page.vars...).Rows()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, notUsed int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			for _, step := range plan {
+				if strings.Contains(step, "TEMP B-TREE FOR ORDER BY") || strings.Contains(step, "MULTI-INDEX OR") {
+					t.Errorf("the page query gathers and sorts (%q):\n%s\n%s", step, page.sql, strings.Join(plan, "\n"))
+					break
+				}
+			}
+		})
+	}
+}
