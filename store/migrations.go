@@ -259,4 +259,11 @@ var migrations = []migration{
 		`CREATE INDEX action_items_owner_person_due ON action_items (owner_person_id, (COALESCE(due_on, '9999-12-31')), id, status, deleted_at, meeting_id, version)`,
 		`CREATE INDEX action_items_owner_org_due ON action_items (owner_organization_id, (COALESCE(due_on, '9999-12-31')), id, status, deleted_at, meeting_id, owner_person_id, version)`,
 	}},
+	{name: "every sort of a list has an index", statements: []string{
+		// A page sorted by one of these walks the index and stops at its
+		// end instead of sorting every row that passes the filters.
+		`CREATE INDEX meetings_updated_at ON meetings (updated_at, id)`,
+		`CREATE INDEX action_items_updated_at ON action_items (updated_at, id)`,
+		`CREATE INDEX action_items_title ON action_items (title, id)`,
+	}},
 }

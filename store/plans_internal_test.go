@@ -11,12 +11,12 @@ import (
 	"liaison/models"
 )
 
-// A participant's lists must walk the index of their sort and stop at the
-// page's end, checking each row's visibility on the way. A plan that
-// gathers every meeting the caller may see (one index lookup per TLP) and
-// sorts them all costs seconds at 100,000 meetings: the page query's plan
-// must neither sort nor take that path.
-func TestParticipantListsWalkTheirSortIndex(t *testing.T) {
+// A list must walk the index of its sort and stop at the page's end,
+// checking each row's visibility and filters on the way. A plan that
+// gathers every meeting the caller may see (one index lookup per TLP), or
+// every item of a status, and sorts them all costs seconds at 100,000
+// meetings: the page query's plan must neither sort nor take that path.
+func TestListsWalkTheirSortIndex(t *testing.T) {
 	s := openInternal(t)
 	ctx := context.Background()
 	coord := Caller{UserID: "u-coord", Role: models.RoleCoordinator}
@@ -81,6 +81,22 @@ func TestParticipantListsWalkTheirSortIndex(t *testing.T) {
 		}},
 		{"my overdue action items", func() error {
 			_, _, err := s.ListActionItems(ctx, participant, ActionItemFilter{OwnerMe: true, Overdue: true}, Page{Limit: 50})
+			return err
+		}},
+		{"done action items, last changed first", func() error {
+			_, _, err := s.ListActionItems(ctx, participant, ActionItemFilter{Status: []string{"done"}, Priority: []string{"high"}}, Page{Limit: 50, Sort: "-updated_at"})
+			return err
+		}},
+		{"action items by title", func() error {
+			_, _, err := s.ListActionItems(ctx, participant, ActionItemFilter{Status: []string{"open", "blocked"}}, Page{Limit: 50, Sort: "title"})
+			return err
+		}},
+		{"all overdue items, newest first", func() error {
+			_, _, err := s.ListActionItems(ctx, coord, ActionItemFilter{Overdue: true}, Page{Limit: 50, Sort: "-created_at"})
+			return err
+		}},
+		{"meetings last changed first", func() error {
+			_, _, err := s.ListMeetings(ctx, participant, MeetingFilter{}, Page{Limit: 50, Sort: "-updated_at"})
 			return err
 		}},
 	} {
