@@ -115,23 +115,7 @@ func TestListsWalkTheirSortIndex(t *testing.T) {
 			if page == nil {
 				t.Fatalf("no page query among %d queries", len(seen))
 			}
-			rows, err := s.r.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+page.sql, page.vars...).Rows()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, notUsed int
-				var detail string
-				if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
-			}
+			plan := explain(t, s, page.sql, page.vars)
 			for _, step := range plan {
 				if strings.Contains(step, "TEMP B-TREE FOR ORDER BY") || strings.Contains(step, "MULTI-INDEX OR") {
 					t.Errorf("the page query gathers and sorts (%q):\n%s\n%s", step, page.sql, strings.Join(plan, "\n"))
@@ -140,4 +124,49 @@ func TestListsWalkTheirSortIndex(t *testing.T) {
 			}
 		})
 	}
+
+	// Statistics count every meeting the caller may see: they gather them
+	// through the index by TLP rather than read every meeting.
+	seen = nil
+	if _, err := s.StatsOverview(ctx, participant, StatsRange{}); err != nil {
+		t.Fatal(err)
+	}
+	counted := 0
+	for _, q := range seen {
+		if !strings.Contains(q.sql, "meetings.tlp") {
+			continue
+		}
+		counted++
+		for _, step := range explain(t, s, q.sql, q.vars) {
+			if strings.HasPrefix(step, "SCAN meetings") {
+				t.Errorf("a statistics query reads every meeting (%q):\n%s", step, q.sql)
+			}
+		}
+	}
+	if counted == 0 {
+		t.Fatalf("no statistics query restricted to the visible meetings among %d queries", len(seen))
+	}
+}
+
+// explain is the detail column of SQLite's plan for q.
+func explain(t *testing.T, s *Store, q string, vars []any) []string {
+	t.Helper()
+	rows, err := s.r.Raw("EXPLAIN QUERY PLAN "+q, vars...).Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notUsed int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

@@ -61,7 +61,9 @@ func (s *Store) visibleItemsIn(db *gorm.DB, c Caller, r StatsRange) *gorm.DB {
 	if c.Privileged() && r.From == nil && r.To == nil {
 		return db.Model(&models.ActionItem{})
 	}
-	return r.apply(s.visibleActionItems(db, c))
+	return r.apply(db.Model(&models.ActionItem{}).
+		Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
+		Scopes(meetingVisibleSet(c)))
 }
 
 // visibleAttendeesIn is the attendance rows of the caller's visible, live
@@ -70,7 +72,7 @@ func (s *Store) visibleAttendeesIn(db *gorm.DB, c Caller, r StatsRange) *gorm.DB
 	if c.Privileged() && r.From == nil && r.To == nil {
 		return db.Table("attendees").Where("attendees.meeting_id NOT IN (SELECT id FROM meetings WHERE deleted_at IS NOT NULL)")
 	}
-	return r.apply(db.Table("attendees").Joins("JOIN meetings ON meetings.id = attendees.meeting_id AND meetings.deleted_at IS NULL").Scopes(meetingVisible(c)))
+	return r.apply(db.Table("attendees").Joins("JOIN meetings ON meetings.id = attendees.meeting_id AND meetings.deleted_at IS NULL").Scopes(meetingVisibleSet(c)))
 }
 
 // StatsOverview computes the overview. Every figure counts only what the
@@ -92,7 +94,7 @@ func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Ove
 		Status, TLP string
 		N           int
 	}
-	if err := r.apply(db.Model(&models.Meeting{}).Scopes(meetingVisible(c))).
+	if err := r.apply(db.Model(&models.Meeting{}).Scopes(meetingVisibleSet(c))).
 		Select("meetings.status AS status, meetings.tlp AS tlp, COUNT(*) AS n").Group("meetings.status, meetings.tlp").Scan(&mrows).Error; err != nil {
 		return nil, err
 	}
@@ -213,7 +215,7 @@ func (s *Store) StatsMeetings(ctx context.Context, c Caller, groupBy string, r S
 
 func (s *Store) statsMeetings(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
 	db := s.read(ctx)
-	q := r.apply(db.Model(&models.Meeting{}).Scopes(meetingVisible(c)))
+	q := r.apply(db.Model(&models.Meeting{}).Scopes(meetingVisibleSet(c)))
 	var key, label string
 	switch groupBy {
 	case "month":

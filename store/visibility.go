@@ -43,31 +43,45 @@ func memberSQL(idCol string) string {
 // took the overdue page query from about 520 to 390 page visits.
 //
 // The TLP is read the same way, as a value rather than through the index
-// by TLP: otherwise SQLite answers the disjunction with one index lookup
-// per TLP, gathers every meeting the caller may see, and sorts them all
-// to return a page. A participant's first page of meetings took 0.5 s and
-// of action items 2.6 s at 100,000 meetings; walking the list's sort index
-// and checking each row takes 6 and 8 ms (docs/PERFORMANCE.md, sixth
-// round). A TLP filter of the caller's own still uses the index.
-func visibleSQL(c Caller) (string, []any) {
+// by TLP, in the queries that page through a list: otherwise SQLite
+// answers the disjunction with one index lookup per TLP, gathers every
+// meeting the caller may see, and sorts them all to return a page. A
+// participant's first page of meetings took 0.5 s and of action items
+// 2.6 s at 100,000 meetings; walking the list's sort index and checking
+// each row takes 6 and 8 ms (docs/PERFORMANCE.md, sixth round). A TLP
+// filter of the caller's own still uses the index. Statistics, which
+// count everything the caller may see, want that gathering: they use
+// visibleSetSQL.
+func visibleSQL(c Caller) (string, []any) { return visibility(c, "(meetings.tlp || '')") }
+
+// visibleSetSQL is visibleSQL with the TLP through its index, for queries
+// over every meeting the caller may see rather than a page of them.
+func visibleSetSQL(c Caller) (string, []any) { return visibility(c, "meetings.tlp") }
+
+func visibility(c Caller, tlp string) (string, []any) {
 	if c.Privileged() {
 		return "1=1", nil
 	}
-	return "((meetings.tlp || '') IN ('CLEAR','GREEN')" +
-			" OR ((meetings.tlp || '') IN ('AMBER','AMBER+STRICT') AND (meetings.host_organization_id = ?" +
+	return "(" + tlp + " IN ('CLEAR','GREEN')" +
+			" OR (" + tlp + " IN ('AMBER','AMBER+STRICT') AND (meetings.host_organization_id = ?" +
 			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND (vx.attendance || '') IN " + attendingStatuses + ")))" +
-			" OR ((meetings.tlp || '') = 'RED' AND " + memberSQL("meetings.id") + "))",
+			" OR (" + tlp + " = 'RED' AND " + memberSQL("meetings.id") + "))",
 		[]any{c.OrganizationID, c.OrganizationID, c.PersonID}
 }
 
 // meetingVisible restricts q (which has the meetings table as "meetings")
 // to the meetings the caller may see.
-func meetingVisible(c Caller) func(*gorm.DB) *gorm.DB {
+func meetingVisible(c Caller) func(*gorm.DB) *gorm.DB { return restrict(c, visibleSQL) }
+
+// meetingVisibleSet is meetingVisible for statistics (visibleSetSQL).
+func meetingVisibleSet(c Caller) func(*gorm.DB) *gorm.DB { return restrict(c, visibleSetSQL) }
+
+func restrict(c Caller, rule func(Caller) (string, []any)) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
 		if c.Privileged() {
 			return q
 		}
-		cond, args := visibleSQL(c)
+		cond, args := rule(c)
 		return q.Where(cond, args...)
 	}
 }
