@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -237,24 +238,28 @@ func TestCheckpointerRestartsTheLogUnderSteadyReads(t *testing.T) {
 		var n int
 		return s.r.Raw(`SELECT count(*) FROM (SELECT 1 FROM log_probe ORDER BY rowid DESC LIMIT 20)`).Scan(&n).Error
 	})
-	pad := string(make([]byte, 3000))
+	const rowBytes = 3000
+	pad := string(make([]byte, rowBytes))
+	var written atomic.Int64
 	loop(4, func() error {
-		return s.write(ctx, func(tx *gorm.DB) error {
+		err := s.write(ctx, func(tx *gorm.DB) error {
 			_, err := s.execTx(tx, `INSERT INTO log_probe (v) VALUES (?)`, pad)
 			return err
 		})
+		written.Add(1)
+		return err
 	})
-	walSize := func() int64 {
-		fi, err := os.Stat(s.path + "-wal")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fi.Size()
+	// A log never started again holds every page written since it was
+	// created: at least every row's bytes. Started again, it holds what
+	// was written since the last restart, a small part of that; how much
+	// depends on the moments readers leave gaps, so only the bound is
+	// checked, not a size.
+	time.Sleep(20 * checkpointEvery)
+	fi, err := os.Stat(s.path + "-wal")
+	if err != nil {
+		t.Fatal(err)
 	}
-	time.Sleep(5 * checkpointEvery)
-	early := walSize()
-	time.Sleep(15 * checkpointEvery)
-	if late := walSize(); late > 2*early {
-		t.Fatalf("log grew from %d to %d bytes under steady reads and writes: never started again", early, late)
+	if all := written.Load() * rowBytes; fi.Size() > all/2 {
+		t.Fatalf("the log holds %d bytes after %d bytes of rows were written under steady reads and writes: never started again", fi.Size(), all)
 	}
 }
