@@ -547,9 +547,10 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 	// indexes, which SQLite (with no statistics) takes for selective, it
 	// would gather every item of those few values and sort them all: an
 	// administrator's overdue items newest first took 1 s at 1,000,000
-	// items, 8 ms walked (docs/PERFORMANCE.md, sixth round). The due date
+	// items, 1 ms walked (docs/PERFORMANCE.md, sixth round). The due date
 	// sorts the status index itself, so there it stays usable.
-	f.byValue = strings.TrimPrefix(p.Sort, "-") != "" && strings.TrimPrefix(p.Sort, "-") != actionItemSorts.def
+	sortBy := strings.TrimPrefix(p.Sort, "-")
+	f.byValue = sortBy != "" && sortBy != actionItemSorts.def
 	visible := func(f ActionItemFilter) *gorm.DB { return s.filterActionItems(s.visibleActionItems(db, c), c, f) }
 	var (
 		q    *gorm.DB
