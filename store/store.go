@@ -160,6 +160,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// The writer keeps the statements the group committer runs over and
 		// over prepared (the driver's own cache, by SQL text).
 		q.Set("_stmt_cache_size", "64")
+		// and writes each commit's log frames in one call (walwrites.go).
+		if vfs := writerVFS(sync); vfs != "" {
+			q.Set("vfs", vfs)
+		}
 
 		wdb, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver, DSN: "file:" + path + "?" + q.Encode()}), cfg)
 		if err != nil {
@@ -171,6 +175,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		wsql.SetConnMaxLifetime(0)
 
 		q.Del("_stmt_cache_size")
+		q.Del("vfs")
 		// The checkpointer: one connection of the default driver, so that
 		// it keeps automatic checkpoints too should it ever write. It copies
 		// log frames to the file and needs no page cache to speak of.
