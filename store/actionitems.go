@@ -93,9 +93,15 @@ func (s *Store) buildActionItem(tx *gorm.DB, v *validator, prefix string, c Call
 // visibleActionItems is the action items whose meeting the caller may see
 // (soft-deleted meetings and items excluded).
 func (s *Store) visibleActionItems(db *gorm.DB, c Caller) *gorm.DB {
+	return actionItemsOf(db, meetingVisible(c))
+}
+
+// actionItemsOf is the action items of live meetings that visible keeps
+// (meetingVisible for pages, meetingVisibleSet for statistics).
+func actionItemsOf(db *gorm.DB, visible func(*gorm.DB) *gorm.DB) *gorm.DB {
 	return db.Model(&models.ActionItem{}).
 		Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
-		Scopes(meetingVisible(c))
+		Scopes(visible)
 }
 
 // ownsItem reports whether a participant owns the item, by person or organisation.

@@ -45,8 +45,9 @@ func benchSetup(b *testing.B) *store.Store {
 		}
 		items, _, _ := s.ListActionItems(ctx, store.System, store.ActionItemFilter{Overdue: true}, store.Page{Limit: 50})
 		for _, it := range items { // the first owned by a person: some items name only an organisation
-			if it.OwnerPersonID != nil && benchOwner.PersonID == "" {
+			if it.OwnerPersonID != nil {
 				benchOwner = store.Caller{UserID: "bench", Role: models.RoleParticipant, PersonID: *it.OwnerPersonID, OrganizationID: *it.OwnerOrganizationID}
+				break
 			}
 		}
 		benchStore = s

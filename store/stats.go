@@ -61,9 +61,7 @@ func (s *Store) visibleItemsIn(db *gorm.DB, c Caller, r StatsRange) *gorm.DB {
 	if c.Privileged() && r.From == nil && r.To == nil {
 		return db.Model(&models.ActionItem{})
 	}
-	return r.apply(db.Model(&models.ActionItem{}).
-		Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
-		Scopes(meetingVisibleSet(c)))
+	return r.apply(actionItemsOf(db, meetingVisibleSet(c)))
 }
 
 // visibleAttendeesIn is the attendance rows of the caller's visible, live

@@ -160,7 +160,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// The writer keeps the statements the group committer runs over and
 		// over prepared (the driver's own cache, by SQL text).
 		q.Set("_stmt_cache_size", "64")
-		// and writes each commit's log frames in one call (walwrites.go).
+		// It gathers each commit's log writes into a few calls (walwrites.go).
 		if vfs := writerVFS(sync); vfs != "" {
 			q.Set("vfs", vfs)
 		}
