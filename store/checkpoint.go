@@ -28,7 +28,8 @@ import (
 // and waits for the readers of older snapshots to finish, at most
 // restartWait (readers that begin meanwhile read the file and are not
 // waited for). The next batch then writes the log from its start again,
-// and the writer cuts it to 64 MiB (driver.go). A RESTART that times out
+// over the file's old frames; the file is cut back only if it has grown
+// past logKeepBytes (driver.go). A RESTART that times out
 // changes nothing and is asked for again after the next checkpoint;
 // readers that overlap without ever leaving a gap starve it, as they
 // starve SQLite's own restart. The checkpointer cannot run the RESTART
@@ -94,6 +95,8 @@ func (s *Store) restartLog() {
 	var busy, logPages, copied int
 	if err := db.QueryRow("PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &logPages, &copied); err != nil {
 		slog.Warn("wal restart failed", "err", err)
+	} else if busy == 0 {
+		s.logRestarts.Add(1)
 	}
 	if _, err := db.Exec("PRAGMA busy_timeout = " + strconv.Itoa(busyTimeoutMS)); err != nil {
 		slog.Error("writer busy timeout not restored", "err", err)

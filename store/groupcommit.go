@@ -14,11 +14,12 @@ import (
 // Group commit. SQLite has one writer and, with synchronous=FULL, every
 // commit waits for the disk. Rather than commit each request's transaction
 // on its own, one committer goroutine takes every write waiting at that
-// moment and runs them in a single transaction, each inside its own
-// savepoint: a request that fails rolls back to its savepoint and leaves
-// the others alone. The batch commits once, with one fsync, and only then
-// is each request told it succeeded — so an acknowledged write is always
-// durable, and N concurrent writes cost about one disk flush.
+// moment and runs them in a single transaction; should one of them fail,
+// the batch runs again with each write inside its own savepoint, so that
+// the request that failed rolls back to its savepoint and leaves the
+// others alone (runBatch). The batch commits once, with one fsync, and
+// only then is each request told it succeeded — so an acknowledged write
+// is always durable, and N concurrent writes cost about one disk flush.
 
 var errStoreClosed = fmt.Errorf("the store is closed")
 
@@ -58,8 +59,92 @@ func (s *Store) committer() {
 	}
 }
 
+// refusal is the error of a write that changed nothing before it failed
+// (see refuse).
+type refusal struct{ err error }
+
+func (r refusal) Error() string { return r.err.Error() }
+func (r refusal) Unwrap() error { return r.err }
+
+// refuse marks err as the failure of a write that has changed nothing in
+// its transaction: its batch goes on, the other writes are not run again,
+// and the caller gets err itself. Only a write whose every statement so
+// far has read or written nothing may use it.
+func refuse(err error) error { return refusal{err} }
+
+// refused reports whether err is a refusal, and the error it carries.
+func refused(err error) (error, bool) {
+	var r refusal
+	if errors.As(err, &r) {
+		return r.err, true
+	}
+	return err, false
+}
+
+// errWriteFailed ends a batch's first pass when one of its writes fails.
+var errWriteFailed = errors.New("a write of the batch failed")
+
+// runBatch commits batch and answers each of its writes. It first runs
+// every write straight in the transaction: a write that fails is rare
+// (requests are checked before they are queued), and a savepoint around
+// each costs two statements and a copy of every page the write changes.
+// Should one fail, the whole transaction rolls back and the batch runs
+// again with a savepoint around each write (runIsolated), so that the
+// failure is that write's alone. A write refused before it changed
+// anything (refuse) needs neither: the batch goes on. A write may
+// therefore run twice, as it may when the database is busy: writes change
+// only what their transaction holds and variables they set afresh on
+// every run.
 func (s *Store) runBatch(batch []*writeReq) {
 	results := make([]error, len(batch))
+	err := s.w.Transaction(func(tx *gorm.DB) error {
+		for i, r := range batch {
+			if r.ctx.Err() != nil {
+				results[i] = r.ctx.Err()
+				continue
+			}
+			// The request's context is checked above and not handed to
+			// the driver: given a context that can end, the SQLite driver
+			// runs every statement on a goroutine of its own and waits
+			// for it, two goroutine switches per statement in the one
+			// goroutine every write waits for. A write that has begun
+			// runs to its end, in microseconds.
+			if err := runBare(tx.WithContext(context.WithoutCancel(r.ctx)), r.fn); err != nil {
+				var clean bool
+				if results[i], clean = refused(err); !clean {
+					return errWriteFailed
+				}
+			}
+		}
+		return nil
+	})
+	switch {
+	case err == nil:
+		s.commits.Add(1)
+	case errors.Is(err, errWriteFailed) && len(batch) == 1:
+		// Alone in its batch, the write's failure is already its own.
+	default:
+		s.runIsolated(batch, results)
+	}
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+// runBare runs fn in tx, turning a panic into an error.
+func runBare(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("write panicked: %v", v)
+		}
+	}()
+	return fn(tx)
+}
+
+// runIsolated runs batch with a savepoint around each write, trying again
+// while the database is busy (another process holding its write lock),
+// and sets each write's result.
+func (s *Store) runIsolated(batch []*writeReq, results []error) {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		err = s.w.Transaction(func(tx *gorm.DB) error {
@@ -68,34 +153,25 @@ func (s *Store) runBatch(batch []*writeReq) {
 					results[i] = r.ctx.Err()
 					continue
 				}
-				// The request's context is checked above and not handed to
-				// the driver: given a context that can end, the SQLite driver
-				// runs every statement on a goroutine of its own and waits
-				// for it, two goroutine switches per statement in the one
-				// goroutine every write waits for. A write that has begun
-				// runs to its end, in microseconds.
 				var broken error
 				if results[i], broken = runSavepoint(tx.WithContext(context.WithoutCancel(r.ctx)), r.fn); broken != nil {
 					return broken // nothing of this batch may commit
 				}
+				results[i], _ = refused(results[i])
 			}
 			return nil
 		})
 		if err == nil {
 			s.commits.Add(1)
-			break
+			return
 		}
 		if !isBusy(err) {
 			break
 		}
 		time.Sleep(time.Duration(10<<attempt)*time.Millisecond + time.Duration(rand.IntN(10))*time.Millisecond)
 	}
-	for i, r := range batch {
-		if err != nil {
-			r.done <- err
-		} else {
-			r.done <- results[i]
-		}
+	for i := range results {
+		results[i] = err
 	}
 }
 

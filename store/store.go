@@ -76,6 +76,9 @@ type Store struct {
 	// logLong is set by the checkpointer when the committer should start
 	// the write-ahead log again (checkpoint.go).
 	logLong atomic.Bool
+	// logRestarts counts the RESTART checkpoints the committer has run to
+	// completion (for the tests).
+	logRestarts atomic.Int64
 }
 
 // Options tune Open.
@@ -295,6 +298,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			return nil
 		}
 		if !isBusy(err) {
+			err, _ = refused(err)
 			return err
 		}
 		backoff := time.Duration(10<<attempt)*time.Millisecond + time.Duration(rand.IntN(10))*time.Millisecond

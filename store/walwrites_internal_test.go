@@ -40,6 +40,34 @@ func TestLogFramesAreWrittenTogether(t *testing.T) {
 	}
 }
 
+// Every commit syncs the log, the first through the default file system
+// (which also syncs the folder of a log it has just created), the others
+// by fdatasync of the log's own descriptor.
+func TestEveryCommitSyncsTheLog(t *testing.T) {
+	s := openInternal(t)
+	ctx := context.Background()
+	if err := s.w.Exec(`CREATE TABLE sync_probe (v TEXT NOT NULL)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	const commits = 20
+	before := logDataSyncs()
+	for i := range commits { // one at a time: each its own batch and commit
+		if err := s.write(ctx, func(tx *gorm.DB) error {
+			_, err := s.execTx(tx, `INSERT INTO sync_probe (v) VALUES (?)`, i)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := logDataSyncs() - before; got < commits {
+		t.Fatalf("%d fdatasync calls for %d commits", got, commits)
+	}
+	var n int
+	if err := s.r.Raw(`SELECT COUNT(*) FROM sync_probe`).Scan(&n).Error; err != nil || n != commits {
+		t.Fatalf("%d rows (%v), want %d", n, err, commits)
+	}
+}
+
 // What the buffer holds is read back, counted, synced and rolled back as
 // if it were on disk: a transaction larger than the page cache spills
 // frames to the log before it commits, reads its own rows back, and
