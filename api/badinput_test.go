@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -145,4 +146,69 @@ func TestBadQueries(t *testing.T) {
 	e.expect(405, req{method: "PUT", path: "/api/v1/meetings", as: "coordinator", noSpec: true})
 	e.expect(401, req{method: "GET", path: "/api/v1/meetings"})
 	e.expect(401, req{method: "GET", path: "/api/v1/meetings", header: map[string]string{"Authorization": "Bearer lsn_wrong"}})
+}
+
+// A new action item whose meeting or owners cannot be found is refused
+// with the field that failed, whether the meeting never existed or was
+// deleted, and writes nothing: alone, or among good writes sharing its
+// batch, which all succeed.
+func TestCreateActionItemRefusesWhatItCannotFind(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		live := e.createMeeting("GREEN", "public")["id"].(string)
+		gone := e.createMeeting("GREEN", "public")["id"].(string)
+		e.expect(204, req{method: "DELETE", path: "/api/v1/meetings/" + gone, as: "coordinator"})
+		item := func(k string, v any) map[string]any {
+			b := map[string]any{"meeting_id": live, "title": "Rotate keys", "due_on": "2030-01-01"}
+			if k != "" {
+				b[k] = v
+			}
+			return b
+		}
+		count := func() int {
+			var page struct{ Items []any }
+			e.expect(200, req{method: "GET", path: "/api/v1/action-items?limit=200", as: "admin"}).json(t, &page)
+			return len(page.Items)
+		}
+		before := count()
+		cases := []struct {
+			name   string
+			body   map[string]any
+			fields []string
+		}{
+			{"unknown meeting", item("meeting_id", "no-such-meeting"), []string{"meeting_id"}},
+			{"deleted meeting", item("meeting_id", gone), []string{"meeting_id"}},
+			{"unknown person", item("owner_person_id", "nobody"), []string{"owner_person_id"}},
+			{"unknown organization", item("owner_organization_id", "no-org"), []string{"owner_organization_id"}},
+			{"unknown meeting and person", map[string]any{"meeting_id": "no-such-meeting", "title": "x", "owner_person_id": "nobody"}, []string{"meeting_id", "owner_person_id"}},
+		}
+		var wg sync.WaitGroup
+		for _, tc := range cases {
+			for i := range 4 { // the bad write and good ones, at once
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if i > 0 {
+						if out := e.do(req{method: "POST", path: "/api/v1/action-items", as: "coordinator", body: item("", nil)}); out.Status != 201 {
+							t.Errorf("%s: a good write beside it: %d %s", tc.name, out.Status, out.Body)
+						}
+						return
+					}
+					out := e.do(req{method: "POST", path: "/api/v1/action-items", as: "coordinator", body: tc.body})
+					if out.Status != 422 {
+						t.Errorf("%s: %d %s, want 422", tc.name, out.Status, out.Body)
+						return
+					}
+					for _, f := range tc.fields {
+						if !strings.Contains(string(out.Body), `"field":"`+f+`"`) {
+							t.Errorf("%s: no error for %s: %s", tc.name, f, out.Body)
+						}
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		if got, want := count(), before+3*len(cases); got != want {
+			t.Fatalf("%d action items, want %d: the good writes only", got, want)
+		}
+	})
 }

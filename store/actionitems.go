@@ -58,6 +58,12 @@ func (v *ActionItemView) Rendered(render func() ([]byte, error)) ([]byte, error)
 }
 
 func (s *Store) validateActionItem(tx *gorm.DB, v *validator, prefix string, a *models.ActionItem) error {
+	checkActionItem(v, prefix, a)
+	return checkActionItemOwners(tx, v, prefix, a)
+}
+
+// checkActionItem checks what an action item's own fields must be.
+func checkActionItem(v *validator, prefix string, a *models.ActionItem) {
 	v.check(a.Title != "" && len(a.Title) <= 300, prefix+"title", "must be 1 to 300 characters")
 	v.check(len(a.Description) <= 10000, prefix+"description", "must be at most 10000 characters")
 	v.check(models.OneOf(a.Status, models.ActionStatuses), prefix+"status", "must be one of %v", models.ActionStatuses)
@@ -65,6 +71,10 @@ func (s *Store) validateActionItem(tx *gorm.DB, v *validator, prefix string, a *
 	if a.DueOn != nil {
 		v.check(a.DueOn.Year() >= 1970 && a.DueOn.Year() <= 2200, prefix+"due_on", "must be a date between 1970 and 2200")
 	}
+}
+
+// checkActionItemOwners checks that an action item's owners exist.
+func checkActionItemOwners(tx *gorm.DB, v *validator, prefix string, a *models.ActionItem) error {
 	if a.OwnerPersonID != nil {
 		if err := checkExists(tx, v, prefix+"owner_person_id", &models.Person{}, *a.OwnerPersonID, "no person has this id"); err != nil {
 			return err
@@ -79,6 +89,12 @@ func (s *Store) validateActionItem(tx *gorm.DB, v *validator, prefix string, a *
 }
 
 func (s *Store) buildActionItem(tx *gorm.DB, v *validator, prefix string, c Caller, meetingID string, in ActionItemInput) (*models.ActionItem, error) {
+	a := s.newActionItem(c, meetingID, in)
+	return a, s.validateActionItem(tx, v, prefix, a)
+}
+
+// newActionItem is the action item in describes, not yet checked.
+func (s *Store) newActionItem(c Caller, meetingID string, in ActionItemInput) *models.ActionItem {
 	a := &models.ActionItem{ID: newID(), MeetingID: meetingID, Title: strings.TrimSpace(in.Title), Description: in.Description,
 		OwnerPersonID: in.OwnerPersonID, OwnerOrganizationID: in.OwnerOrganizationID, DueOn: in.DueOn,
 		Status: orDefault(in.Status, "open"), Priority: orDefault(in.Priority, "medium"), Version: 1, CreatedBy: c.UserID}
@@ -87,7 +103,7 @@ func (s *Store) buildActionItem(tx *gorm.DB, v *validator, prefix string, c Call
 		a.CompletedAt = &now
 		a.DaysToClose = new(float64) // created and completed at once
 	}
-	return a, s.validateActionItem(tx, v, prefix, a)
+	return a
 }
 
 // visibleActionItems is the action items whose meeting the caller may see
@@ -121,13 +137,15 @@ func (s *Store) canEditItem(c Caller, a *models.ActionItem) bool {
 // and administrators create items, and they see every owner, so the view
 // is built from what the transaction wrote rather than read back.
 //
-// Everything that does not need the write lock happens first, on the
-// read pool and in this goroutine: the meeting's title, the checks, the
-// audit record. The group committer then runs two statements: an insert
-// that writes the item only if its meeting is still there and visible and
-// its owners still exist at that instant, and the audit row. Should one of
-// them have gone in between, nothing is written and the checks run again
-// inside the transaction to say which.
+// The item's own fields are checked first, in this goroutine. What needs
+// the database is checked where the item is written, by the group
+// committer, whose connection holds those pages in its cache (a reader's
+// cache starts empty whenever another connection has committed, which
+// under writes is always): one insert writes the item only if its meeting
+// is there and visible to the caller and its owners exist, and gives back
+// the meeting's title; then the audit row. If the insert wrote nothing,
+// the checks run inside the transaction to say which failed, and the
+// write is refused without touching the rest of its batch.
 func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInput) (*ActionItemView, error) {
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
@@ -137,21 +155,8 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 		v.add("meeting_id", "is required")
 		return nil, v.err()
 	}
-	cond, condArgs := visibleSQL(c)
-	meetingSQL := `SELECT title FROM meetings WHERE id = ? AND deleted_at IS NULL AND ` + cond
-	var title string
-	err := s.read(ctx).Raw(meetingSQL, append([]any{in.MeetingID}, condArgs...)...).Row().Scan(&title)
-	if errors.Is(err, sql.ErrNoRows) {
-		v.add("meeting_id", "no meeting has this id")
-		return nil, v.err()
-	}
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.buildActionItem(s.read(ctx), &v, "", c, in.MeetingID, in)
-	if err != nil {
-		return nil, err
-	}
+	a := s.newActionItem(c, in.MeetingID, in)
+	checkActionItem(&v, "", a)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -159,35 +164,48 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 	if err != nil {
 		return nil, err
 	}
+	cond, condArgs := visibleSQL(c)
+	var title string
 	err = s.write(ctx, func(tx *gorm.DB) error {
-		guard := []string{`EXISTS (SELECT 1 FROM meetings WHERE id = ? AND deleted_at IS NULL AND ` + cond + `)`}
-		guardArgs := append([]any{a.MeetingID}, condArgs...)
+		// One read checks the meeting (there, live, visible) and the
+		// owners and gives the meeting's title; the insert that follows
+		// is a plain one, which SQLite runs without a statement journal.
+		cols, args := "title", []any{}
 		if a.OwnerPersonID != nil {
-			guard = append(guard, `EXISTS (SELECT 1 FROM people WHERE id = ?)`)
-			guardArgs = append(guardArgs, *a.OwnerPersonID)
+			cols += `, EXISTS (SELECT 1 FROM people WHERE id = ?)`
+			args = append(args, *a.OwnerPersonID)
 		}
 		if a.OwnerOrganizationID != nil {
-			guard = append(guard, `EXISTS (SELECT 1 FROM organizations WHERE id = ?)`)
-			guardArgs = append(guardArgs, *a.OwnerOrganizationID)
+			cols += `, EXISTS (SELECT 1 FROM organizations WHERE id = ?)`
+			args = append(args, *a.OwnerOrganizationID)
 		}
-		n, err := s.insertActionItem(tx, a, strings.Join(guard, " AND "), guardArgs)
-		if err != nil {
-			return translate(err, "action item")
+		args = append(append(args, a.MeetingID), condArgs...)
+		found := []any{&title}
+		var personOK, orgOK bool
+		if a.OwnerPersonID != nil {
+			found = append(found, &personOK)
 		}
-		if n == 0 { // something went away since the checks: say what
-			var v validator
-			if err := tx.Raw(meetingSQL, append([]any{a.MeetingID}, condArgs...)...).Row().Scan(new(string)); errors.Is(err, sql.ErrNoRows) {
-				v.add("meeting_id", "no meeting has this id")
-			} else if err != nil {
-				return err
-			}
-			if err := s.validateActionItem(tx, &v, "", a); err != nil {
+		if a.OwnerOrganizationID != nil {
+			found = append(found, &orgOK)
+		}
+		err := tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context,
+			s.rebind(`SELECT `+cols+` FROM meetings WHERE id = ? AND deleted_at IS NULL AND `+cond), args...).Scan(found...)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err != nil || (a.OwnerPersonID != nil && !personOK) || (a.OwnerOrganizationID != nil && !orgOK) {
+			var v validator // nothing written: say what failed
+			v.check(err == nil, "meeting_id", "no meeting has this id")
+			if err := checkActionItemOwners(tx, &v, "", a); err != nil {
 				return err
 			}
 			if err := v.err(); err != nil {
-				return err
+				return refuse(err)
 			}
 			return errors.New("action item not written, for no reason found")
+		}
+		if err := s.insertActionItem(tx, a); err != nil {
+			return translate(err, "action item")
 		}
 		return s.auditJSON(tx, c, "create", "action_item", a.ID, changes)
 	})
@@ -216,10 +234,9 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 	return &view, nil
 }
 
-// insertActionItem writes a new item (one statement, no reflection) when
-// the SQL condition guard holds, and reports how many rows it wrote; it
-// sets the timestamps. An empty guard always holds.
-func (s *Store) insertActionItem(tx *gorm.DB, a *models.ActionItem, guard string, guardArgs []any) (int64, error) {
+// insertActionItem writes a new item (one statement, no reflection) and
+// sets its timestamps.
+func (s *Store) insertActionItem(tx *gorm.DB, a *models.ActionItem) error {
 	now := s.now()
 	a.CreatedAt, a.UpdatedAt = now, now
 	var due any
@@ -234,18 +251,12 @@ func (s *Store) insertActionItem(tx *gorm.DB, a *models.ActionItem, guard string
 	if a.DaysToClose != nil {
 		days = *a.DaysToClose
 	}
-	if guard == "" {
-		guard = "1=1"
-	}
-	res, err := s.execTx(tx, `INSERT INTO action_items (id, meeting_id, title, description, owner_person_id, owner_organization_id, due_on,
+	_, err := s.execTx(tx, `INSERT INTO action_items (id, meeting_id, title, description, owner_person_id, owner_organization_id, due_on,
 		status, priority, completed_at, days_to_close, version, created_by, created_at, updated_at)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE `+guard,
-		append([]any{a.ID, a.MeetingID, a.Title, a.Description, a.OwnerPersonID, a.OwnerOrganizationID, due,
-			a.Status, a.Priority, completed, days, a.Version, a.CreatedBy, a.CreatedAt, a.UpdatedAt}, guardArgs...)...)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.MeetingID, a.Title, a.Description, a.OwnerPersonID, a.OwnerOrganizationID, due,
+		a.Status, a.Priority, completed, days, a.Version, a.CreatedBy, a.CreatedAt, a.UpdatedAt)
+	return err
 }
 
 // GetActionItem reads one action item of a visible meeting.

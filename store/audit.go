@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -34,9 +35,7 @@ func diff(before, after any) map[string]Change {
 	if !av.IsValid() {
 		t = bv.Type()
 	}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name := snake(f.Name)
+	for i, name := range columnNames(t) {
 		if skipAuditFields[name] {
 			continue
 		}
@@ -95,6 +94,22 @@ func plain(v reflect.Value) any {
 		return string(x)
 	}
 	return v.Interface()
+}
+
+// fieldColumns caches columnNames by struct type.
+var fieldColumns sync.Map // reflect.Type → []string
+
+// columnNames is the column name of each field of the struct type t.
+func columnNames(t reflect.Type) []string {
+	if names, ok := fieldColumns.Load(t); ok {
+		return names.([]string)
+	}
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i] = snake(t.Field(i).Name)
+	}
+	fieldColumns.Store(t, names)
+	return names
 }
 
 // snake turns a Go field name into its column name: OrganizationID →
