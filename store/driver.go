@@ -7,11 +7,13 @@ import (
 	"github.com/mattn/go-sqlite3"
 )
 
-// writerDriver is the SQLite driver of the writer connection. Every write
-// runs inside a savepoint of its group-commit batch (groupcommit.go), and
-// SQLite keeps each savepoint's undo pages in a statement journal: in a
-// temporary file by default, which measured as the largest share of the
-// writer's system calls (about 15 page writes per created action item).
+// writerDriver is the SQLite driver of the writer connection. A batch
+// whose write failed runs again with each write inside a savepoint
+// (groupcommit.go), and a statement that may write several rows runs
+// inside a statement of its own: SQLite keeps their undo pages in a
+// statement journal, in a temporary file by default, which measured as
+// the largest share of the writer's system calls when every write had its
+// savepoint (about 15 page writes per created action item).
 // temp_store=MEMORY keeps those journals in memory; they live for one
 // batch and are a few pages per write. The readers keep the default so
 // that a large sort or grouping spills to disk rather than to the heap.
