@@ -137,3 +137,46 @@ func TestRolesAndTokens(t *testing.T) {
 		}
 	})
 }
+
+// An administrator changes a user's password: a password too short is
+// refused and changes nothing; a good one takes effect, the old one stops
+// working, and the user's sessions end.
+func TestAdministratorChangesAPassword(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		u := e.expect(201, req{method: "POST", path: "/api/v1/users", as: "admin", body: map[string]any{"email": "changing@example.test", "password": "the first long password", "role": "viewer"}}).obj(t)
+		path := "/api/v1/users/" + u["id"].(string)
+		res, session := login(t, e, "changing@example.test", "the first long password", nil)
+		if res.StatusCode != 200 && res.StatusCode != 204 {
+			t.Fatalf("login with the first password: %d", res.StatusCode)
+		}
+		me := func() int {
+			t.Helper()
+			res, err := session.Get(e.srv.URL + "/api/v1/me")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.StatusCode
+		}
+		if s := me(); s != 200 {
+			t.Fatalf("the session before the change: %d", s)
+		}
+		e.expect(422, req{method: "PATCH", path: path, as: "admin", body: map[string]any{"password": "short"}})
+		if res, _ := login(t, e, "changing@example.test", "the first long password", nil); res.StatusCode != 200 && res.StatusCode != 204 {
+			t.Fatalf("a refused change changed the password: %d", res.StatusCode)
+		}
+		if s := me(); s != 200 {
+			t.Fatalf("a refused change ended the session: %d", s)
+		}
+		e.expect(200, req{method: "PATCH", path: path, as: "admin", body: map[string]any{"password": "the second long password"}})
+		if s := me(); s != 401 {
+			t.Fatalf("the session after the change: %d, want 401", s)
+		}
+		if res, _ := login(t, e, "changing@example.test", "the first long password", nil); res.StatusCode != 401 {
+			t.Fatalf("the old password still works: %d", res.StatusCode)
+		}
+		if res, _ := login(t, e, "changing@example.test", "the second long password", nil); res.StatusCode != 200 && res.StatusCode != 204 {
+			t.Fatalf("the new password does not work: %d", res.StatusCode)
+		}
+	})
+}
