@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -59,8 +58,25 @@ func (v *ActionItemView) Rendered(render func() ([]byte, error)) ([]byte, error)
 
 func (s *Store) validateActionItem(tx *gorm.DB, v *validator, prefix string, a *models.ActionItem) error {
 	checkActionItem(v, prefix, a)
-	return checkActionItemOwners(tx, v, prefix, a)
+	if a.OwnerPersonID != nil {
+		if err := checkExists(tx, v, prefix+"owner_person_id", &models.Person{}, *a.OwnerPersonID, noPerson); err != nil {
+			return err
+		}
+	}
+	if a.OwnerOrganizationID != nil {
+		if err := checkExists(tx, v, prefix+"owner_organization_id", &models.Organization{}, *a.OwnerOrganizationID, noOrganization); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// What a check says of an id that names nothing.
+const (
+	noMeeting      = "no meeting has this id"
+	noPerson       = "no person has this id"
+	noOrganization = "no organization has this id"
+)
 
 // checkActionItem checks what an action item's own fields must be.
 func checkActionItem(v *validator, prefix string, a *models.ActionItem) {
@@ -71,21 +87,6 @@ func checkActionItem(v *validator, prefix string, a *models.ActionItem) {
 	if a.DueOn != nil {
 		v.check(a.DueOn.Year() >= 1970 && a.DueOn.Year() <= 2200, prefix+"due_on", "must be a date between 1970 and 2200")
 	}
-}
-
-// checkActionItemOwners checks that an action item's owners exist.
-func checkActionItemOwners(tx *gorm.DB, v *validator, prefix string, a *models.ActionItem) error {
-	if a.OwnerPersonID != nil {
-		if err := checkExists(tx, v, prefix+"owner_person_id", &models.Person{}, *a.OwnerPersonID, "no person has this id"); err != nil {
-			return err
-		}
-	}
-	if a.OwnerOrganizationID != nil {
-		if err := checkExists(tx, v, prefix+"owner_organization_id", &models.Organization{}, *a.OwnerOrganizationID, "no organization has this id"); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (s *Store) buildActionItem(tx *gorm.DB, v *validator, prefix string, c Caller, meetingID string, in ActionItemInput) (*models.ActionItem, error) {
@@ -141,11 +142,12 @@ func (s *Store) canEditItem(c Caller, a *models.ActionItem) bool {
 // the database is checked where the item is written, by the group
 // committer, whose connection holds those pages in its cache (a reader's
 // cache starts empty whenever another connection has committed, which
-// under writes is always): one insert writes the item only if its meeting
-// is there and visible to the caller and its owners exist, and gives back
-// the meeting's title; then the audit row. If the insert wrote nothing,
-// the checks run inside the transaction to say which failed, and the
-// write is refused without touching the rest of its batch.
+// under writes is always): one read says whether the meeting is there and
+// visible to the caller, with its title, and whether the owners exist.
+// Should one of them fail, the write is refused, having written nothing,
+// without touching the rest of its batch; otherwise a plain insert writes
+// the item, which SQLite runs without a statement journal, and then the
+// audit row.
 func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInput) (*ActionItemView, error) {
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
@@ -167,43 +169,29 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 	cond, condArgs := visibleSQL(c)
 	var title string
 	err = s.write(ctx, func(tx *gorm.DB) error {
-		// One read checks the meeting (there, live, visible) and the
-		// owners and gives the meeting's title; the insert that follows
-		// is a plain one, which SQLite runs without a statement journal.
-		cols, args := "title", []any{}
+		q, args := `SELECT (SELECT title FROM meetings WHERE id = ? AND deleted_at IS NULL AND `+cond+`)`, append([]any{a.MeetingID}, condArgs...)
+		var meetingTitle sql.NullString
+		personOK, orgOK := true, true
+		found := []any{&meetingTitle}
 		if a.OwnerPersonID != nil {
-			cols += `, EXISTS (SELECT 1 FROM people WHERE id = ?)`
-			args = append(args, *a.OwnerPersonID)
+			q += `, EXISTS (SELECT 1 FROM people WHERE id = ?)`
+			args, found = append(args, *a.OwnerPersonID), append(found, &personOK)
 		}
 		if a.OwnerOrganizationID != nil {
-			cols += `, EXISTS (SELECT 1 FROM organizations WHERE id = ?)`
-			args = append(args, *a.OwnerOrganizationID)
+			q += `, EXISTS (SELECT 1 FROM organizations WHERE id = ?)`
+			args, found = append(args, *a.OwnerOrganizationID), append(found, &orgOK)
 		}
-		args = append(append(args, a.MeetingID), condArgs...)
-		found := []any{&title}
-		var personOK, orgOK bool
-		if a.OwnerPersonID != nil {
-			found = append(found, &personOK)
-		}
-		if a.OwnerOrganizationID != nil {
-			found = append(found, &orgOK)
-		}
-		err := tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context,
-			s.rebind(`SELECT `+cols+` FROM meetings WHERE id = ? AND deleted_at IS NULL AND `+cond), args...).Scan(found...)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, s.rebind(q), args...).Scan(found...); err != nil {
 			return err
 		}
-		if err != nil || (a.OwnerPersonID != nil && !personOK) || (a.OwnerOrganizationID != nil && !orgOK) {
-			var v validator // nothing written: say what failed
-			v.check(err == nil, "meeting_id", "no meeting has this id")
-			if err := checkActionItemOwners(tx, &v, "", a); err != nil {
-				return err
-			}
-			if err := v.err(); err != nil {
-				return refuse(err)
-			}
-			return errors.New("action item not written, for no reason found")
+		var v validator
+		v.check(meetingTitle.Valid, "meeting_id", noMeeting)
+		v.check(personOK, "owner_person_id", noPerson)
+		v.check(orgOK, "owner_organization_id", noOrganization)
+		if err := v.err(); err != nil {
+			return refuse(err) // nothing written
 		}
+		title = meetingTitle.String
 		if err := s.insertActionItem(tx, a); err != nil {
 			return translate(err, "action item")
 		}

@@ -49,34 +49,19 @@ func holdCommitter(t *testing.T, s *Store, first func(tx *gorm.DB) error) (relea
 	return func() { close(rel) }, out
 }
 
-// Writes that share a batch: the one that fails after writing leaves
-// nothing behind, and the others commit.
-func TestFailedWriteLeavesNothingInItsBatch(t *testing.T) {
-	ctx := context.Background()
-	s := openInternal(t)
-	if err := s.w.Exec(`CREATE TABLE batch_probe (v TEXT NOT NULL)`).Error; err != nil {
-		t.Fatal(err)
-	}
+// writeInOneBatch queues n writes behind a held committer, so that they
+// share one batch, and returns what each was answered; write(i, tx) is
+// the i-th write.
+func writeInOneBatch(t *testing.T, s *Store, n int, write func(i int, tx *gorm.DB) error) []error {
+	t.Helper()
 	release, held := holdCommitter(t, s, nil)
-	const n = 12
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.write(ctx, func(tx *gorm.DB) error {
-				if _, err := s.execTx(tx, `INSERT INTO batch_probe (v) VALUES (?)`, fmt.Sprint(i)); err != nil {
-					return err
-				}
-				switch i % 3 {
-				case 1:
-					return errors.New("refused after writing")
-				case 2:
-					panic("panicked after writing")
-				}
-				return nil
-			})
+			errs[i] = s.write(context.Background(), func(tx *gorm.DB) error { return write(i, tx) })
 		}()
 	}
 	time.Sleep(50 * time.Millisecond) // let the writes queue behind the held one
@@ -85,6 +70,28 @@ func TestFailedWriteLeavesNothingInItsBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	wg.Wait()
+	return errs
+}
+
+// Writes that share a batch: the one that fails after writing leaves
+// nothing behind, and the others commit.
+func TestFailedWriteLeavesNothingInItsBatch(t *testing.T) {
+	s := openInternal(t)
+	if err := s.w.Exec(`CREATE TABLE batch_probe (v TEXT NOT NULL)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	errs := writeInOneBatch(t, s, 12, func(i int, tx *gorm.DB) error {
+		if _, err := s.execTx(tx, `INSERT INTO batch_probe (v) VALUES (?)`, fmt.Sprint(i)); err != nil {
+			return err
+		}
+		switch i % 3 {
+		case 1:
+			return errors.New("refused after writing")
+		case 2:
+			panic("panicked after writing")
+		}
+		return nil
+	})
 	for i, err := range errs {
 		if (i%3 == 0) != (err == nil) {
 			t.Errorf("write %d: %v", i, err)
@@ -99,9 +106,9 @@ func TestFailedWriteLeavesNothingInItsBatch(t *testing.T) {
 	}
 }
 
-// An action item whose meeting is deleted between the checks on the read
-// pool and the insert in the committer is not written, and the caller is
-// told why, as if the meeting had been gone from the start.
+// An action item whose meeting is deleted while its create waits for the
+// committer is not written, and the caller is told why, as if the meeting
+// had been gone from the start.
 func TestCreateActionItemRechecksItsMeetingWhenItWrites(t *testing.T) {
 	ctx := context.Background()
 	s := openInternal(t)
@@ -116,8 +123,8 @@ func TestCreateActionItemRechecksItsMeetingWhenItWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	coord := Caller{UserID: "u-coord", Role: models.RoleCoordinator}
-	// The held write deletes the meeting; the create reads it as live (the
-	// delete has not committed) and queues behind.
+	// The held write deletes the meeting; the create, whose own fields are
+	// sound, queues behind it.
 	release, held := holdCommitter(t, s, func(tx *gorm.DB) error {
 		return tx.Exec(`UPDATE meetings SET deleted_at = ? WHERE id = ?`, s.now(), m.ID).Error
 	})
@@ -284,7 +291,6 @@ func TestCheckpointerRestartsTheLogUnderSteadyReads(t *testing.T) {
 // its batch runs once whether or not it fails, and so does every write of
 // a batch in which one is refused before it changed anything.
 func TestBatchRunsAgainIsolatedOnlyWhenAWriteFails(t *testing.T) {
-	ctx := context.Background()
 	s := openInternal(t)
 	if err := s.w.Exec(`CREATE TABLE batch_probe (v TEXT NOT NULL)`).Error; err != nil {
 		t.Fatal(err)
@@ -303,35 +309,20 @@ func TestBatchRunsAgainIsolatedOnlyWhenAWriteFails(t *testing.T) {
 	errRefused := errors.New("refused before writing")
 	batch := func(n, failing int) (runs []int, errs []error) {
 		t.Helper()
-		release, held := holdCommitter(t, s, nil)
 		counters := make([]atomic.Int32, n)
-		errs = make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = s.write(ctx, func(tx *gorm.DB) error {
-					counters[i].Add(1)
-					if i == failing && refusing {
-						return refuse(errRefused)
-					}
-					if _, err := s.execTx(tx, `INSERT INTO batch_probe (v) VALUES (?)`, fmt.Sprint(i)); err != nil {
-						return err
-					}
-					if i == failing {
-						return errors.New("refused after writing")
-					}
-					return nil
-				})
-			}()
-		}
-		time.Sleep(50 * time.Millisecond) // let the writes queue behind the held one
-		release()
-		if err := <-held; err != nil {
-			t.Fatal(err)
-		}
-		wg.Wait()
+		errs = writeInOneBatch(t, s, n, func(i int, tx *gorm.DB) error {
+			counters[i].Add(1)
+			if i == failing && refusing {
+				return refuse(errRefused)
+			}
+			if _, err := s.execTx(tx, `INSERT INTO batch_probe (v) VALUES (?)`, fmt.Sprint(i)); err != nil {
+				return err
+			}
+			if i == failing {
+				return errors.New("refused after writing")
+			}
+			return nil
+		})
 		runs = make([]int, n)
 		for i := range counters {
 			runs[i] = int(counters[i].Load())
