@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,16 +43,21 @@ func bindJSON(c *gin.Context, dst any) error {
 	if err != nil || mt != "application/json" {
 		return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "the body must be application/json")
 	}
-	dec := json.NewDecoder(c.Request.Body)
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return decodeProblem(err)
+	}
+	// Only an object is a resource: null, arrays and scalars are refused
+	// before decoding, which would take null as "no fields".
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return badRequest("the body must be a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeProblem(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return decodeProblem(err)
-		}
 		return badRequest("the body must hold a single JSON object with nothing after it")
 	}
 	return validateStruct(dst)

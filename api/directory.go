@@ -29,7 +29,7 @@ type organizationPatch struct {
 
 func (a *API) listOrganizations(c *gin.Context) error {
 	q := newQuery(c, "kind", "sector", "country", "q")
-	f := store.OrganizationFilter{Kind: q.oneOf("kind", models.OrganizationKinds), Sector: q.oneOf("sector", models.Sectors), Country: q.str("country"), Q: q.str("q")}
+	f := store.OrganizationFilter{Kind: q.oneOf("kind", models.OrganizationKinds), Sector: q.oneOf("sector", models.Sectors), Country: q.match("country", countryParam, "must be an ISO 3166-1 alpha-2 code such as US"), Q: q.str("q")}
 	p := q.page([]string{"name", "-name", "created_at", "-created_at"})
 	if err := q.err(); err != nil {
 		return err

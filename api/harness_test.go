@@ -15,6 +15,7 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
 
 	"liaison/api"
 	"liaison/frontend"
@@ -37,7 +38,7 @@ func spec(t testing.TB) validator.Validator {
 		if err != nil {
 			panic(err)
 		}
-		v, errs := validator.NewValidator(doc)
+		v, errs := validator.NewValidator(doc, config.WithFormatAssertions())
 		if len(errs) > 0 {
 			panic(fmt.Sprint(errs))
 		}

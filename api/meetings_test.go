@@ -39,7 +39,7 @@ func TestMeetingLifecycle(t *testing.T) {
 			t.Fatal("a stale write changed the meeting")
 		}
 		// Without If-Match the write applies to the current version.
-		e.expect(200, req{method: "PATCH", path: "/api/v1/meetings/" + id, as: "coordinator", body: map[string]any{"follow_up_of_id": nil, "status": "held"}})
+		e.expect(200, req{method: "PATCH", path: "/api/v1/meetings/" + id, as: "coordinator", body: map[string]any{"follow_up_of_id": nil, "status": "scheduled"}})
 		e.expect(204, req{method: "DELETE", path: "/api/v1/meetings/" + id, as: "coordinator", header: map[string]string{"If-Match": `"3"`}})
 		e.expect(404, req{method: "GET", path: "/api/v1/meetings/" + id, as: "coordinator"})
 		// Its action items went with it.

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ import (
 )
 
 // query reads a list's query parameters from an allowlist: an unknown
-// parameter, a repeated one or a bad value is a 400, never ignored.
+// parameter, a repeated or empty one or a bad value is a 400, never ignored.
 type query struct {
 	c    *gin.Context
 	errs []store.FieldError
@@ -34,6 +35,8 @@ func newQuery(c *gin.Context, allowed ...string) *query {
 			q.fail(name, "is not a parameter of this list; allowed: "+strings.Join(allowed, ", "))
 		} else if len(vals) > 1 {
 			q.fail(name, "is given more than once")
+		} else if vals[0] == "" {
+			q.fail(name, "is empty; give a value or leave the parameter out")
 		}
 	}
 	return q
@@ -59,6 +62,17 @@ func (q *query) enum(name string, allowed []string) []string {
 	}
 	return parts
 }
+
+// match reads a value that must match re.
+func (q *query) match(name string, re *regexp.Regexp, msg string) string {
+	v := q.c.Query(name)
+	if v != "" && !re.MatchString(v) {
+		q.fail(name, msg)
+	}
+	return v
+}
+
+var countryParam = regexp.MustCompile(`^[A-Za-z]{2}$`)
 
 func (q *query) oneOf(name string, allowed []string) string {
 	v := q.c.Query(name)
@@ -135,18 +149,51 @@ func (q *query) err() error {
 }
 
 // ifMatch reads If-Match: absent or * means "whatever the current version";
-// otherwise it must be an ETag this API issued, or the write is a 412.
+// otherwise it is a list of entity tags compared strongly (RFC 9110
+// 13.1.1), so a weak tag never matches and the write is a 412. A header
+// that is not a list of entity tags is a 400.
 func ifMatch(c *gin.Context) (*int, error) {
 	v := strings.TrimSpace(c.GetHeader("If-Match"))
 	if v == "" || v == "*" {
 		return nil, nil
 	}
-	v = strings.TrimPrefix(v, "W/")
-	n, err := strconv.Atoi(strings.Trim(v, `"`))
-	if err != nil || n < 1 {
-		return nil, problem(412, "stale-version", "If-Match does not match the current version")
+	tags, ok := parseETags(v)
+	if !ok {
+		return nil, badRequest(`If-Match must be * or entity tags in quotes, such as "3"`, store.FieldError{Field: "If-Match", Message: `must be * or entity tags in quotes, such as "3"`})
 	}
-	return &n, nil
+	var strong []int
+	for _, t := range tags {
+		if n, err := strconv.Atoi(t); err == nil && n >= 1 {
+			strong = append(strong, n)
+		}
+	}
+	switch len(strong) {
+	case 0:
+		return nil, problem(412, "stale-version", "If-Match names no current version of this resource (weak tags never match)")
+	case 1:
+		return &strong[0], nil
+	}
+	return nil, badRequest("If-Match must name one version of this resource", store.FieldError{Field: "If-Match", Message: "must name one version"})
+}
+
+// parseETags splits a list of entity tags ("3", W/"3") into their opaque
+// values, with weak ones keeping their W/ prefix; ok is false for anything
+// that is not such a list.
+func parseETags(v string) (tags []string, ok bool) {
+	for part := range strings.SplitSeq(v, ",") {
+		part = strings.TrimSpace(part)
+		weak := strings.HasPrefix(part, "W/")
+		part = strings.TrimPrefix(part, "W/")
+		if len(part) < 2 || part[0] != '"' || part[len(part)-1] != '"' || strings.Contains(part[1:len(part)-1], `"`) {
+			return nil, false
+		}
+		t := part[1 : len(part)-1]
+		if weak {
+			t = "W/" + t
+		}
+		tags = append(tags, t)
+	}
+	return tags, len(tags) > 0
 }
 
 func setETag(c *gin.Context, version int) {

@@ -701,6 +701,9 @@ func (s *Store) UpdateActionItem(ctx context.Context, c Caller, id string, p Act
 		if err := v.err(); err != nil {
 			return err
 		}
+		if unchanged(&before, a) {
+			return nil
+		}
 		if err := saveVersioned(tx, a, &a.Version, before.Version, a.ID); err != nil {
 			return translate(err, "action item")
 		}

@@ -285,6 +285,9 @@ func (s *Store) UpdateAttendee(ctx context.Context, c Caller, meetingID, id stri
 		if err := v.err(); err != nil {
 			return err
 		}
+		if unchanged(&before, &a) {
+			return nil
+		}
 		if err := saveVersioned(tx, &a, &a.Version, before.Version, a.ID); err != nil {
 			return dupAttendee(err)
 		}

@@ -31,9 +31,14 @@ var skipAuditFields = map[string]bool{
 func diff(before, after any) map[string]Change {
 	out := map[string]Change{}
 	bv, av := structValue(before), structValue(after)
-	t := av.Type()
-	if !av.IsValid() {
+	var t reflect.Type
+	switch {
+	case av.IsValid():
+		t = av.Type()
+	case bv.IsValid():
 		t = bv.Type()
+	default:
+		return out
 	}
 	for i, name := range columnNames(t) {
 		if skipAuditFields[name] {

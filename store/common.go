@@ -1,6 +1,11 @@
 package store
 
-import "gorm.io/gorm"
+import (
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+)
 
 func requireCoordinator(c Caller) error {
 	if !c.Privileged() || c.ReadOnly {
@@ -41,3 +46,34 @@ func saveVersioned(tx *gorm.DB, model any, version *int, oldVersion int, id stri
 	}
 	return nil
 }
+
+// reference is a column of another table that may point at a record.
+type reference struct{ table, column, noun, nouns string }
+
+// stillReferenced is a conflict naming what still points at id, or nil when
+// nothing does, so that a delete the foreign keys would refuse is a 409
+// that says what to remove first. Soft-deleted rows count: their keys hold.
+func stillReferenced(tx *gorm.DB, what, id string, refs ...reference) error {
+	var parts []string
+	for _, r := range refs {
+		var n int64
+		if err := tx.Table(r.table).Where(r.column+" = ?", id).Count(&n).Error; err != nil {
+			return err
+		}
+		switch {
+		case n == 1:
+			parts = append(parts, "1 "+r.noun)
+		case n > 1:
+			parts = append(parts, strconv.FormatInt(n, 10)+" "+r.nouns)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return newErr(ErrConflict, "the %s is still referred to by %s; change or remove those first", what, strings.Join(parts, ", "))
+}
+
+// unchanged reports whether a PATCH left every audited field as it was.
+// Such a write keeps its version, so other clients' ETags stay good, and
+// leaves no audit event.
+func unchanged(before, after any) bool { return len(diff(before, after)) == 0 }

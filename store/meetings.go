@@ -174,7 +174,7 @@ func (s *Store) CreateMeeting(ctx context.Context, c Caller, in MeetingInput) (*
 		if err := s.audit(tx, c, "create", "meeting", m.ID, diff(nil, m)); err != nil {
 			return err
 		}
-		if err := s.setTopics(tx, c, m.ID, in.Topics); err != nil {
+		if _, err := s.setTopics(tx, c, m.ID, in.Topics); err != nil {
 			return err
 		}
 		for _, a := range atts {
@@ -203,20 +203,33 @@ func (s *Store) CreateMeeting(ctx context.Context, c Caller, in MeetingInput) (*
 
 // setTopics replaces the meeting's topics by the named ones, creating
 // missing topics as subjects.
-func (s *Store) setTopics(tx *gorm.DB, c Caller, meetingID string, names []string) error {
+func (s *Store) setTopics(tx *gorm.DB, c Caller, meetingID string, names []string) (changed bool, err error) {
 	topics, err := s.topicsByName(tx, c, names)
 	if err != nil {
-		return err
+		return false, err
+	}
+	var have []string
+	if err := tx.Model(&models.MeetingTopic{}).Where("meeting_id = ?", meetingID).Pluck("topic_id", &have).Error; err != nil {
+		return false, err
+	}
+	want := make([]string, len(topics))
+	for i, t := range topics {
+		want[i] = t.ID
+	}
+	slices.Sort(have)
+	slices.Sort(want)
+	if slices.Equal(have, want) {
+		return false, nil
 	}
 	if err := tx.Where("meeting_id = ?", meetingID).Delete(&models.MeetingTopic{}).Error; err != nil {
-		return err
+		return false, err
 	}
 	for _, t := range topics {
 		if err := tx.Create(&models.MeetingTopic{MeetingID: meetingID, TopicID: t.ID}).Error; err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // visibleMeeting loads one meeting the caller may see, or ErrNotFound.
@@ -599,15 +612,21 @@ func (s *Store) UpdateMeeting(ctx context.Context, c Caller, id string, p Meetin
 				return err
 			}
 		}
-		if err := saveVersioned(tx, m, &m.Version, before.Version, m.ID); err != nil {
-			return translate(err, "meeting")
-		}
 		ch := diff(&before, m)
 		if p.Topics != nil {
-			if err := s.setTopics(tx, c, m.ID, *p.Topics); err != nil {
+			changed, err := s.setTopics(tx, c, m.ID, *p.Topics)
+			if err != nil {
 				return err
 			}
-			ch["topics"] = Change{After: *p.Topics}
+			if changed {
+				ch["topics"] = Change{After: *p.Topics}
+			}
+		}
+		if len(ch) == 0 {
+			return nil
+		}
+		if err := saveVersioned(tx, m, &m.Version, before.Version, m.ID); err != nil {
+			return translate(err, "meeting")
 		}
 		return s.audit(tx, c, "update", "meeting", m.ID, ch)
 	})

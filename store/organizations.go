@@ -147,6 +147,9 @@ func (s *Store) UpdateOrganization(ctx context.Context, c Caller, id string, p O
 		if err := v.err(); err != nil {
 			return err
 		}
+		if out = o; unchanged(&before, &o) {
+			return nil
+		}
 		if err := saveVersioned(tx, &o, &o.Version, before.Version, o.ID); err != nil {
 			return dupOrganization(err)
 		}
@@ -173,11 +176,15 @@ func (s *Store) DeleteOrganization(ctx context.Context, c Caller, id string, ifV
 		if err := checkVersion(ifVersion, o.Version, "organization"); err != nil {
 			return err
 		}
-		if err := tx.Delete(&o).Error; err != nil {
-			if errors.Is(err, gorm.ErrForeignKeyViolated) {
-				return newErr(ErrConflict, "the organization still has people, meetings, attendances or action items")
-			}
+		if err := stillReferenced(tx, "organization", o.ID,
+			reference{"people", "organization_id", "person", "people"},
+			reference{"meetings", "host_organization_id", "meeting it hosts", "meetings it hosts"},
+			reference{"attendees", "organization_id", "attendance", "attendances"},
+			reference{"action_items", "owner_organization_id", "action item it owns", "action items it owns"}); err != nil {
 			return err
+		}
+		if err := tx.Delete(&o).Error; err != nil {
+			return translate(err, "organization")
 		}
 		return s.audit(tx, c, "delete", "organization", o.ID, diff(&o, nil))
 	})

@@ -162,6 +162,9 @@ func (s *Store) UpdatePerson(ctx context.Context, c Caller, id string, p PersonP
 		if err := s.validatePerson(tx, &x); err != nil {
 			return err
 		}
+		if out = x; unchanged(&before, &x) {
+			return nil
+		}
 		if err := saveVersioned(tx, &x, &x.Version, before.Version, x.ID); err != nil {
 			return dupPerson(err)
 		}
@@ -189,11 +192,14 @@ func (s *Store) DeletePerson(ctx context.Context, c Caller, id string, ifVersion
 		if err := checkVersion(ifVersion, x.Version, "person"); err != nil {
 			return err
 		}
-		if err := tx.Delete(&x).Error; err != nil {
-			if errors.Is(err, gorm.ErrForeignKeyViolated) {
-				return newErr(ErrConflict, "the person is still linked to a user, an attendance or an action item")
-			}
+		if err := stillReferenced(tx, "person", x.ID,
+			reference{"users", "person_id", "user", "users"},
+			reference{"attendees", "person_id", "attendance", "attendances"},
+			reference{"action_items", "owner_person_id", "action item they own", "action items they own"}); err != nil {
 			return err
+		}
+		if err := tx.Delete(&x).Error; err != nil {
+			return translate(err, "person")
 		}
 		return s.audit(tx, c, "delete", "person", x.ID, diff(&x, nil))
 	})

@@ -144,6 +144,9 @@ func (s *Store) UpdateTopic(ctx context.Context, c Caller, id string, p TopicPat
 		if err := v.err(); err != nil {
 			return err
 		}
+		if out = t; unchanged(&before, &t) {
+			return nil
+		}
 		if err := saveVersioned(tx, &t, &t.Version, before.Version, t.ID); err != nil {
 			return dupTopic(err)
 		}
@@ -170,11 +173,11 @@ func (s *Store) DeleteTopic(ctx context.Context, c Caller, id string, ifVersion 
 		if err := checkVersion(ifVersion, t.Version, "topic"); err != nil {
 			return err
 		}
-		if err := tx.Delete(&t).Error; err != nil {
-			if errors.Is(err, gorm.ErrForeignKeyViolated) {
-				return newErr(ErrConflict, "the topic is still used by meetings")
-			}
+		if err := stillReferenced(tx, "topic", t.ID, reference{"meeting_topics", "topic_id", "meeting", "meetings"}); err != nil {
 			return err
+		}
+		if err := tx.Delete(&t).Error; err != nil {
+			return translate(err, "topic")
 		}
 		return s.audit(tx, c, "delete", "topic", t.ID, diff(&t, nil))
 	})

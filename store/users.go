@@ -218,6 +218,9 @@ func (s *Store) UpdateUser(ctx context.Context, c Caller, id string, p UserPatch
 		if c.UserID == u.ID && (u.Disabled || u.Role != models.RoleAdmin) {
 			return newErr(ErrConflict, "administrators cannot disable or demote themselves")
 		}
+		if out = u; p.Password == nil && unchanged(&before, &u) {
+			return nil
+		}
 		u.Version++
 		u.UpdatedAt = s.now()
 		res := tx.Model(&models.User{}).Where("id = ? AND version = ?", u.ID, before.Version).Select("*").Updates(&u)
