@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -28,6 +29,8 @@ var version = "dev"
 const usage = `usage: liaison [command] [flags]
 
 commands:
+  help, --help          show this and exit
+  version, --version    print the version and exit
   serve                 run the server (default)
   migrate               apply database migrations and exit
   seed --demo           load the demonstration data
@@ -40,7 +43,8 @@ commands:
   backup PATH           write a consistent copy of the SQLite database
   healthcheck           exit 0 when the server at LIAISON_ADDR answers /healthz (for containers)
 
-Every command takes --database-url (LIAISON_DATABASE_URL) and --log-level (LIAISON_LOG_LEVEL).
+Every command but healthcheck takes --database-url (LIAISON_DATABASE_URL)
+and --log-level (LIAISON_LOG_LEVEL); "liaison COMMAND -h" lists its flags.
 `
 
 // config is what every command shares; flags win over the environment.
@@ -63,12 +67,43 @@ func commonFlags(fs *flag.FlagSet) *config {
 	return c
 }
 
+// parse reads a command's flags and refuses arguments it does not take:
+// operands is how many non-flag arguments the command needs. A request for
+// help (-h) prints the flags and is flag.ErrHelp, which ends without error.
+func parse(fs *flag.FlagSet, args []string, operands int) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > operands {
+		return fmt.Errorf("%s: unexpected argument %q (see liaison %s -h)", fs.Name(), fs.Arg(operands), fs.Name())
+	}
+	if fs.NArg() < operands {
+		return fmt.Errorf("%s: missing argument (see liaison %s -h)", fs.Name(), fs.Name())
+	}
+	if c := fs.Lookup("database-url"); c != nil {
+		if _, _, err := store.ParseURL(c.Value.String()); err != nil {
+			return fmt.Errorf("--database-url: %w", err)
+		}
+	}
+	return nil
+}
+
+// given reports whether the flag was set on the command line.
+func given(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// logOutput is where the commands log; tests read it.
+var logOutput io.Writer = os.Stderr
+
 func (c *config) setupLogging() error {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return fmt.Errorf("bad log level %q", c.logLevel)
+		return fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.logLevel)
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+	slog.SetDefault(slog.New(slog.NewTextHandler(logOutput, &slog.HandlerOptions{Level: lvl})))
 	return nil
 }
 
@@ -103,8 +138,18 @@ func (c *config) openWith(ctx context.Context, migrate bool, opt store.Options) 
 
 func run(ctx context.Context, args []string) error {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch args[0] {
+		case "help", "-h", "-help", "--help":
+			fmt.Print(usage)
+			return nil
+		case "version", "-version", "--version":
+			fmt.Println("liaison", version)
+			return nil
+		}
+		if !strings.HasPrefix(args[0], "-") {
+			cmd, args = args[0], args[1:]
+		}
 	}
 	switch cmd {
 	case "serve":
@@ -112,7 +157,7 @@ func run(ctx context.Context, args []string) error {
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		cfg := commonFlags(fs)
-		if err := fs.Parse(args); err != nil {
+		if err := parse(fs, args, 0); err != nil {
 			return err
 		}
 		st, err := cfg.open(ctx, true)
@@ -130,13 +175,10 @@ func run(ctx context.Context, args []string) error {
 	case "backup":
 		fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 		cfg := commonFlags(fs)
-		if err := fs.Parse(args); err != nil {
+		if err := parse(fs, args, 1); err != nil {
 			return err
 		}
-		if fs.NArg() != 1 {
-			return errors.New("usage: liaison backup PATH")
-		}
-		st, err := cfg.open(ctx, false)
+		st, err := cfg.openWith(ctx, false, store.Options{MustExist: true})
 		if err != nil {
 			return err
 		}
@@ -148,11 +190,8 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	case "healthcheck":
 		return healthcheck(ctx, args)
-	case "help", "-h", "--help":
-		fmt.Print(usage)
-		return nil
 	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	return fmt.Errorf("unknown command %q (liaison help lists them)", cmd)
 }
 
 func serve(ctx context.Context, args []string) error {
@@ -162,7 +201,7 @@ func serve(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", env("LIAISON_SECURE_COOKIES", "") == "true", "mark session cookies Secure (TLS ends at a proxy)")
 	proxies := fs.String("trusted-proxies", env("LIAISON_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted")
 	readCache := fs.Bool("read-cache", env("LIAISON_READ_CACHE", "on") != "off", "keep meeting details, token lookups and directory summaries until the next relevant write (off: LIAISON_READ_CACHE=off)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	// The server's live heap is small (2-6 MB under writes), so with Go's
@@ -193,12 +232,19 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("create first admin: %w", err)
 	}
-	if created && generated != "" {
-		if adminEmail == "" {
-			adminEmail = "admin@localhost"
-		}
+	if adminEmail == "" {
+		adminEmail = "admin@localhost"
+	}
+	switch {
+	case created && generated != "":
 		// Printed once, on the first start only; it is not stored in clear anywhere.
 		fmt.Fprintf(os.Stderr, "\n  First administrator: %s\n  Password (shown once): %s\n\n", adminEmail, generated)
+	case created:
+		slog.Info("created the first administrator", "email", adminEmail)
+	case os.Getenv("LIAISON_ADMIN_EMAIL") != "":
+		slog.Warn("LIAISON_ADMIN_EMAIL is ignored: the database already has users, so no administrator was created; sign in as an existing one or add one with liaison user create", "email", adminEmail)
+	default:
+		slog.Info("no administrator created: the database already has users")
 	}
 	var trusted []string
 	if *proxies != "" {
@@ -249,12 +295,19 @@ func seedCmd(ctx context.Context, args []string) error {
 	cfg := commonFlags(fs)
 	demo := fs.Bool("demo", false, "load the demonstration data (November 2024 telecom espionage briefings)")
 	meetings := fs.Int("meetings", 0, "synthetic meetings to generate")
-	items := fs.Int("action-items", 0, "synthetic action items to generate")
-	if err := fs.Parse(args); err != nil {
+	items := fs.Int("action-items", 0, "synthetic action items to generate (with --meetings)")
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	if !*demo && *meetings == 0 && *items == 0 {
-		return errors.New("say --demo, or --meetings N --action-items M")
+	switch {
+	case given(fs, "meetings") && *meetings < 1:
+		return errors.New("seed: --meetings must be at least 1")
+	case given(fs, "action-items") && *items < 1:
+		return errors.New("seed: --action-items must be at least 1")
+	case given(fs, "action-items") && !given(fs, "meetings"):
+		return errors.New("seed: --action-items needs --meetings, the meetings they follow from")
+	case !*demo && !given(fs, "meetings"):
+		return errors.New("seed: say --demo, or --meetings N [--action-items M]")
 	}
 	st, err := cfg.openWith(ctx, true, store.Options{CacheMiB: 512})
 	if err != nil {
@@ -266,12 +319,13 @@ func seedCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Println("demonstration data loaded; sign in as:")
+		fmt.Println("demonstration data loaded; sign in at http://127.0.0.1:8080/ (go run .) as:")
 		for _, l := range logins {
 			fmt.Printf("  %-12s %-34s %s\n", l.Role, l.Email, l.Password)
 		}
+		fmt.Println("The admin above administers this database: serve creates no other, and ignores LIAISON_ADMIN_EMAIL.")
 	}
-	if *meetings > 0 || *items > 0 {
+	if given(fs, "meetings") {
 		return seed.Volume(ctx, st, *meetings, *items, os.Stderr)
 	}
 	return nil
@@ -295,11 +349,17 @@ func userCmd(ctx context.Context, args []string) error {
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	cfg := commonFlags(fs)
-	email := fs.String("email", "", "login email")
+	email := fs.String("email", "", "login email (required)")
 	role := fs.String("role", "viewer", strings.Join(models.Roles, ", "))
 	person := fs.String("person-id", "", "the person record this user is")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parse(fs, args[1:], 0); err != nil {
 		return err
+	}
+	if strings.TrimSpace(*email) == "" {
+		return errors.New("user create: --email is required")
+	}
+	if !models.OneOf(*role, models.Roles) {
+		return fmt.Errorf("user create: --role must be one of %s", strings.Join(models.Roles, ", "))
 	}
 	pw, err := readPassword()
 	if err != nil {
@@ -328,12 +388,22 @@ func tokenCmd(ctx context.Context, args []string) error {
 	}
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	cfg := commonFlags(fs)
-	email := fs.String("email", "", "the user the token acts as")
-	name := fs.String("name", "", "what the token is for")
+	email := fs.String("email", "", "the user the token acts as (required)")
+	name := fs.String("name", "", "what the token is for (required)")
 	scope := fs.String("scope", "read", "read or write")
-	days := fs.Int("expires-in-days", 0, "days until it expires (0: never)")
-	if err := fs.Parse(args[1:]); err != nil {
+	days := fs.Int("expires-in-days", 0, "days until it expires, 1 to 3650 (left out: never)")
+	if err := parse(fs, args[1:], 0); err != nil {
 		return err
+	}
+	switch {
+	case strings.TrimSpace(*email) == "":
+		return errors.New("token create: --email is required")
+	case strings.TrimSpace(*name) == "":
+		return errors.New("token create: --name is required")
+	case !models.OneOf(*scope, models.TokenScopes):
+		return errors.New("token create: --scope must be read or write")
+	case given(fs, "expires-in-days") && (*days < 1 || *days > 3650):
+		return errors.New("token create: --expires-in-days must be from 1 to 3650; leave it out for a token that never expires")
 	}
 	st, err := cfg.open(ctx, true)
 	if err != nil {
@@ -345,7 +415,7 @@ func tokenCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	in := store.TokenInput{Name: *name, Scope: *scope}
-	if *days > 0 {
+	if given(fs, "expires-in-days") {
 		in.ExpiresInDays = days
 	}
 	_, secret, err := st.CreateToken(ctx, c, in)
@@ -361,7 +431,7 @@ func tokenCmd(ctx context.Context, args []string) error {
 func healthcheck(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	addr := fs.String("addr", env("LIAISON_ADDR", "127.0.0.1:8080"), "the server's listen address")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	host, port, err := net.SplitHostPort(*addr)

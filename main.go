@@ -8,10 +8,13 @@
 //	liaison user create    add a login
 //	liaison token create   issue an API token for a user
 //	liaison backup PATH    write a consistent copy of the SQLite database
+//	liaison help, liaison --version
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -23,7 +26,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:])
 	stop()
-	if err != nil {
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "liaison:", err)
 		os.Exit(1)
 	}

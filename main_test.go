@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -67,4 +73,152 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	if err := run(context.Background(), []string{"migrate", "--database-url", "sqlite://" + filepath.Join(dir, "sub", "l.db"), "--log-level", "error"}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// capture runs the command line with standard output read into a string.
+func capture(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdout
+	os.Stdout = w
+	defer func() { os.Stdout = old }()
+	done := make(chan string)
+	go func() { b, _ := io.ReadAll(r); done <- string(b) }()
+	runErr := run(context.Background(), args)
+	w.Close()
+	return <-done, runErr
+}
+
+// TestCommandLineRefusesWhatItDoesNotUnderstand runs each refusal in an
+// empty folder: it must fail with a message and create nothing there.
+func TestCommandLineRefusesWhatItDoesNotUnderstand(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("LIAISON_PASSWORD", "a long enough password")
+	t.Setenv("LIAISON_DATABASE_URL", "")
+	good := "sqlite://" + filepath.Join(t.TempDir(), "ok.db")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--database-url", "mysql://user:secret@x/db"}, `scheme "mysql" is not supported`},
+		{[]string{"migrate", "--database-url", "not a url"}, "must start with sqlite:// or postgres://"},
+		{[]string{"migrate", "--database-url", "sqlite:foo.db"}, "must start with sqlite://"},
+		{[]string{"migrate", "--database-url", "sqlite://"}, "needs a file path"},
+		{[]string{"backup", "--database-url", "sqlite://missing.db", "copy.db"}, "no database at missing.db"},
+		{[]string{"backup", "--database-url", good}, "missing argument"},
+		{[]string{"backup", "--database-url", good, "a.db", "b.db"}, `unexpected argument "b.db"`},
+		{[]string{"token", "create", "--database-url", good, "--email", "a@b.test", "--name", "n", "--expires-in-days", "-3"}, "must be from 1 to 3650"},
+		{[]string{"token", "create", "--database-url", good, "--email", "a@b.test", "--name", "n", "--expires-in-days", "0"}, "must be from 1 to 3650"},
+		{[]string{"token", "create", "--database-url", good, "--name", "n"}, "--email is required"},
+		{[]string{"token", "create", "--database-url", good, "--email", "a@b.test"}, "--name is required"},
+		{[]string{"token", "create", "--database-url", good, "--email", "a@b.test", "--name", "n", "--scope", "admin"}, "--scope must be read or write"},
+		{[]string{"seed", "--database-url", good, "--meetings", "-5"}, "--meetings must be at least 1"},
+		{[]string{"seed", "--database-url", good, "--meetings", "0"}, "--meetings must be at least 1"},
+		{[]string{"seed", "--database-url", good, "--meetings", "5", "--action-items", "-1"}, "--action-items must be at least 1"},
+		{[]string{"seed", "--database-url", good, "--action-items", "5"}, "--action-items needs --meetings"},
+		{[]string{"seed", "--database-url", good}, "say --demo"},
+		{[]string{"seed", "--database-url", good, "--demo", "extra"}, `unexpected argument "extra"`},
+		{[]string{"user", "create", "--database-url", good, "--role", "admin"}, "--email is required"},
+		{[]string{"user", "create", "--database-url", good, "--email", "a@b.test", "--role", "owner"}, "--role must be one of"},
+		{[]string{"user", "delete"}, "usage: liaison user create"},
+		{[]string{"migrate", "--database-url", good, "now"}, `unexpected argument "now"`},
+		{[]string{"serve", "--database-url", good, "--addr", "127.0.0.1:0", "stray"}, `unexpected argument "stray"`},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"migrate", "--no-such-flag"}, "flag provided but not defined"},
+	}
+	for _, tc := range cases {
+		_, err := capture(t, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("liaison %s: %v, want an error saying %q", strings.Join(tc.args, " "), err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("liaison %s: the error repeats the URL's password: %v", strings.Join(tc.args, " "), err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("refused commands left files in the working folder: %v", entries)
+	}
+}
+
+func TestCommandLineHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
+		out, err := capture(t, args...)
+		if err != nil || !strings.Contains(out, "commands:") || !strings.Contains(out, "backup PATH") {
+			t.Errorf("liaison %s: %v\n%s", args[0], err, out)
+		}
+	}
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		out, err := capture(t, args...)
+		if err != nil || strings.TrimSpace(out) != "liaison "+version {
+			t.Errorf("liaison %s: %v %q", args[0], err, out)
+		}
+	}
+	// A command's own -h lists its flags and ends without error.
+	if _, err := capture(t, "seed", "-h"); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("liaison seed -h: %v", err)
+	}
+}
+
+// TestSeedThenServeSaysWhoAdministers: after the demonstration data, the
+// first serve creates no administrator and says so, and seed names the
+// demo administrator.
+func TestSeedThenServeSaysWhoAdministers(t *testing.T) {
+	dbURL := "sqlite://" + filepath.Join(t.TempDir(), "demo.db")
+	out, err := capture(t, "seed", "--demo", "--database-url", dbURL, "--log-level", "error")
+	if err != nil || !strings.Contains(out, "admin@liaison.demo") || !strings.Contains(out, "ignores LIAISON_ADMIN_EMAIL") {
+		t.Fatalf("seed --demo: %v\n%s", err, out)
+	}
+	logs := &syncBuffer{}
+	old := slog.Default()
+	logOutput = logs
+	t.Cleanup(func() { slog.SetDefault(old); logOutput = os.Stderr })
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	t.Setenv("LIAISON_ADMIN_EMAIL", "first@example.test")
+	t.Setenv("LIAISON_ADMIN_PASSWORD", "a long first password")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--database-url", dbURL})
+	}()
+	for range 100 {
+		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			res.Body.Close()
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "LIAISON_ADMIN_EMAIL is ignored") {
+		t.Fatalf("serve did not say that it created no administrator:\n%s", logs.String())
+	}
+}
+
+// syncBuffer is a log destination that the server and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

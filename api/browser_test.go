@@ -55,10 +55,15 @@ func browser(t *testing.T) (context.Context, context.CancelFunc) {
 	}
 }
 
+// shot takes a screenshot, and saves it to docs/screenshots only when
+// asked (make screenshots), so that a test run leaves the tree as it was.
 func shot(name string, buf *[]byte) chromedp.Action {
 	return chromedp.ActionFunc(func(ctx context.Context) error {
 		if err := chromedp.FullScreenshot(buf, 100).Do(ctx); err != nil {
 			return err
+		}
+		if os.Getenv("LIAISON_SCREENSHOTS") == "" {
+			return nil
 		}
 		return os.WriteFile(filepath.Join("..", "docs", "screenshots", name+".png"), *buf, 0o644)
 	})
@@ -104,9 +109,10 @@ func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 func TestBrowser(t *testing.T) {
 	chromium(t)
 	st := storetest.Open(t, store.SQLite)
-	if _, err := seed.Demo(ctx, st); err != nil {
+	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
 		t.Fatal(err)
 	}
+	st.SetClock(func() time.Time { return seed.DemoToday }) // the same screens whatever the day
 	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
 	defer srv.Close()
 	base := srv.URL
@@ -165,9 +171,6 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("directory, tokens with the secret shown once, users, audit trail", func(t *testing.T) {
-		if _, err := st.CreateUser(ctx, store.System, store.UserInput{Email: "admin@liaison.demo", Password: seed.DemoPassword, Role: "admin"}); err != nil {
-			t.Fatal(err)
-		}
 		bctx, cancel := browser(t)
 		defer cancel()
 		var secret, users, audit string

@@ -27,11 +27,22 @@ func day(y int, m time.Month, d, hour, min int, tz string) time.Time {
 	return time.Date(y, m, d, hour, min, 0, 0, loc)
 }
 
+// DemoToday is a day for which the demonstration data reads as it was
+// meant to: tests and screenshots pin the data and the clock to it.
+var DemoToday = time.Date(2025, 1, 20, 15, 0, 0, 0, time.UTC)
+
 // Demo loads the demonstration data: the November 2024 public reporting on
 // PRC-affiliated espionage against US telecommunications networks, the
 // White House meeting with undisclosed telecom executives on 22 November,
-// and plausible follow-up work. It refuses to run twice.
+// and plausible follow-up work, with some items due around today. It
+// refuses to run twice.
 func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
+	return DemoAt(ctx, st, time.Now())
+}
+
+// DemoAt is Demo with the items that fall due around today dated around
+// the given day instead.
+func DemoAt(ctx context.Context, st *store.Store, today time.Time) ([]Login, error) {
 	sys := store.System
 	if orgs, _, err := st.ListOrganizations(ctx, sys, store.OrganizationFilter{Q: "National Security Council"}, store.Page{Limit: 1}); err != nil {
 		return nil, err
@@ -166,7 +177,7 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now := today.UTC()
 	at(day(2024, 12, 10, 13, 0, "America/New_York"))
 	work, err := st.CreateMeeting(ctx, sys, store.MeetingInput{
 		Title:    "Working session: lawful intercept hardening and indicator sharing",
@@ -250,13 +261,16 @@ func Demo(ctx context.Context, st *store.Store) ([]Login, error) {
 		return nil, err
 	}
 
-	// Users: a coordinator at the NSC, a participant at one carrier, a viewer.
+	// Users: an administrator, a coordinator at the NSC, a participant at
+	// one carrier, a viewer. With users in the database, serve creates no
+	// administrator of its own, so the demonstration brings one.
 	logins := []Login{
+		{Role: "admin", Email: "admin@liaison.demo", Password: DemoPassword},
 		{Role: "coordinator", Email: "coordinator@liaison.demo", Password: DemoPassword},
 		{Role: "participant", Email: "participant@liaison.demo", Password: DemoPassword},
 		{Role: "viewer", Email: "viewer@liaison.demo", Password: DemoPassword},
 	}
-	persons := []*string{id(staffer), id(cisoA), nil}
+	persons := []*string{nil, id(staffer), id(cisoA), nil}
 	var coord store.Caller
 	for i, l := range logins {
 		u, err := st.CreateUser(ctx, sys, store.UserInput{Email: l.Email, Password: l.Password, Role: l.Role, PersonID: persons[i]})

@@ -74,7 +74,7 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 	}
 
 	bar := progressbar.NewOptions(meetings+items, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("seeding"),
-		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"), progressbar.OptionThrottle(200*time.Millisecond))
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond))
 	const chunk = 2000
 	itemsLeft := items
 	for done := 0; done < meetings; done += chunk {

@@ -104,24 +104,34 @@ func resumePage(q *gorm.DB, set sortSet, p Page, table string) (*gorm.DB, sortKe
 	if p.Cursor == "" {
 		return q, key, name, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-	var c cursor
-	if err != nil || json.Unmarshal(raw, &c) != nil || c.Sort != name || c.ID == "" {
-		return nil, key, "", ErrBadCursor
-	}
-	var v any = c.Val
-	if key.isTime {
-		t, err := time.Parse(time.RFC3339Nano, c.Val)
-		if err != nil {
-			return nil, key, "", ErrBadCursor
-		}
-		v = t.UTC()
+	v, cid, err := decodeCursor(p.Cursor, name, key.isTime)
+	if err != nil {
+		return nil, key, "", err
 	}
 	cmp, id := ">", table+".id"
 	if key.desc {
 		cmp = "<"
 	}
-	return q.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", key.expr, cmp, key.expr, id, cmp), v, v, c.ID), key, name, nil
+	return q.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", key.expr, cmp, key.expr, id, cmp), v, v, cid), key, name, nil
+}
+
+// decodeCursor reads a cursor that encodeCursor made for the sort name: the
+// sort value (a time where isTime) and the id of the last row. Anything
+// else is ErrBadCursor.
+func decodeCursor(s, name string, isTime bool) (val any, id string, err error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	var c cursor
+	if err != nil || json.Unmarshal(raw, &c) != nil || c.Sort != name || c.ID == "" {
+		return nil, "", ErrBadCursor
+	}
+	if !isTime {
+		return c.Val, c.ID, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, c.Val)
+	if err != nil {
+		return nil, "", ErrBadCursor
+	}
+	return t.UTC(), c.ID, nil
 }
 
 // nextCursor trims rows to the limit and returns the cursor of the next page.

@@ -96,10 +96,31 @@ type Options struct {
 	// NoReadCache turns off the meeting detail, token and directory caches
 	// (readcache.go, directory.go), to measure or rule them out.
 	NoReadCache bool
+	// MustExist refuses a SQLite database that is not there yet, rather
+	// than creating it (for backup).
+	MustExist bool
 }
 
-// Open connects to the database named by dsn: "sqlite:///abs/path.db",
-// "sqlite://relative.db", a bare file path, or "postgres://…".
+// ParseURL reads a database URL: "sqlite:///abs/path.db" or
+// "sqlite://relative.db" (the path is returned), or "postgres://…" and
+// "postgresql://…". Anything else is an error that names the forms, and
+// never repeats the URL, which may hold a password.
+func ParseURL(dsn string) (d Dialect, path string, err error) {
+	scheme, rest, ok := strings.Cut(dsn, "://")
+	switch {
+	case !ok:
+		return "", "", errors.New("the database URL must start with sqlite:// or postgres:// (for example sqlite://data/liaison.db)")
+	case scheme == "postgres" || scheme == "postgresql":
+		return Postgres, "", nil
+	case scheme != "sqlite":
+		return "", "", fmt.Errorf("the database URL scheme %q is not supported: use sqlite:// or postgres://", scheme)
+	case rest == "" || strings.ContainsAny(rest, "?#"):
+		return "", "", errors.New("a sqlite:// URL needs a file path and nothing else, such as sqlite://data/liaison.db or sqlite:///var/lib/liaison.db")
+	}
+	return SQLite, rest, nil
+}
+
+// Open connects to the database named by dsn (see ParseURL).
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	ttl := func(d time.Duration) time.Duration {
 		if opt.NoReadCache {
@@ -119,8 +140,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// GORM's timestamps follow the store's clock (SetClock in tests).
 		NowFunc: func() time.Time { return s.now() },
 	}
-	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	dialect, path, err := ParseURL(dsn)
+	if err != nil {
+		return nil, err
+	}
+	switch dialect {
+	case Postgres:
 		db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -134,9 +159,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		s.w, s.r, s.dialect = db, db, Postgres
 	default:
-		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
-		if path == "" {
-			return nil, errors.New("empty SQLite path")
+		if opt.MustExist {
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("no database at %s", path)
+			}
 		}
 		if dir := filepath.Dir(path); dir != "." {
 			if err := os.MkdirAll(dir, 0o750); err != nil {

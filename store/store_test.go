@@ -169,7 +169,7 @@ func TestSessionsExpire(t *testing.T) {
 func TestDemoSeedAndBackup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		logins, err := seed.Demo(ctx, s)
-		if err != nil || len(logins) != 3 {
+		if err != nil || len(logins) != 4 || logins[0].Role != "admin" {
 			t.Fatalf("demo: %v", err)
 		}
 		if _, err := seed.Demo(ctx, s); err == nil {
