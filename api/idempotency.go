@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,10 +27,14 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// idempotency replays the first response to a POST that carries the same
-// Idempotency-Key and body from the same user within 24 hours; the same key
-// with another body is a 422. The responses live in the database, so every
-// server of a deployment answers alike.
+// idempotency answers a POST that repeats the Idempotency-Key and body of
+// one the same user made within 24 hours without running it again; the
+// same key with another body is a 422. It runs after the route's role and
+// scope checks, and a replay is answered as a fresh request would be seen
+// now: with the created record read again as the caller may see it (a 404
+// when they no longer may), never from a kept body. A created token's
+// secret is shown once, so its replay is a 409. The keys live in the
+// database, so every server of a deployment answers alike.
 func (a *API) idempotency(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	if c.Request.Method != http.MethodPost || key == "" {
@@ -53,15 +60,7 @@ func (a *API) idempotency(c *gin.Context) {
 		writeProblem(c, problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "this Idempotency-Key was used with another request"))
 		return
 	case err == nil:
-		if prev.Location != "" {
-			c.Header("Location", prev.Location)
-		}
-		c.Header("Idempotent-Replayed", "true")
-		ct := "application/json; charset=utf-8"
-		if prev.Status >= 400 {
-			ct = "application/problem+json"
-		}
-		c.Data(prev.Status, ct, []byte(prev.Response))
+		a.replay(c, prev)
 		c.Abort()
 		return
 	case !errors.Is(err, store.ErrNotFound):
@@ -71,8 +70,83 @@ func (a *API) idempotency(c *gin.Context) {
 	w := &captureWriter{ResponseWriter: c.Writer}
 	c.Writer = w
 	c.Next()
-	if st := w.Status(); st < 500 {
+	// Only successes are remembered: a failed request changed nothing, and
+	// its retry is simply run again.
+	if st := w.Status(); st >= 200 && st < 300 {
+		kept := ""
+		if isUpdatePost(c.Request.URL.Path) {
+			kept = w.buf.String() // an update has no route of its own to read it again
+		}
 		_ = a.st.SaveIdempotent(c.Request.Context(), &store.IdempotentResponse{UserID: cl.UserID, Key: key, Method: c.Request.Method,
-			Path: c.Request.URL.Path, BodyHash: hash, Status: st, Location: w.Header().Get("Location"), Response: w.buf.String()})
+			Path: c.Request.URL.Path, BodyHash: hash, Status: st, Location: w.Header().Get("Location"), Response: kept})
 	}
+}
+
+func isUpdatePost(path string) bool {
+	return strings.HasPrefix(path, "/api/v1/action-items/") && strings.HasSuffix(path, "/updates")
+}
+
+// replay answers a repeated POST. The record it created is read again
+// through the router as the caller, so authentication, visibility and
+// redaction apply as they do now.
+func (a *API) replay(c *gin.Context, prev *store.IdempotentResponse) {
+	switch {
+	case prev.Path == "/api/v1/me/tokens":
+		writeProblem(c, problem(http.StatusConflict, "idempotency-key-used",
+			"this Idempotency-Key already created a token, whose secret was shown once and is not kept; revoke it at "+prev.Location+
+				" if the secret was lost, and create another with a new key"))
+		return
+	case isUpdatePost(prev.Path):
+		// The update stands if its item may still be read and changed.
+		status, body := a.internalGet(c, strings.TrimSuffix(prev.Path, "/updates"))
+		if status != http.StatusOK {
+			c.Data(status, "application/problem+json", body)
+			return
+		}
+		var item struct {
+			CanEdit bool `json:"can_edit"`
+		}
+		if json.Unmarshal(body, &item) != nil || !item.CanEdit {
+			writeProblem(c, problem(http.StatusForbidden, "forbidden", "you may no longer add updates to this action item"))
+			return
+		}
+		c.Header("Location", prev.Location)
+		c.Header("Idempotent-Replayed", "true")
+		c.Data(prev.Status, "application/json; charset=utf-8", []byte(prev.Response))
+		return
+	case prev.Location == "":
+		c.Header("Idempotent-Replayed", "true")
+		c.Status(prev.Status)
+		return
+	}
+	status, body := a.internalGet(c, prev.Location)
+	if status != http.StatusOK {
+		c.Data(status, "application/problem+json", body)
+		return
+	}
+	c.Header("Location", prev.Location)
+	c.Header("Idempotent-Replayed", "true")
+	c.Data(prev.Status, "application/json; charset=utf-8", body)
+}
+
+// internalGet reads path through the router with the request's
+// credentials, and returns the status and body.
+func (a *API) internalGet(c *gin.Context, path string) (int, []byte) {
+	r, err := http.NewRequestWithContext(c.Request.Context(), http.MethodGet, path, nil)
+	if err != nil {
+		return http.StatusNotFound, nil
+	}
+	r.RemoteAddr = c.Request.RemoteAddr
+	for _, h := range []string{"Authorization", "Cookie"} {
+		if v := c.Request.Header.Get(h); v != "" {
+			r.Header.Set(h, v)
+		}
+	}
+	r.Header.Set("X-Request-ID", requestID(c))
+	rec := httptest.NewRecorder()
+	a.engine.ServeHTTP(rec, r)
+	if etag := rec.Header().Get("ETag"); etag != "" && rec.Code == http.StatusOK {
+		c.Header("ETag", etag)
+	}
+	return rec.Code, rec.Body.Bytes()
 }

@@ -163,6 +163,18 @@ func caller(c *gin.Context) store.Caller {
 	return cl
 }
 
+// readOnlyRefusesWrites refuses every change a read-only token asks for,
+// before anything else looks at the request (signing out excepted). The
+// store checks again.
+func readOnlyRefusesWrites(c *gin.Context) {
+	m := c.Request.Method
+	if caller(c).ReadOnly && m != http.MethodGet && m != http.MethodHead && c.FullPath() != "/api/v1/auth/logout" {
+		writeProblem(c, problem(http.StatusForbidden, "forbidden", "this token is read-only"))
+		return
+	}
+	c.Next()
+}
+
 // coordinatorOnly refuses, before reading the body, writes that only
 // administrators and coordinators may make. The store checks again.
 func coordinatorOnly(c *gin.Context) {

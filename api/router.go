@@ -37,14 +37,15 @@ type Options struct {
 
 // API holds the handlers' dependencies.
 type API struct {
-	st  *store.Store
-	opt Options
+	st     *store.Store
+	opt    Options
+	engine *gin.Engine // for idempotent replays, which read the record again
 }
 
 // New builds the router.
 func New(st *store.Store, opt Options) *gin.Engine {
-	a := &API{st: st, opt: opt}
 	r := gin.New()
+	a := &API{st: st, opt: opt, engine: r}
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
@@ -73,57 +74,59 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	v1.GET("/public/meetings/:id", h(a.getPublicMeeting))
 	v1.GET("/public/readouts.atom", h(a.readoutsAtom))
 
-	in := v1.Group("", requireAuth, a.idempotency)
+	// Every POST below runs a.idempotency after its role checks, so that a
+	// replay passes them as a fresh request would.
+	in := v1.Group("", requireAuth, readOnlyRefusesWrites)
 	in.POST("/auth/logout", h(a.logout))
 	in.GET("/me", h(a.me))
 	in.GET("/me/tokens", h(a.listTokens))
-	in.POST("/me/tokens", h(a.createToken))
+	in.POST("/me/tokens", a.idempotency, h(a.createToken))
 	in.DELETE("/me/tokens/:id", h(a.revokeToken))
 
 	in.GET("/users", h(a.listUsers))
-	in.POST("/users", adminOnly, h(a.createUser))
+	in.POST("/users", adminOnly, a.idempotency, h(a.createUser))
 	in.GET("/users/:id", h(a.getUser))
 	in.PATCH("/users/:id", adminOnly, h(a.updateUser))
 	in.DELETE("/users/:id", adminOnly, h(a.deleteUser))
 
 	in.GET("/organizations", h(a.listOrganizations))
-	in.POST("/organizations", coordinatorOnly, h(a.createOrganization))
+	in.POST("/organizations", coordinatorOnly, a.idempotency, h(a.createOrganization))
 	in.GET("/organizations/:id", h(a.getOrganization))
 	in.PATCH("/organizations/:id", coordinatorOnly, h(a.updateOrganization))
 	in.DELETE("/organizations/:id", coordinatorOnly, h(a.deleteOrganization))
 
 	in.GET("/people", h(a.listPeople))
-	in.POST("/people", coordinatorOnly, h(a.createPerson))
+	in.POST("/people", coordinatorOnly, a.idempotency, h(a.createPerson))
 	in.GET("/people/:id", h(a.getPerson))
 	in.PATCH("/people/:id", coordinatorOnly, h(a.updatePerson))
 	in.DELETE("/people/:id", coordinatorOnly, h(a.deletePerson))
 
 	in.GET("/topics", h(a.listTopics))
-	in.POST("/topics", coordinatorOnly, h(a.createTopic))
+	in.POST("/topics", coordinatorOnly, a.idempotency, h(a.createTopic))
 	in.GET("/topics/:id", h(a.getTopic))
 	in.PATCH("/topics/:id", coordinatorOnly, h(a.updateTopic))
 	in.DELETE("/topics/:id", coordinatorOnly, h(a.deleteTopic))
 
 	in.GET("/meetings", h(a.listMeetings))
-	in.POST("/meetings", coordinatorOnly, h(a.createMeeting))
+	in.POST("/meetings", coordinatorOnly, a.idempotency, h(a.createMeeting))
 	in.GET("/meetings/:id", h(a.getMeeting))
 	in.PATCH("/meetings/:id", coordinatorOnly, h(a.updateMeeting))
 	in.DELETE("/meetings/:id", coordinatorOnly, h(a.deleteMeeting))
 	in.GET("/meetings/:id/attendees", h(a.listAttendees))
-	in.POST("/meetings/:id/attendees", coordinatorOnly, h(a.createAttendee))
+	in.POST("/meetings/:id/attendees", coordinatorOnly, a.idempotency, h(a.createAttendee))
 	in.GET("/meetings/:id/attendees/:attendee_id", h(a.getAttendee))
 	in.PATCH("/meetings/:id/attendees/:attendee_id", coordinatorOnly, h(a.updateAttendee))
 	in.DELETE("/meetings/:id/attendees/:attendee_id", coordinatorOnly, h(a.deleteAttendee))
 	in.GET("/meetings/:id/action-items", h(a.listActionItems))
-	in.POST("/meetings/:id/action-items", coordinatorOnly, h(a.createActionItem))
+	in.POST("/meetings/:id/action-items", coordinatorOnly, a.idempotency, h(a.createActionItem))
 
 	in.GET("/action-items", h(a.listActionItems))
-	in.POST("/action-items", coordinatorOnly, h(a.createActionItem))
+	in.POST("/action-items", coordinatorOnly, a.idempotency, h(a.createActionItem))
 	in.GET("/action-items/:id", h(a.getActionItem))
 	in.PATCH("/action-items/:id", h(a.updateActionItem))
 	in.DELETE("/action-items/:id", coordinatorOnly, h(a.deleteActionItem))
 	in.GET("/action-items/:id/updates", h(a.listUpdates))
-	in.POST("/action-items/:id/updates", h(a.createUpdate))
+	in.POST("/action-items/:id/updates", a.idempotency, h(a.createUpdate))
 
 	in.GET("/audit-events", h(a.listAuditEvents))
 	in.GET("/stats/overview", h(a.statsOverview))

@@ -266,4 +266,10 @@ var migrations = []migration{
 		`CREATE INDEX action_items_updated_at ON action_items (updated_at, id)`,
 		`CREATE INDEX action_items_title ON action_items (title, id)`,
 	}},
+	{name: "idempotent replays keep no bodies", statements: []string{
+		// A replay now answers with the record as the caller may see it
+		// at the time; a kept body could hold a token's secret or what the
+		// caller may no longer see. Only an update's body is still kept.
+		`UPDATE idempotency_keys SET response = '' WHERE path NOT LIKE '%/updates'`,
+	}},
 }
