@@ -130,7 +130,7 @@ func (a *API) createUpdate(c *gin.Context) error {
 		return err
 	}
 	c.Header("Location", "/api/v1/action-items/"+u.ActionItemID+"/updates")
-	c.JSON(http.StatusCreated, toUpdate(*u))
+	c.JSON(http.StatusCreated, toUpdate(store.UpdateView{ActionItemUpdate: *u}))
 	return nil
 }
 

@@ -316,17 +316,18 @@ func toActionItem(a store.ActionItemView) actionItemDTO {
 }
 
 type updateDTO struct {
-	ID           string    `json:"id"`
-	ActionItemID string    `json:"action_item_id"`
-	AuthorID     string    `json:"author_id"`
-	Body         string    `json:"body"`
-	StatusFrom   *string   `json:"status_from"`
-	StatusTo     *string   `json:"status_to"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID             string    `json:"id"`
+	ActionItemID   string    `json:"action_item_id"`
+	AuthorID       *string   `json:"author_id"`
+	AuthorRedacted bool      `json:"author_redacted"`
+	Body           string    `json:"body"`
+	StatusFrom     *string   `json:"status_from"`
+	StatusTo       *string   `json:"status_to"`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
-func toUpdate(u models.ActionItemUpdate) updateDTO {
-	return updateDTO{ID: u.ID, ActionItemID: u.ActionItemID, AuthorID: u.AuthorID, Body: u.Body,
+func toUpdate(u store.UpdateView) updateDTO {
+	return updateDTO{ID: u.ID, ActionItemID: u.ActionItemID, AuthorID: strPtr(u.AuthorID), AuthorRedacted: u.AuthorRedacted, Body: u.Body,
 		StatusFrom: u.StatusFrom, StatusTo: u.StatusTo, CreatedAt: u.CreatedAt.UTC()}
 }
 

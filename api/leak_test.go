@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,9 +21,11 @@ import (
 
 type leakMeeting struct {
 	id, title, tlp, disclosure string
-	secretPerson, secretOrg    *models.Person // the withheld attendee
+	secretPerson, handoff      *models.Person // the withheld attendee; a colleague of theirs who owns an item
 	secretOrgRow               *models.Organization
+	secretUser                 string // the withheld attendee's login, which writes an update
 	attendeeIDs, itemIDs       []string
+	topicID                    string
 }
 
 type leakCaller struct {
@@ -55,12 +58,22 @@ func testNoLeaks(t *testing.T, e *env) {
 
 	coord := must(st.CallerByEmail(ctx, "coordinator@example.test"))
 	var meetings []*leakMeeting
-	for _, tlp := range models.TLPs {
+	// RED first: each meeting follows up the one made before it, so that
+	// visible meetings follow up hidden ones.
+	tlps := slices.Clone(models.TLPs)
+	slices.Reverse(tlps)
+	for _, tlp := range tlps {
 		for _, disc := range models.Disclosures {
 			tag := strings.NewReplacer("+", "").Replace(tlp) + strings.ReplaceAll(disc, "_", "")
 			m := &leakMeeting{tlp: tlp, disclosure: disc, title: "Zqtitle" + tag}
 			m.secretOrgRow = must(st.CreateOrganization(ctx, sys, store.OrganizationInput{Name: "Zqorg" + tag, Kind: "industry", Sector: "energy", Country: "US"}))
 			m.secretPerson = must(st.CreatePerson(ctx, sys, store.PersonInput{FullName: "Zqperson" + tag, JobTitle: "Zqjob" + tag, OrganizationID: m.secretOrgRow.ID}))
+			m.handoff = must(st.CreatePerson(ctx, sys, store.PersonInput{FullName: "Zqhandoff" + tag, OrganizationID: m.secretOrgRow.ID}))
+			m.secretUser = must(st.CreateUser(ctx, sys, store.UserInput{Email: "zq" + strings.ToLower(tag) + "@example.test", Password: "correct horse battery staple", Role: "participant", PersonID: &m.secretPerson.ID})).ID
+			var follows *string
+			if len(meetings) > 0 {
+				follows = &meetings[len(meetings)-1].id
+			}
 			reason := "national_security"
 			if disc == "public" {
 				reason = ""
@@ -68,7 +81,7 @@ func testNoLeaks(t *testing.T, e *env) {
 			due := models.DateOf(models.DateOf(st.Now()).AddDate(0, 0, -3))
 			v := must(st.CreateMeeting(ctx, coord, store.MeetingInput{
 				Title: m.title, StartsAt: st.Now().AddDate(0, 0, -10), EndsAt: st.Now().AddDate(0, 0, -10).Add(3600e9), Timezone: "UTC",
-				Modality: "virtual", Kind: "call", Status: "held", TLP: tlp, HostOrganizationID: w.gov.ID, Topics: []string{"Zqtopic" + tag},
+				Modality: "virtual", Kind: "call", Status: "held", TLP: tlp, HostOrganizationID: w.gov.ID, Topics: []string{"Zqtopic" + tag}, FollowUpOfID: follows,
 				PublicReadout: "Readout " + tag,
 				Attendees: []store.AttendeeInput{
 					{PersonID: &w.telcoP.ID, Attendance: "attended", Disclosure: "public"}, // the insider attends every meeting
@@ -77,9 +90,10 @@ func testNoLeaks(t *testing.T, e *env) {
 				ActionItems: []store.ActionItemInput{
 					{Title: "Item for " + tag, OwnerPersonID: &m.secretPerson.ID, OwnerOrganizationID: &m.secretOrgRow.ID, DueOn: &due},
 					{Title: "Telco item for " + tag, OwnerOrganizationID: &w.telco.ID, DueOn: &due},
+					{Title: "Hand-off for " + tag, OwnerPersonID: &m.handoff.ID, OwnerOrganizationID: &m.secretOrgRow.ID, DueOn: &due},
 				},
 			}))
-			m.id = v.ID
+			m.id, m.topicID = v.ID, v.Topics[0].ID
 			for _, a := range v.Attendees {
 				m.attendeeIDs = append(m.attendeeIDs, a.ID)
 			}
@@ -87,10 +101,18 @@ func testNoLeaks(t *testing.T, e *env) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			secretCaller := must(st.CallerByEmail(ctx, "zq"+strings.ToLower(tag)+"@example.test"))
 			for _, it := range items {
 				m.itemIDs = append(m.itemIDs, it.ID)
 				if _, err := st.CreateUpdate(ctx, coord, it.ID, store.UpdateInput{Body: "Update on " + tag}); err != nil {
 					t.Fatal(err)
+				}
+				if it.OwnerPersonID != nil && *it.OwnerPersonID == m.secretPerson.ID {
+					// The withheld attendee writes too: their user id must
+					// not tie this update to them.
+					if _, err := st.CreateUpdate(ctx, secretCaller, it.ID, store.UpdateInput{Body: "Own update on " + tag}); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			meetings = append(meetings, m)
@@ -121,6 +143,8 @@ func testNoLeaks(t *testing.T, e *env) {
 				out[m.title] = "title of a hidden meeting"
 				out[m.id] = "id of a hidden meeting"
 				out["Readout "+strings.TrimPrefix(m.title, "Zqtitle")] = "readout of a hidden meeting"
+				out["Zqtopic"+strings.TrimPrefix(m.title, "Zqtitle")] = "topic only a hidden meeting uses"
+				out[m.topicID] = "id of a topic only a hidden meeting uses"
 				for _, id := range append(m.attendeeIDs, m.itemIDs...) {
 					out[id] = "id of a hidden meeting's row"
 				}
@@ -129,9 +153,11 @@ func testNoLeaks(t *testing.T, e *env) {
 				out[m.secretPerson.FullName] = "withheld person's name"
 				out[m.secretPerson.JobTitle] = "withheld person's title"
 				out[m.secretPerson.ID] = "withheld person's id"
+				out[m.secretUser] = "withheld person's user id"
 				if m.disclosure == "undisclosed" {
 					out[m.secretOrgRow.Name] = "undisclosed organisation's name"
 					out[m.secretOrgRow.ID] = "undisclosed organisation's id"
+					out[m.handoff.ID] = "id of an owner from an undisclosed organisation"
 				}
 			}
 		}
@@ -139,6 +165,12 @@ func testNoLeaks(t *testing.T, e *env) {
 	}
 
 	// Path parameters for every documented route.
+	var redUndisclosed *leakMeeting
+	for _, m := range meetings {
+		if m.tlp == "RED" && m.disclosure == "undisclosed" {
+			redUndisclosed = m
+		}
+	}
 	var meetingIDs, itemIDs, attendeePairs []string
 	for _, m := range meetings {
 		meetingIDs = append(meetingIDs, m.id)
@@ -170,9 +202,15 @@ func testNoLeaks(t *testing.T, e *env) {
 			}
 			return out
 		case strings.HasPrefix(path, "/organizations/{id}"):
-			return []string{strings.Replace(path, "{id}", meetings[14].secretOrgRow.ID, 1)}
+			return []string{strings.Replace(path, "{id}", redUndisclosed.secretOrgRow.ID, 1)}
 		case strings.HasPrefix(path, "/people/{id}"):
-			return []string{strings.Replace(path, "{id}", meetings[14].secretPerson.ID, 1)}
+			return []string{strings.Replace(path, "{id}", redUndisclosed.secretPerson.ID, 1)}
+		case strings.HasPrefix(path, "/topics/{id}"):
+			var out []string
+			for _, m := range meetings {
+				out = append(out, strings.Replace(path, "{id}", m.topicID, 1))
+			}
+			return out
 		case paramRe.MatchString(path):
 			return []string{paramRe.ReplaceAllString(path, meetingIDs[0])}
 		}
@@ -261,9 +299,16 @@ func testNoLeaks(t *testing.T, e *env) {
 
 // probeMeeting fails when a filter that names a withheld identity of a
 // meeting returns that meeting, or anything of it, to a caller who may not
-// know of the attendance.
+// know of the attendance, and when a filter naming a hidden meeting finds
+// anything at all, which would confirm that the meeting exists.
 func probeMeeting(t *testing.T, c leakCaller, meetings []*leakMeeting, path, probe string, out resp) {
 	t.Helper()
+	for _, m := range meetings {
+		if !c.visible(m) && (probe == "follow_up_of="+m.id || probe == "meeting="+m.id) &&
+			strings.Contains(string(out.Body), `"items":[{`) {
+			t.Errorf("LEAK: %s?%s as %s finds something, confirming that the hidden meeting %s exists", path, probe, c.name, m.title)
+		}
+	}
 	for _, m := range meetings {
 		if !c.visible(m) || c.identity(m) || m.disclosure == "public" {
 			continue

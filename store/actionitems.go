@@ -301,10 +301,12 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 		v := ActionItemView{ActionItem: a, MeetingTitle: title[a.MeetingID], CanEdit: s.canEditItem(c, &a)}
 		v.Overdue = a.DueOn != nil && a.DueOn.Before(today.Time) && models.OneOf(a.Status, models.OpenStatuses)
 		if a.OwnerPersonID != nil {
-			if w.person(a.MeetingID, *a.OwnerPersonID) {
+			// A person shown with a withheld organisation would name it.
+			p := people[*a.OwnerPersonID]
+			if w.person(a.MeetingID, *a.OwnerPersonID) || (p != nil && w.org(a.MeetingID, p.OrganizationID)) {
 				v.OwnerRedacted, v.OwnerPersonID = true, nil
 			} else {
-				v.OwnerPerson = people[*a.OwnerPersonID]
+				v.OwnerPerson = p
 			}
 		}
 		if a.OwnerOrganizationID != nil {

@@ -288,6 +288,13 @@ func (s *Store) getMeeting(ctx context.Context, c Caller, id string) (*MeetingVi
 		return nil, err
 	}
 	v := &MeetingView{Meeting: m, Host: &host, Topics: nonNil(topics[id]), Attendees: nonNil(atts[id])}
+	parents, err := s.visibleParents(ctx, c, []models.Meeting{m})
+	if err != nil {
+		return nil, err
+	}
+	if m.FollowUpOfID != nil && !parents[*m.FollowUpOfID] {
+		v.FollowUpOfID = nil // a hidden or deleted meeting is not named
+	}
 	v.ActionItemCounts = zeroMap(models.ActionStatuses)
 	rows, err := s.query(ctx, `SELECT status, COUNT(*), SUM(CASE WHEN status IN ('open','in_progress','blocked') AND due_on < ? THEN 1 ELSE 0 END)
 		FROM action_items WHERE meeting_id = ? AND deleted_at IS NULL GROUP BY status`, s.today().String(), id)
@@ -361,10 +368,47 @@ func (s *Store) expandMeetings(ctx context.Context, c Caller, ms []models.Meetin
 	if err != nil {
 		return nil, err
 	}
+	parents, err := s.visibleParents(ctx, c, ms)
+	if err != nil {
+		return nil, err
+	}
 	for i, m := range ms {
 		out[i] = MeetingView{Meeting: m, Host: hosts[m.HostOrganizationID], Topics: nonNil(topics[m.ID]), Attendees: nonNil(atts[m.ID])}
+		if m.FollowUpOfID != nil && !parents[*m.FollowUpOfID] {
+			out[i].FollowUpOfID = nil // a hidden or deleted meeting is not named
+		}
 	}
 	return out, nil
+}
+
+// visibleParents tells which of the meetings' follow_up_of_id the caller
+// may see.
+func (s *Store) visibleParents(ctx context.Context, c Caller, ms []models.Meeting) (map[string]bool, error) {
+	var ids []string
+	for _, m := range ms {
+		if m.FollowUpOfID != nil {
+			ids = append(ids, *m.FollowUpOfID)
+		}
+	}
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(uniq(ids))
+	cond, vargs := visibleSQL(c)
+	rows, err := s.query(ctx, `SELECT meetings.id FROM meetings WHERE meetings.id IN (`+in+`) AND meetings.deleted_at IS NULL AND `+cond, append(args, vargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // topicsOf reads the topics (as summaries, from the directory) of the
@@ -483,7 +527,16 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 			f.Sector, f.Sector)
 	}
 	if f.FollowUpOf != "" {
-		q = q.Where("meetings.follow_up_of_id = ?", f.FollowUpOf)
+		// Only the follow-ups of a meeting the caller may see: otherwise the
+		// filter would confirm that a hidden meeting exists.
+		parent := "SELECT 1 FROM meetings WHERE meetings.id = ? AND meetings.deleted_at IS NULL"
+		args := []any{f.FollowUpOf, f.FollowUpOf}
+		if !c.Privileged() {
+			cond, vargs := visibleSQL(c)
+			parent += " AND " + cond
+			args = append(args, vargs...)
+		}
+		q = q.Where("meetings.follow_up_of_id = ? AND EXISTS ("+parent+")", args...)
 	}
 	if f.Q != "" {
 		pat, op := likePattern(f.Q), s.like()

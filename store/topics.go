@@ -77,7 +77,7 @@ func (s *Store) CreateTopic(ctx context.Context, c Caller, in TopicInput) (*mode
 // GetTopic reads one topic.
 func (s *Store) GetTopic(ctx context.Context, c Caller, id string) (*models.Topic, error) {
 	var t models.Topic
-	if err := s.read(ctx).Where("id = ?", id).Take(&t).Error; err != nil {
+	if err := s.read(ctx).Model(&models.Topic{}).Scopes(topicVisible(c)).Where("topics.id = ?", id).Take(&t).Error; err != nil {
 		return nil, translate(err, "topic")
 	}
 	return &t, nil
@@ -91,9 +91,9 @@ var topicSorts = newSortSet("name", map[string]sortKey{
 	"created_at": {expr: "topics.created_at", isTime: true},
 })
 
-// ListTopics pages through topics.
+// ListTopics pages through the topics the caller may know of.
 func (s *Store) ListTopics(ctx context.Context, c Caller, f TopicFilter, p Page) ([]models.Topic, *string, error) {
-	q := s.read(ctx).Model(&models.Topic{})
+	q := s.read(ctx).Model(&models.Topic{}).Scopes(topicVisible(c))
 	if f.Kind != "" {
 		q = q.Where("kind = ?", f.Kind)
 	}

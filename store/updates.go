@@ -61,14 +61,22 @@ func (s *Store) CreateUpdate(ctx context.Context, c Caller, itemID string, in Up
 
 var updateSorts = newSortSet("created_at", map[string]sortKey{"created_at": {expr: "action_item_updates.created_at", isTime: true}})
 
+// UpdateView is an update as the caller may see it: its author is left out
+// where the author attended the item's meeting withheld from the caller,
+// since the same author id elsewhere would name them.
+type UpdateView struct {
+	models.ActionItemUpdate
+	AuthorRedacted bool
+}
+
 // ListUpdates pages through an action item's follow-up log, oldest first.
-func (s *Store) ListUpdates(ctx context.Context, c Caller, itemID string, p Page) ([]models.ActionItemUpdate, *string, error) {
+func (s *Store) ListUpdates(ctx context.Context, c Caller, itemID string, p Page) ([]UpdateView, *string, error) {
 	db := s.read(ctx)
-	var n int64
-	if err := s.visibleActionItems(db, c).Where("action_items.id = ?", itemID).Count(&n).Error; err != nil {
+	var meetingIDs []string
+	if err := s.visibleActionItems(db, c).Where("action_items.id = ?", itemID).Pluck("action_items.meeting_id", &meetingIDs).Error; err != nil {
 		return nil, nil, err
 	}
-	if n == 0 {
+	if len(meetingIDs) == 0 {
 		return nil, nil, newErr(ErrNotFound, "action item not found")
 	}
 	q := db.Model(&models.ActionItemUpdate{}).Where("action_item_id = ?", itemID)
@@ -81,5 +89,43 @@ func (s *Store) ListUpdates(ctx context.Context, c Caller, itemID string, p Page
 		return nil, nil, err
 	}
 	rows, next := nextCursor(rows, p, name, func(u models.ActionItemUpdate) (any, string) { return u.CreatedAt, u.ID })
-	return rows, next, nil
+	out := make([]UpdateView, len(rows))
+	for i, u := range rows {
+		out[i] = UpdateView{ActionItemUpdate: u}
+	}
+	if err := s.redactAuthors(db, c, meetingIDs[0], out); err != nil {
+		return nil, nil, err
+	}
+	return out, next, nil
+}
+
+// redactAuthors leaves out the authors whose person, or whose person's
+// organisation, the meeting withholds from the caller.
+func (s *Store) redactAuthors(db *gorm.DB, c Caller, meetingID string, ups []UpdateView) error {
+	if c.Privileged() || len(ups) == 0 {
+		return nil
+	}
+	w, err := s.withheldOwners(db, c, []string{meetingID})
+	if err != nil || (len(w.people) == 0 && len(w.orgs) == 0) {
+		return err
+	}
+	var authors []string
+	for _, u := range ups {
+		authors = append(authors, u.AuthorID)
+	}
+	var who []struct{ ID, PersonID, OrganizationID string }
+	if err := db.Table("users").Select("users.id, people.id AS person_id, people.organization_id").
+		Joins("JOIN people ON people.id = users.person_id").Where("users.id IN ?", uniq(authors)).Scan(&who).Error; err != nil {
+		return err
+	}
+	hidden := map[string]bool{}
+	for _, a := range who {
+		hidden[a.ID] = a.ID != c.UserID && (w.person(meetingID, a.PersonID) || w.org(meetingID, a.OrganizationID))
+	}
+	for i := range ups {
+		if hidden[ups[i].AuthorID] {
+			ups[i].AuthorID, ups[i].AuthorRedacted = "", true
+		}
+	}
+	return nil
 }

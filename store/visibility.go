@@ -86,6 +86,23 @@ func restrict(c Caller, rule func(Caller) (string, []any)) func(*gorm.DB) *gorm.
 	}
 }
 
+// topicVisible restricts q (which has the topics table as "topics") to the
+// topics the caller may know of: those no meeting uses (made in the
+// directory) and those some meeting the caller may see uses. A topic that
+// only hidden or deleted meetings use would tell of them by its name, id
+// and creation date.
+func topicVisible(c Caller) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if c.Privileged() {
+			return q
+		}
+		cond, args := visibleSQL(c)
+		return q.Where("(NOT EXISTS (SELECT 1 FROM meeting_topics tv WHERE tv.topic_id = topics.id)"+
+			" OR EXISTS (SELECT 1 FROM meeting_topics tv JOIN meetings ON meetings.id = tv.meeting_id"+
+			" WHERE tv.topic_id = topics.id AND meetings.deleted_at IS NULL AND "+cond+"))", args...)
+	}
+}
+
 // seesIdentities reports whether the caller sees the withheld attendees of
 // a meeting, given whether the caller's person attends it.
 func seesIdentities(c Caller, member bool) bool { return c.Privileged() || member }
