@@ -11,10 +11,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"liaison/api"
 	"liaison/frontend"
@@ -201,8 +204,16 @@ func serve(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", env("LIAISON_SECURE_COOKIES", "") == "true", "mark session cookies Secure (TLS ends at a proxy)")
 	proxies := fs.String("trusted-proxies", env("LIAISON_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted")
 	readCache := fs.Bool("read-cache", env("LIAISON_READ_CACHE", "on") != "off", "keep meeting details, token lookups and directory summaries until the next relevant write (off: LIAISON_READ_CACHE=off)")
+	metricsAddr := fs.String("metrics-addr", env("LIAISON_METRICS_ADDR", ""), "serve Prometheus metrics at /metrics on this address, apart from the API (default: not served)")
+	publicURL := fs.String("public-url", env("LIAISON_PUBLIC_URL", ""), "where people reach Liaison, such as https://liaison.example.gov; absolute links are built from it (default: http:// and --addr)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *publicURL == "" {
+		*publicURL = "http://" + *addr
+	}
+	if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return errors.New("--public-url must be an http:// or https:// URL such as https://liaison.example.gov")
 	}
 	// The server's live heap is small (2-6 MB under writes), so with Go's
 	// default GOGC=100 it collected 25-35 times a second under the create
@@ -250,7 +261,9 @@ func serve(ctx context.Context, args []string) error {
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	router := api.New(st, api.Options{SecureCookies: *secure, TrustedProxies: trusted, Frontend: frontend.FS(), Version: version})
+	reg := prometheus.NewRegistry()
+	router := api.New(st, api.Options{SecureCookies: *secure, TrustedProxies: trusted, Frontend: frontend.FS(), Version: version,
+		PublicURL: *publicURL, Registry: reg})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           router,
@@ -272,6 +285,22 @@ func serve(ctx context.Context, args []string) error {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
+	}
+	if *metricsAddr != "" {
+		// Metrics count requests by route and status: operators' business,
+		// on a listener of their own that should stay on loopback or an
+		// internal network.
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", api.MetricsHandler(reg))
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		slog.Info("metrics listening", "addr", "http://"+mln.Addr().String()+"/metrics")
 	}
 	slog.Info("liaison listening", "addr", "http://"+ln.Addr().String(), "database", st.Dialect(), "version", version)
 	errc := make(chan error, 1)

@@ -127,6 +127,7 @@ func TestCommandLineRefusesWhatItDoesNotUnderstand(t *testing.T) {
 		{[]string{"user", "delete"}, "usage: liaison user create"},
 		{[]string{"migrate", "--database-url", good, "now"}, `unexpected argument "now"`},
 		{[]string{"serve", "--database-url", good, "--addr", "127.0.0.1:0", "stray"}, `unexpected argument "stray"`},
+		{[]string{"serve", "--database-url", good, "--public-url", "javascript:alert(1)"}, "--public-url must be an http:// or https:// URL"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"migrate", "--no-such-flag"}, "flag provided but not defined"},
 	}
@@ -221,4 +222,49 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestMetricsListenOnTheirOwnAddress: serve --metrics-addr serves the
+// metrics there, and the API's listener does not.
+func TestMetricsListenOnTheirOwnAddress(t *testing.T) {
+	free := func() string {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		return l.Addr().String()
+	}
+	addr, maddr := free(), free()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--metrics-addr", maddr, "--log-level", "error",
+			"--database-url", "sqlite://" + filepath.Join(t.TempDir(), "m.db")})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	get := func(u string) string {
+		for range 100 {
+			if res, err := http.Get(u); err == nil {
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				return string(b)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("%s did not answer", u)
+		return ""
+	}
+	get("http://" + addr + "/healthz")
+	if body := get("http://" + maddr + "/metrics"); !strings.Contains(body, "liaison_http_requests_total") {
+		t.Fatalf("metrics listener: %.300s", body)
+	}
+	if body := get("http://" + addr + "/metrics"); strings.Contains(body, "liaison_http_requests_total") {
+		t.Fatal("the API's listener serves metrics")
+	}
 }

@@ -91,16 +91,16 @@ func (a *API) readoutsAtom(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	scheme := "http"
-	if c.Request.TLS != nil || a.opt.SecureCookies {
-		scheme = "https"
+	base := strings.TrimSuffix(a.opt.PublicURL, "/") // never the request's Host: a client would choose the links
+	id := base + "/api/v1/public/readouts.atom"
+	if base == "" {
+		id = "urn:liaison:public-readouts"
 	}
-	base := scheme + "://" + c.Request.Host
 	feed := &feeds.Feed{
 		Title:       "Liaison public readouts",
 		Link:        &feeds.Link{Href: base + "/public"},
 		Description: "Readouts of TLP:CLEAR government–industry cyber meetings",
-		Id:          base + "/api/v1/public/readouts.atom",
+		Id:          id,
 		Updated:     time.Unix(0, 0).UTC(),
 	}
 	for _, m := range rows {

@@ -1,8 +1,14 @@
 package api_test
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"liaison/api"
+	"liaison/store"
 )
 
 func TestPublicReadouts(t *testing.T) {
@@ -49,4 +55,25 @@ func TestPublicReadouts(t *testing.T) {
 		e.expect(200, req{method: "PATCH", path: "/api/v1/meetings/" + c["id"].(string), as: "coordinator", body: map[string]any{"tlp": "AMBER"}})
 		e.expect(404, req{method: "GET", path: "/api/v1/public/meetings/" + c["id"].(string)})
 	})
+}
+
+// The Atom feed's links come from the configured public URL, never from
+// the request's Host header, which the client chooses.
+func TestAtomLinksIgnoreTheHostHeader(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.createMeeting("CLEAR", "public")
+	srv := httptest.NewServer(api.New(e.st, api.Options{PublicURL: "https://liaison.example.gov/"}))
+	defer srv.Close()
+	r, _ := http.NewRequest("GET", srv.URL+"/api/v1/public/readouts.atom", nil)
+	r.Host = "attacker.example"
+	r.Header.Set("X-Forwarded-Host", "attacker.example")
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || strings.Contains(string(b), "attacker") || !strings.Contains(string(b), `href="https://liaison.example.gov/public/meetings/`) {
+		t.Fatalf("feed: %d %s", res.StatusCode, b)
+	}
 }

@@ -33,6 +33,14 @@ type Options struct {
 	Frontend fs.FS
 	// Version is reported by /healthz.
 	Version string
+	// PublicURL is where people reach Liaison, such as
+	// https://liaison.example.gov: absolute links (the Atom feed's) are
+	// built from it, never from a request's Host header. Empty: relative.
+	PublicURL string
+	// Registry receives the API's Prometheus metrics, for the operator to
+	// serve on a listener of its own; nil keeps them unexported. The API's
+	// own listener never serves them.
+	Registry *prometheus.Registry
 }
 
 // API holds the handlers' dependencies.
@@ -52,7 +60,10 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	r.ContextWithFallback = true
 	_ = r.SetTrustedProxies(opt.TrustedProxies)
 
-	reg := prometheus.NewRegistry()
+	reg := opt.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
@@ -64,7 +75,6 @@ func New(st *store.Store, opt Options) *gin.Engine {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "version": opt.Version}) })
 	r.GET("/readyz", h(a.ready))
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
 	auth := &authenticator{st: st, cop: http.NewCrossOriginProtection()}
 	v1 := r.Group("/api/v1", auth.identify)
@@ -133,6 +143,12 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	in.GET("/stats/meetings", h(a.statsMeetings))
 	in.GET("/stats/action-items", h(a.statsActionItems))
 	return r
+}
+
+// MetricsHandler serves the metrics of reg, for a listener apart from the
+// API's (liaison serve --metrics-addr).
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 func (a *API) ready(c *gin.Context) error {
