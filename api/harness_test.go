@@ -67,7 +67,12 @@ type world struct {
 
 func newEnv(t testing.TB, d store.Dialect) *env {
 	t.Helper()
-	st := storetest.Open(t, d)
+	return newEnvOn(t, storetest.Open(t, d))
+}
+
+// newEnvOn is newEnv on a store the test opened.
+func newEnvOn(t testing.TB, st *store.Store) *env {
+	t.Helper()
 	e := &env{t: t, st: st, tokens: map[string]string{}, w: &world{}}
 	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
 	t.Cleanup(srv.Close)

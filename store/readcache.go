@@ -16,8 +16,9 @@ import (
 //     entry stale at once). A user therefore always sees the effect of a
 //     write made through this server, and a change of disclosure or TLP is
 //     never hidden behind an old entry of this server;
-//   - writes by other processes (several servers on one Postgres, the
-//     command line) are picked up within the cache's TTL: one second for
+//   - the caches are used only on SQLite (Open turns them off on
+//     Postgres, where other servers write); writes by another process
+//     (the command line) are picked up within the cache's TTL: one second for
 //     tokens (a revoked token or disabled account stops working on every
 //     server within a second), five seconds for meeting details, as for
 //     statistics;

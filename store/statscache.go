@@ -15,8 +15,9 @@ import (
 //   - an entry is exact while no write has committed through this store
 //     since it was computed (the store counts commits), so a user always
 //     sees the effect of a write they made through this server at once;
-//   - writes by other processes (several servers on one Postgres, the
-//     command line) are picked up within statsTTL: after it an entry is
+//   - it is used only on SQLite (not on Postgres, where other servers
+//     write); writes by another process (the command line) are picked up
+//     within statsTTL: after it an entry is
 //     served once more while one request recomputes it in the background;
 //   - concurrent misses for the same key compute once (singleflight).
 //
@@ -60,6 +61,9 @@ func (r StatsRange) key() string {
 
 // cachedStats returns the cached value for key or computes it.
 func (s *Store) cachedStats(ctx context.Context, c Caller, kind string, r StatsRange, compute func(ctx context.Context) (any, error)) (any, error) {
+	if s.noStatsCache { // Postgres, or the read caches turned off
+		return compute(ctx)
+	}
 	key := fmt.Sprintf("%s|%s|%s|%s", kind, visibilityKey(c), r.key(), s.today())
 	version := s.commits.Load()
 	s.stats.mu.Lock()

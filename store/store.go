@@ -51,7 +51,9 @@ type Store struct {
 	// is exact while it has not moved).
 	commits atomic.Uint64
 	stats   statsCache
-	stmts   stmtCache // prepared hand-written read queries (rawsql.go)
+	// noStatsCache computes every statistic afresh (no read caches).
+	noStatsCache bool
+	stmts        stmtCache // prepared hand-written read queries (rawsql.go)
 	// Meeting details and token callers, valid while commits has not
 	// moved (readcache.go).
 	details *genCache[*MeetingView]
@@ -122,8 +124,16 @@ func ParseURL(dsn string) (d Dialect, path string, err error) {
 
 // Open connects to the database named by dsn (see ParseURL).
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	dialect, path, err := ParseURL(dsn)
+	if err != nil {
+		return nil, err
+	}
+	// The read caches are this process's own: on Postgres, other servers
+	// write too, and a change of disclosure, TLP, attendance or role must
+	// hold on every server at the next request, so nothing is cached there.
+	noCache := opt.NoReadCache || dialect == Postgres
 	ttl := func(d time.Duration) time.Duration {
-		if opt.NoReadCache {
+		if noCache {
 			return 0 // a cache with no TTL keeps nothing
 		}
 		return d
@@ -140,10 +150,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// GORM's timestamps follow the store's clock (SetClock in tests).
 		NowFunc: func() time.Time { return s.now() },
 	}
-	dialect, path, err := ParseURL(dsn)
-	if err != nil {
-		return nil, err
-	}
+	s.noStatsCache = noCache
 	switch dialect {
 	case Postgres:
 		db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), cfg)
