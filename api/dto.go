@@ -286,8 +286,8 @@ func toMeeting(m store.MeetingView) meetingDTO {
 
 type actionItemDTO struct {
 	ID                  string           `json:"id"`
-	MeetingID           string           `json:"meeting_id"`
-	MeetingTitle        string           `json:"meeting_title"`
+	MeetingID           *string          `json:"meeting_id"`
+	MeetingTitle        *string          `json:"meeting_title"`
 	Title               string           `json:"title"`
 	Description         string           `json:"description"`
 	OwnerPersonID       *string          `json:"owner_person_id"`
@@ -308,7 +308,7 @@ type actionItemDTO struct {
 }
 
 func toActionItem(a store.ActionItemView) actionItemDTO {
-	return actionItemDTO{ID: a.ID, MeetingID: a.MeetingID, MeetingTitle: a.MeetingTitle, Title: a.Title, Description: a.Description,
+	return actionItemDTO{ID: a.ID, MeetingID: strPtr(a.MeetingID), MeetingTitle: strPtr(a.MeetingTitle), Title: a.Title, Description: a.Description,
 		OwnerPersonID: a.OwnerPersonID, OwnerPerson: toPersonRef(a.OwnerPerson), OwnerOrganizationID: a.OwnerOrganizationID,
 		OwnerOrganization: toOrganizationRef(a.OwnerOrganization), OwnerRedacted: a.OwnerRedacted, DueOn: a.DueOn,
 		Status: a.Status, Priority: a.Priority, CompletedAt: utcPtr(a.CompletedAt), Overdue: a.Overdue, CanEdit: a.CanEdit,

@@ -149,3 +149,40 @@ func TestConcurrentWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestOwnersSeeWhatTheyOwn: an item handed to an organisation that was not
+// in the room is the owners' to see and act on, while its meeting stays
+// hidden from them.
+func TestOwnersSeeWhatTheyOwn(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		body := e.meetingBody("RED", "public") // the insider's person attends; the outsider's organisation does not
+		body["title"] = "Zqsecret restricted session"
+		body["action_items"] = []map[string]any{{"title": "Rotate the utility's VPN credentials", "owner_organization_id": e.w.other.ID, "due_on": "2024-12-06"}}
+		m := e.expect(201, req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: body}).obj(t)
+		mid := m["id"].(string)
+		var items struct{ Items []map[string]any }
+		e.expect(200, req{method: "GET", path: "/api/v1/action-items?meeting=" + mid, as: "admin"}).json(t, &items)
+		item := items.Items[0]["id"].(string)
+
+		e.expect(404, req{method: "GET", path: "/api/v1/meetings/" + mid, as: "outsider"})
+		e.expect(404, req{method: "GET", path: "/api/v1/meetings/" + mid + "/action-items", as: "outsider"})
+		got := e.expect(200, req{method: "GET", path: "/api/v1/action-items/" + item, as: "outsider"})
+		if v := got.obj(t); v["meeting_id"] != nil || v["meeting_title"] != nil || v["can_edit"] != true {
+			t.Fatalf("the owner's view: %s", got.Body)
+		}
+		e.expect(200, req{method: "GET", path: "/api/v1/action-items?owner=me", as: "outsider"}).json(t, &items)
+		if len(items.Items) != 1 || items.Items[0]["id"] != item {
+			t.Fatalf("owner=me: %v", items.Items)
+		}
+		e.expect(200, req{method: "PATCH", path: "/api/v1/action-items/" + item, as: "outsider", body: map[string]any{"status": "in_progress"}})
+		e.expect(201, req{method: "POST", path: "/api/v1/action-items/" + item + "/updates", as: "outsider", body: map[string]any{"body": "Rotation under way."}})
+		ups := e.expect(200, req{method: "GET", path: "/api/v1/action-items/" + item + "/updates", as: "outsider"})
+		for _, out := range []resp{got, ups} {
+			if strings.Contains(string(out.Body), mid) || strings.Contains(string(out.Body), "Zqsecret") {
+				t.Fatalf("an owner learns of the meeting: %s", out.Body)
+			}
+		}
+		// Others of no owning organisation still get 404.
+		e.expect(404, req{method: "GET", path: "/api/v1/action-items/" + item, as: "viewer"})
+	})
+}

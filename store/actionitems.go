@@ -44,6 +44,7 @@ type ActionItemView struct {
 	OwnerOrganization *models.Organization
 	OwnerRedacted     bool
 	MeetingTitle      string
+	MeetingHidden     bool // the caller sees the item as an owner, not its meeting: MeetingID and MeetingTitle are empty
 	Overdue           bool
 	CanEdit           bool // the caller may change its status and add updates
 
@@ -107,10 +108,11 @@ func (s *Store) newActionItem(c Caller, meetingID string, in ActionItemInput) *m
 	return a
 }
 
-// visibleActionItems is the action items whose meeting the caller may see
-// (soft-deleted meetings and items excluded).
+// visibleActionItems is the action items whose meeting the caller may see,
+// and those the caller owns (itemVisible); soft-deleted meetings and items
+// excluded.
 func (s *Store) visibleActionItems(db *gorm.DB, c Caller) *gorm.DB {
-	return actionItemsOf(db, meetingVisible(c))
+	return actionItemsOf(db, itemVisible(c))
 }
 
 // actionItemsOf is the action items of live meetings that visible keeps
@@ -288,6 +290,10 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 	if err != nil {
 		return nil, err
 	}
+	seen, err := s.visibleMeetingSet(ctx, c, meetingIDs)
+	if err != nil {
+		return nil, err
+	}
 	people, err := s.peopleByID(ctx, personIDs)
 	if err != nil {
 		return nil, err
@@ -299,6 +305,9 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 	today := s.today()
 	for i, a := range items {
 		v := ActionItemView{ActionItem: a, MeetingTitle: title[a.MeetingID], CanEdit: s.canEditItem(c, &a)}
+		if !seen[a.MeetingID] {
+			v.MeetingID, v.MeetingTitle, v.MeetingHidden = "", "", true
+		}
 		v.Overdue = a.DueOn != nil && a.DueOn.Before(today.Time) && models.OneOf(a.Status, models.OpenStatuses)
 		if a.OwnerPersonID != nil {
 			// A person shown with a withheld organisation would name it.

@@ -288,12 +288,14 @@ func (s *Store) getMeeting(ctx context.Context, c Caller, id string) (*MeetingVi
 		return nil, err
 	}
 	v := &MeetingView{Meeting: m, Host: &host, Topics: nonNil(topics[id]), Attendees: nonNil(atts[id])}
-	parents, err := s.visibleParents(ctx, c, []models.Meeting{m})
-	if err != nil {
-		return nil, err
-	}
-	if m.FollowUpOfID != nil && !parents[*m.FollowUpOfID] {
-		v.FollowUpOfID = nil // a hidden or deleted meeting is not named
+	if m.FollowUpOfID != nil {
+		parents, err := s.visibleMeetingSet(ctx, c, []string{*m.FollowUpOfID})
+		if err != nil {
+			return nil, err
+		}
+		if !parents[*m.FollowUpOfID] {
+			v.FollowUpOfID = nil // a hidden or deleted meeting is not named
+		}
 	}
 	v.ActionItemCounts = zeroMap(models.ActionStatuses)
 	rows, err := s.query(ctx, `SELECT status, COUNT(*), SUM(CASE WHEN status IN ('open','in_progress','blocked') AND due_on < ? THEN 1 ELSE 0 END)
@@ -368,7 +370,13 @@ func (s *Store) expandMeetings(ctx context.Context, c Caller, ms []models.Meetin
 	if err != nil {
 		return nil, err
 	}
-	parents, err := s.visibleParents(ctx, c, ms)
+	var parentIDs []string
+	for _, m := range ms {
+		if m.FollowUpOfID != nil {
+			parentIDs = append(parentIDs, *m.FollowUpOfID)
+		}
+	}
+	parents, err := s.visibleMeetingSet(ctx, c, parentIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -381,15 +389,9 @@ func (s *Store) expandMeetings(ctx context.Context, c Caller, ms []models.Meetin
 	return out, nil
 }
 
-// visibleParents tells which of the meetings' follow_up_of_id the caller
-// may see.
-func (s *Store) visibleParents(ctx context.Context, c Caller, ms []models.Meeting) (map[string]bool, error) {
-	var ids []string
-	for _, m := range ms {
-		if m.FollowUpOfID != nil {
-			ids = append(ids, *m.FollowUpOfID)
-		}
-	}
+// visibleMeetingSet tells which of the meetings the caller may see (live
+// and allowed by the visibility rule).
+func (s *Store) visibleMeetingSet(ctx context.Context, c Caller, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	if len(ids) == 0 {
 		return out, nil

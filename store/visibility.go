@@ -86,6 +86,22 @@ func restrict(c Caller, rule func(Caller) (string, []any)) func(*gorm.DB) *gorm.
 	}
 }
 
+// itemVisible restricts q (action items joined to their live meetings, as
+// "meetings") to the items the caller may see: those of meetings the
+// caller may see, and those the caller's person or organisation owns
+// whatever the meeting. Assigning an item shares the item, not its
+// meeting: expandActionItems leaves out the meeting of such an item.
+func itemVisible(c Caller) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if c.Privileged() {
+			return q
+		}
+		cond, args := visibleSQL(c)
+		return q.Where("("+cond+" OR action_items.owner_person_id = ? OR action_items.owner_organization_id = ?)",
+			append(args, c.PersonID, c.OrganizationID)...)
+	}
+}
+
 // topicVisible restricts q (which has the topics table as "topics") to the
 // topics the caller may know of: those no meeting uses (made in the
 // directory) and those some meeting the caller may see uses. A topic that

@@ -230,7 +230,7 @@ function Item({ item }) {
   const owner = it.owner_redacted ? 'owner withheld' : [it.owner_person && it.owner_person.full_name, it.owner_organization && it.owner_organization.name].filter(Boolean).join(', ');
   return html`<li class=${it.overdue ? 'overdue' : ''} data-item=${it.id}>
     <div><strong>${it.title}</strong> ${it.overdue && html`<span class="flag">overdue</span>`}</div>
-    <div class="meta">due ${day(it.due_on)} · ${label(it.priority)} · ${owner || 'no owner'} · <a href=${'/meetings/' + it.meeting_id}>${it.meeting_title}</a></div>
+    <div class="meta">due ${day(it.due_on)} · ${label(it.priority)} · ${owner || 'no owner'} · ${it.meeting_id ? html`<a href=${'/meetings/' + it.meeting_id}>${it.meeting_title}</a>` : 'assigned to you from a meeting you cannot see'}</div>
     ${it.can_edit ? html`<label>Status <select aria-label=${'Status of ' + it.title} value=${it.status} onChange=${(e) => setStatus(e.target.value)}>
         ${STATUSES.map((s) => html`<option value=${s}>${label(s)}</option>`)}</select></label>
       <form class="update" onSubmit=${addUpdate}><label>Add an update <input name="body" required /></label><button type="submit">Add</button></form>`
