@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +62,20 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envInt is env for a whole number; a value that is not one is kept as -1,
+// which the flag's check refuses.
+func envInt(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 func commonFlags(fs *flag.FlagSet) *config {
@@ -205,9 +220,13 @@ func serve(ctx context.Context, args []string) error {
 	proxies := fs.String("trusted-proxies", env("LIAISON_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted")
 	readCache := fs.Bool("read-cache", env("LIAISON_READ_CACHE", "on") != "off", "keep meeting details, token lookups and directory summaries until the next relevant write (off: LIAISON_READ_CACHE=off)")
 	metricsAddr := fs.String("metrics-addr", env("LIAISON_METRICS_ADDR", ""), "serve Prometheus metrics at /metrics on this address, apart from the API (default: not served)")
+	k := fs.Int("k-anonymity", envInt("LIAISON_K_ANONYMITY", store.DefaultK), "the smallest group a withheld identity may be narrowed to: sectors shared by fewer organisations, and organisations of fewer people, are withheld with it")
 	publicURL := fs.String("public-url", env("LIAISON_PUBLIC_URL", ""), "where people reach Liaison, such as https://liaison.example.gov; absolute links are built from it (default: http:// and --addr)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *k < 1 {
+		return errors.New("--k-anonymity must be at least 1")
 	}
 	if *publicURL == "" {
 		*publicURL = "http://" + *addr
@@ -229,7 +248,7 @@ func serve(ctx context.Context, args []string) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	st, err := cfg.openWith(ctx, true, store.Options{NoReadCache: !*readCache})
+	st, err := cfg.openWith(ctx, true, store.Options{NoReadCache: !*readCache, K: *k})
 	if err != nil {
 		return err
 	}

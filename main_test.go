@@ -128,6 +128,7 @@ func TestCommandLineRefusesWhatItDoesNotUnderstand(t *testing.T) {
 		{[]string{"migrate", "--database-url", good, "now"}, `unexpected argument "now"`},
 		{[]string{"serve", "--database-url", good, "--addr", "127.0.0.1:0", "stray"}, `unexpected argument "stray"`},
 		{[]string{"serve", "--database-url", good, "--public-url", "javascript:alert(1)"}, "--public-url must be an http:// or https:// URL"},
+		{[]string{"serve", "--database-url", good, "--k-anonymity", "0"}, "--k-anonymity must be at least 1"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"migrate", "--no-such-flag"}, "flag provided but not defined"},
 	}

@@ -201,7 +201,7 @@ type attendeeDTO struct {
 	MeetingID         string           `json:"meeting_id"`
 	Person            *personRef       `json:"person"`
 	Organization      *organizationRef `json:"organization"`
-	Sector            string           `json:"sector"`
+	Sector            *string          `json:"sector"`
 	Role              string           `json:"role"`
 	Attendance        string           `json:"attendance"`
 	Disclosure        string           `json:"disclosure"`
@@ -212,7 +212,11 @@ type attendeeDTO struct {
 
 func toAttendee(a store.AttendeeView) attendeeDTO {
 	d := attendeeDTO{ID: a.ID, MeetingID: a.MeetingID, Person: toPersonRef(a.Person), Organization: toOrganizationRef(a.Organization),
-		Sector: a.Sector, Role: a.Role, Attendance: a.Attendance, Disclosure: string(a.Disclosure), Redacted: a.Redacted, Version: a.Version}
+		Role: a.Role, Attendance: a.Attendance, Disclosure: string(a.Disclosure), Redacted: a.Redacted, Version: a.Version}
+	if !a.SectorWithheld {
+		sector := a.Sector
+		d.Sector = &sector
+	}
 	if a.WithholdingReason != "" {
 		r := a.WithholdingReason
 		d.WithholdingReason = &r

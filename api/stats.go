@@ -15,9 +15,9 @@ type overviewDTO struct {
 		ByTLP    map[string]int `json:"by_tlp"`
 	} `json:"meetings"`
 	Attendees struct {
-		Total     int `json:"total"`
-		Disclosed int `json:"disclosed"`
-		Withheld  int `json:"withheld"`
+		Total     *int `json:"total"`
+		Disclosed int  `json:"disclosed"`
+		Withheld  *int `json:"withheld"`
 	} `json:"attendees"`
 	ActionItems struct {
 		Total             int            `json:"total"`
@@ -59,7 +59,10 @@ func (a *API) statsOverview(c *gin.Context) error {
 	}
 	var d overviewDTO
 	d.Meetings.Total, d.Meetings.ByStatus, d.Meetings.ByTLP = o.Meetings.Total, o.Meetings.ByStatus, o.Meetings.ByTLP
-	d.Attendees.Total, d.Attendees.Disclosed, d.Attendees.Withheld = o.Attendees.Total, o.Attendees.Disclosed, o.Attendees.Withheld
+	d.Attendees.Disclosed = o.Attendees.Disclosed
+	if !o.Attendees.Suppressed {
+		d.Attendees.Total, d.Attendees.Withheld = &o.Attendees.Total, &o.Attendees.Withheld
+	}
 	ai := &d.ActionItems
 	ai.Total, ai.ByStatus, ai.Overdue, ai.DueNext7Days = o.ActionItems.Total, o.ActionItems.ByStatus, o.ActionItems.Overdue, o.ActionItems.DueNext7Days
 	ai.CompletionRate, ai.MedianDaysToClose = o.ActionItems.CompletionRate, o.ActionItems.MedianDaysToClose

@@ -360,7 +360,9 @@ func (w withheld) org(meetingID, id string) bool    { return w.orgs[[2]string{me
 
 // withheldOwners works out, for the caller, the identities each meeting
 // withholds: a person is withheld when all of their rows withhold them, an
-// organisation when all of its rows are undisclosed. The caller's own person
+// organisation when all of its rows are undisclosed, or organisation-only
+// rows of a person in an organisation of fewer than k people (anonymity.go).
+// The caller's own person
 // and organisation, and every identity of a meeting the caller attends, are
 // never withheld from the caller.
 func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (withheld, error) {
@@ -371,6 +373,18 @@ func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (with
 	rows, err := s.attendanceKeys(db, meetingIDs)
 	if err != nil {
 		return w, err
+	}
+	var orgOnly []string
+	for _, a := range rows {
+		if a.Disclosure == models.DisclosureOrganizationOnly && a.PersonID != nil {
+			orgOnly = append(orgOnly, a.OrganizationID)
+		}
+	}
+	var g groupSizes
+	if len(orgOnly) > 0 {
+		if g, err = s.groupSizes(db.Statement.Context, orgOnly); err != nil {
+			return w, err
+		}
 	}
 	member := map[string]bool{}
 	shownP, shownO := map[[2]string]bool{}, map[[2]string]bool{}
@@ -387,7 +401,8 @@ func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (with
 			}
 		}
 		k := [2]string{a.MeetingID, a.OrganizationID}
-		if a.Disclosure != models.DisclosureUndisclosed {
+		smallOrg := a.Disclosure == models.DisclosureOrganizationOnly && a.PersonID != nil && !g.orgShown(a.OrganizationID)
+		if a.Disclosure != models.DisclosureUndisclosed && !smallOrg {
 			shownO[k] = true
 		} else {
 			w.orgs[k] = true

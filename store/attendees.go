@@ -39,6 +39,7 @@ type AttendeeView struct {
 	Person            *models.Person
 	Organization      *models.Organization
 	Sector            string
+	SectorWithheld    bool // the sector would narrow the withheld organisation to fewer than k
 	Role              string
 	Attendance        string
 	Disclosure        models.Disclosure
@@ -145,19 +146,36 @@ func (s *Store) attendeesOf(ctx context.Context, c Caller, meetingIDs []string) 
 	if err != nil {
 		return nil, err
 	}
+	var g groupSizes
+	var orgOnly []string
+	redacts := false
+	for _, a := range all {
+		if a.Disclosure.Withholds() && !seesIdentities(c, member[a.MeetingID]) {
+			redacts = true
+			if a.Disclosure == models.DisclosureOrganizationOnly {
+				orgOnly = append(orgOnly, a.OrganizationID)
+			}
+		}
+	}
+	if redacts {
+		if g, err = s.groupSizes(ctx, orgOnly); err != nil {
+			return nil, err
+		}
+	}
 	for _, a := range all {
 		var p *models.Person
 		if a.PersonID != nil {
 			p = people[*a.PersonID]
 		}
-		out[a.MeetingID] = append(out[a.MeetingID], viewAttendee(c, a, p, orgs[a.OrganizationID], member[a.MeetingID]))
+		out[a.MeetingID] = append(out[a.MeetingID], viewAttendee(c, a, p, orgs[a.OrganizationID], member[a.MeetingID], g))
 	}
 	return out, nil
 }
 
 // viewAttendee redacts one attendance row for the caller: withheld
-// identities are left out unless the caller is privileged or attended.
-func viewAttendee(c Caller, a models.Attendee, person *models.Person, org *models.Organization, member bool) AttendeeView {
+// identities are left out unless the caller is privileged or attended, and
+// what is shown of them stays k-anonymous (anonymity.go).
+func viewAttendee(c Caller, a models.Attendee, person *models.Person, org *models.Organization, member bool, g groupSizes) AttendeeView {
 	v := AttendeeView{ID: a.ID, MeetingID: a.MeetingID, Role: a.Role, Attendance: a.Attendance, Disclosure: a.Disclosure,
 		WithholdingReason: a.WithholdingReason, Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if org != nil {
@@ -165,9 +183,13 @@ func viewAttendee(c Caller, a models.Attendee, person *models.Person, org *model
 	}
 	if a.Disclosure.Withholds() && !seesIdentities(c, member) {
 		v.Redacted = true
-		if a.Disclosure == models.DisclosureOrganizationOnly {
+		if a.Disclosure == models.DisclosureOrganizationOnly && (a.PersonID == nil || g.orgShown(a.OrganizationID)) {
 			id := a.OrganizationID
 			v.OrganizationID, v.Organization = &id, org
+			return v
+		}
+		if !g.sectorShown(v.Sector) {
+			v.Sector, v.SectorWithheld = "", true
 		}
 		return v
 	}

@@ -520,13 +520,20 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 			q = q.Where("(meetings.host_organization_id = ? OR EXISTS (SELECT 1 FROM attendees fa WHERE fa.meeting_id = meetings.id AND fa.organization_id = ?))",
 				f.Organization, f.Organization)
 		} else {
-			q = q.Where("(meetings.host_organization_id = ? OR EXISTS (SELECT 1 FROM attendees fa WHERE fa.meeting_id = meetings.id AND fa.organization_id = ? AND (fa.disclosure <> 'undisclosed' OR "+memberSQL("meetings.id")+")))",
+			q = q.Where("(meetings.host_organization_id = ? OR EXISTS (SELECT 1 FROM attendees fa WHERE fa.meeting_id = meetings.id AND fa.organization_id = ? AND ("+s.shownRowSQL("fa")+" OR "+memberSQL("meetings.id")+")))",
 				f.Organization, f.Organization, c.PersonID)
 		}
 	}
 	if f.Sector != "" {
-		q = q.Where("(EXISTS (SELECT 1 FROM organizations so WHERE so.id = meetings.host_organization_id AND so.sector = ?) OR EXISTS (SELECT 1 FROM attendees sa JOIN organizations sao ON sao.id = sa.organization_id WHERE sa.meeting_id = meetings.id AND sao.sector = ?))",
-			f.Sector, f.Sector)
+		// A withheld attendee's sector matches only where it is shown: when
+		// at least k organisations share it (anonymity.go).
+		attendee := "EXISTS (SELECT 1 FROM attendees sa JOIN organizations sao ON sao.id = sa.organization_id WHERE sa.meeting_id = meetings.id AND sao.sector = ?"
+		args := []any{f.Sector, f.Sector}
+		if !c.Privileged() {
+			attendee += " AND (" + s.shownRowSQL("sa") + " OR NOT " + s.smallSectorSQL("sao.sector") + " OR " + memberSQL("meetings.id") + ")"
+			args = append(args, c.PersonID)
+		}
+		q = q.Where("(EXISTS (SELECT 1 FROM organizations so WHERE so.id = meetings.host_organization_id AND so.sector = ?) OR "+attendee+"))", args...)
 	}
 	if f.FollowUpOf != "" {
 		// Only the follow-ups of a meeting the caller may see: otherwise the

@@ -21,6 +21,8 @@ type Overview struct {
 	}
 	Attendees struct {
 		Total, Disclosed, Withheld int
+		// Suppressed: Total and Withheld are not given (suppressWithheld).
+		Suppressed bool
 	}
 	ActionItems struct {
 		Total             int
@@ -118,6 +120,7 @@ func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Ove
 			o.Attendees.Disclosed += row.N
 		}
 	}
+	o.Attendees.Suppressed = s.suppressWithheld(c, r, o.Attendees.Withheld)
 
 	today := s.today()
 	o.ActionItems.ByStatus = zeroMap(models.ActionStatuses)
@@ -177,6 +180,14 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, r StatsRange, n int) (f
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
+// suppressWithheld reports whether a count of withheld attendance or owners
+// is kept from a caller who is not staff: when it is below k, and in any
+// window, since two windows' counts would tell a small difference. The
+// totals it is part of go with it, so it cannot be recovered from them.
+func (s *Store) suppressWithheld(c Caller, r StatsRange, n int) bool {
+	return !c.Privileged() && n > 0 && (n < s.k || r.From != nil || r.To != nil)
+}
+
 // Bucket is one group of a grouped statistic.
 type Bucket struct {
 	Key     string
@@ -227,10 +238,19 @@ func (s *Store) statsMeetings(ctx context.Context, c Caller, groupBy string, r S
 		q = q.Joins("JOIN meeting_topics gt ON gt.meeting_id = meetings.id JOIN topics gtt ON gtt.id = gt.topic_id")
 		key, label = "gtt.id", "MAX(gtt.name)"
 	case "sector":
-		// Sectors of attendees (withheld ones included: sectors are never
-		// withheld) and of the host; a meeting counts once per sector.
-		q = q.Joins("JOIN (SELECT a.meeting_id AS mid, o.sector AS sector FROM attendees a JOIN organizations o ON o.id = a.organization_id " +
-			"UNION SELECT m2.id, o2.sector FROM meetings m2 JOIN organizations o2 ON o2.id = m2.host_organization_id) gs ON gs.mid = meetings.id AND gs.sector <> ''")
+		// Sectors of attendees and of the host; a meeting counts once per
+		// sector. A withheld attendee's sector shared by fewer than k
+		// organisations counts under "withheld" for those not in the room.
+		sector := "o.sector"
+		var args []any
+		if !c.Privileged() {
+			sector = "CASE WHEN NOT " + s.shownRowSQL("a") + " AND " + s.smallSectorSQL("o.sector") +
+				" AND NOT EXISTS (SELECT 1 FROM attendees mx WHERE mx.meeting_id = a.meeting_id AND mx.person_id = ? AND mx.attendance IN " + attendingStatuses + ")" +
+				" THEN 'withheld' ELSE o.sector END"
+			args = append(args, c.PersonID)
+		}
+		q = q.Joins("JOIN (SELECT a.meeting_id AS mid, "+sector+" AS sector FROM attendees a JOIN organizations o ON o.id = a.organization_id "+
+			"UNION SELECT m2.id, o2.sector FROM meetings m2 JOIN organizations o2 ON o2.id = m2.host_organization_id) gs ON gs.mid = meetings.id AND gs.sector <> ''", args...)
 		key, label = "gs.sector", "''"
 	default:
 		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of month, sector, topic, kind, host_organization"}}}
@@ -307,14 +327,44 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 		return nil, err
 	}
 	out := make([]*Bucket, 0, len(rows))
+	var withheld *Bucket
 	for _, row := range rows {
 		b := &Bucket{Key: row.K, Label: row.L, Count: row.N, Overdue: row.Overdue}
 		if b.Key == "withheld" || b.Key == "none" {
 			b.Label = ""
 		}
+		if b.Key == "withheld" {
+			withheld = b
+			continue
+		}
 		out = append(out, b)
 	}
+	if withheld != nil {
+		if s.suppressWithheld(c, r, withheld.Count) {
+			out = foldWithheld(out, withheld)
+		} else {
+			out = append(out, withheld)
+		}
+	}
 	return sortBuckets(out, groupBy == "month"), nil
+}
+
+// foldWithheld adds a suppressed "withheld" bucket to the smallest other
+// one, as "other", so that neither count can be told (complementary
+// suppression); alone, it is left out.
+func foldWithheld(bs []*Bucket, withheld *Bucket) []*Bucket {
+	if len(bs) == 0 {
+		return bs
+	}
+	small := 0
+	for i, b := range bs {
+		if b.Count < bs[small].Count || (b.Count == bs[small].Count && b.Key > bs[small].Key) {
+			small = i
+		}
+	}
+	b := bs[small]
+	bs[small] = &Bucket{Key: "other", Count: b.Count + withheld.Count, Overdue: b.Overdue + withheld.Overdue}
+	return bs
 }
 
 // sortBuckets orders months by key, everything else by count (then key),

@@ -53,6 +53,7 @@ type Store struct {
 	stats   statsCache
 	// noStatsCache computes every statistic afresh (no read caches).
 	noStatsCache bool
+	k            int       // see anonymity.go
 	stmts        stmtCache // prepared hand-written read queries (rawsql.go)
 	// Meeting details and token callers, valid while commits has not
 	// moved (readcache.go).
@@ -101,6 +102,9 @@ type Options struct {
 	// MustExist refuses a SQLite database that is not there yet, rather
 	// than creating it (for backup).
 	MustExist bool
+	// K is the smallest group a withheld identity may be narrowed to
+	// (anonymity.go); 0 means DefaultK.
+	K int
 }
 
 // ParseURL reads a database URL: "sqlite:///abs/path.db" or
@@ -151,6 +155,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		NowFunc: func() time.Time { return s.now() },
 	}
 	s.noStatsCache = noCache
+	s.k = opt.K
+	if s.k <= 0 {
+		s.k = DefaultK
+	}
 	switch dialect {
 	case Postgres:
 		db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), cfg)

@@ -119,7 +119,7 @@ function Dashboard() {
       <a class="figure" href="/action-items?status=open,in_progress,blocked&due_before=${new Date(Date.now() + 8 * 864e5).toISOString().slice(0, 10)}"><strong>${o.action_items.due_next_7_days}</strong> due in the next 7 days</a>
       <div class="figure"><strong data-testid="completion">${Math.round(o.action_items.completion_rate * 100)}%</strong> completed</div>
       <div class="figure"><strong>${o.action_items.median_days_to_close ?? '–'}</strong> median days to close</div>
-      <div class="figure"><strong>${o.attendees.withheld}</strong> of ${o.attendees.total} attendees withheld</div>
+      <div class="figure">${o.attendees.withheld === null ? html`<strong>${o.attendees.disclosed}</strong> attendees disclosed; the withheld are not counted here` : html`<strong>${o.attendees.withheld}</strong> of ${o.attendees.total} attendees withheld`}</div>
     </section>
     <div class="charts">
       <div><${MonthsByTLP} buckets=${months.buckets} /></div>
@@ -173,7 +173,7 @@ function Meetings({ search }) {
 
 function Attendee({ a }) {
   const who = a.redacted
-    ? (a.organization ? `${a.organization.name} (person withheld)` : `withheld — ${label(a.sector) || 'sector not recorded'}`)
+    ? (a.organization ? `${a.organization.name} (person withheld)` : `withheld — ${a.sector === null ? 'sector withheld' : label(a.sector) || 'sector not recorded'}`)
     : `${a.person ? a.person.full_name + ', ' : ''}${a.organization ? a.organization.name : ''}`;
   return html`<li class=${a.redacted ? 'withheld' : ''}>${who}
     <span class="meta"> · ${a.role} · ${a.attendance} · ${label(a.disclosure)}${a.withholding_reason ? ' (' + label(a.withholding_reason) + ')' : ''}</span></li>`;
