@@ -169,6 +169,9 @@ func (e *env) do(r req) resp {
 		hr.Header.Set("Authorization", "Bearer "+e.tokens[r.as])
 	}
 	for k, v := range r.header {
+		if k == "Host" {
+			hr.Host = v // net/http sends the request's Host, not a header of that name
+		}
 		hr.Header.Set(k, v)
 	}
 	res, err := http.DefaultClient.Do(hr)

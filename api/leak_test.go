@@ -124,6 +124,16 @@ func testNoLeaks(t *testing.T, e *env) {
 		}
 	}
 
+	// k-anonymity: the only organisation of its sector attends a GREEN
+	// meeting undisclosed; naming its sector would name it.
+	lonelyOrg := must(st.CreateOrganization(ctx, sys, store.OrganizationInput{Name: "Zqlonely Reactor Operator", Kind: "industry", Sector: "nuclear", Country: "US"}))
+	lonelyP := must(st.CreatePerson(ctx, sys, store.PersonInput{FullName: "Zqlonely Operator", OrganizationID: lonelyOrg.ID}))
+	lonely := must(st.CreateMeeting(ctx, coord, store.MeetingInput{
+		Title: "Zqlonely sector briefing", StartsAt: st.Now().AddDate(0, 0, -5), EndsAt: st.Now().AddDate(0, 0, -5).Add(3600e9), Timezone: "UTC",
+		Modality: "virtual", Kind: "call", Status: "held", TLP: "GREEN", HostOrganizationID: w.gov.ID,
+		Attendees: []store.AttendeeInput{{PersonID: &lonelyP.ID, Attendance: "attended", Disclosure: "undisclosed", WithholdingReason: "national_security"}},
+	}))
+
 	all := func(*leakMeeting) bool { return true }
 	none := func(*leakMeeting) bool { return false }
 	clearGreen := func(m *leakMeeting) bool { return m.tlp == "CLEAR" || m.tlp == "GREEN" }
@@ -230,6 +240,7 @@ func testNoLeaks(t *testing.T, e *env) {
 			"q="+url.QueryEscape(m.secretPerson.FullName), "q="+url.QueryEscape(m.title), "topic="+url.QueryEscape("Zqtopic"+strings.TrimPrefix(m.title, "Zqtitle")),
 			"meeting="+m.id, "follow_up_of="+m.id)
 	}
+	probes = append(probes, "sector=nuclear")
 	for _, g := range []string{"owner_organization", "status", "month", "priority", "sector", "topic", "kind", "host_organization"} {
 		probes = append(probes, "group_by="+g)
 	}
@@ -284,6 +295,22 @@ func testNoLeaks(t *testing.T, e *env) {
 				out := e.do(req{method: method, path: full, as: c.name, body: body, noSpec: true})
 				called[op] = true
 				check(method, full, out)
+				if method == "POST" && (strings.HasSuffix(path, "/updates") || path == "/me/tokens") {
+					// A valid write, then its replay: both are checked, and a
+					// token's secret never comes back.
+					valid := map[string]any{"body": "Leak suite update"}
+					if path == "/me/tokens" {
+						valid = map[string]any{"name": "leak suite", "scope": "read"}
+					}
+					h := map[string]string{"Idempotency-Key": "leak-" + c.name + "-" + p}
+					first := e.do(req{method: method, path: full, as: c.name, body: valid, header: h, noSpec: true})
+					again := e.do(req{method: method, path: full, as: c.name, body: valid, header: h, noSpec: true})
+					check(method, full, first)
+					check(method, full+" (replayed)", again)
+					if secret, _ := first.obj(t)["token"].(string); secret != "" && strings.Contains(string(again.Body), secret) {
+						t.Errorf("LEAK: the replay of POST %s as %s shows the token's secret again", full, c.name)
+					}
+				}
 				if method == "GET" && !strings.Contains(path, "{") && !strings.HasSuffix(path, ".json") {
 					for _, pr := range probes {
 						out := e.do(req{method: "GET", path: full + "?" + pr, as: c.name, noSpec: true})
@@ -292,6 +319,13 @@ func testNoLeaks(t *testing.T, e *env) {
 						}
 						check("GET", full+"?"+pr, out)
 						probeMeeting(t, c, meetings, full, pr, out)
+						staff := c.name == "admin" || c.name == "coordinator" || c.name == "readtoken"
+						if !staff && pr == "sector=nuclear" && strings.Contains(string(out.Body), lonely.ID) {
+							t.Errorf("LEAK: %s?%s as %s finds a meeting through the sector of its only organisation", full, pr, c.name)
+						}
+						if !staff && pr == "group_by=sector" && strings.Contains(string(out.Body), `"nuclear"`) {
+							t.Errorf("LEAK: %s?%s as %s counts the sector of a withheld attendee that is its only organisation", full, pr, c.name)
+						}
 					}
 				}
 			}
@@ -301,6 +335,20 @@ func testNoLeaks(t *testing.T, e *env) {
 		if !called[op] {
 			t.Errorf("the leak suite did not call %s", op)
 		}
+	}
+	for _, as := range []string{"viewer", "outsider", "public"} {
+		if out := string(e.do(req{method: "GET", path: "/api/v1/meetings/" + lonely.ID, as: as, noSpec: true}).Body); strings.Contains(out, "nuclear") {
+			t.Errorf("LEAK: the meeting as %s names the sector of a withheld attendee that is its only organisation", as)
+		}
+	}
+
+	// Operational surfaces: no metrics on the API's listener, and no link
+	// built from a Host header the client chose.
+	if out := e.do(req{method: "GET", path: "/metrics", noSpec: true}); strings.Contains(string(out.Body), "liaison_http_requests_total") {
+		t.Error("LEAK: the API's listener serves metrics to anyone")
+	}
+	if out := e.do(req{method: "GET", path: "/api/v1/public/readouts.atom", header: map[string]string{"Host": "attacker.example"}, noSpec: true}); strings.Contains(string(out.Body), "attacker.example") {
+		t.Error("LEAK: the Atom feed builds its links from the request's Host header")
 	}
 }
 
