@@ -2,7 +2,7 @@
 // the API are shown next to the fields they name.
 import { html, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
 import { api, get, ApiError } from './api.js';
-import { label, TLPS } from './format.js';
+import { label, TLPS, SECTORS, timeZones, userTZ, wallToInstant } from './format.js';
 
 export function FieldError({ errors, name }) {
   const msg = errors && errors[name];
@@ -12,15 +12,6 @@ export function FieldError({ errors, name }) {
 const DISCLOSURES = ['public', 'organization_only', 'undisclosed'];
 const REASONS = ['national_security', 'law_enforcement', 'privacy', 'commercial', 'at_request'];
 
-function localToISO(v, tz) {
-  // A datetime-local value is read in the meeting's time zone.
-  if (!v) return '';
-  const guess = new Date(v + 'Z');
-  const inTZ = new Date(guess.toLocaleString('en-US', { timeZone: tz || 'UTC' }));
-  const offset = guess.getTime() - inTZ.getTime();
-  return new Date(guess.getTime() + offset).toISOString();
-}
-
 export function NewMeeting({ navigate }) {
   const [orgs, setOrgs] = useState([]);
   const [people, setPeople] = useState([]);
@@ -28,7 +19,7 @@ export function NewMeeting({ navigate }) {
   const [items, setItems] = useState([]);
   const [errors, setErrors] = useState(null);
   const [problem, setProblem] = useState(null);
-  const [tz, setTZ] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const [tz, setTZ] = useState(userTZ);
   useEffect(() => {
     get('/organizations?limit=200').then((d) => setOrgs(d.items));
     get('/people?limit=200').then((d) => setPeople(d.items));
@@ -38,7 +29,7 @@ export function NewMeeting({ navigate }) {
     const f = Object.fromEntries(new FormData(e.target));
     const tz = f.timezone || 'UTC';
     const body = {
-      title: f.title, starts_at: localToISO(f.starts_at, tz), ends_at: localToISO(f.ends_at, tz), timezone: tz,
+      title: f.title, starts_at: wallToInstant(f.starts_at, tz), ends_at: wallToInstant(f.ends_at, tz), timezone: tz,
       location: f.location, modality: f.modality, kind: f.kind, status: f.status, tlp: f.tlp,
       host_organization_id: f.host_organization_id, summary: f.summary, public_readout: f.public_readout,
       topics: (f.topics || '').split(',').map((s) => s.trim()).filter(Boolean),
@@ -61,9 +52,9 @@ export function NewMeeting({ navigate }) {
     <form onSubmit=${submit} class="meeting-form" novalidate>
       ${problem && html`<p class="error" role="alert">${problem}</p>`}
       ${field('title', 'Title', html`<input id="f-title" name="title" required />`)}
-      ${field('starts_at', 'Starts', html`<input id="f-starts_at" name="starts_at" type="datetime-local" required />`)}
-      ${field('ends_at', 'Ends', html`<input id="f-ends_at" name="ends_at" type="datetime-local" required />`)}
-      ${field('timezone', 'Time zone (IANA)', html`<input id="f-timezone" name="timezone" value=${tz} onInput=${(e) => setTZ(e.target.value)} />`)}
+      ${field('timezone', 'Time zone of the meeting', html`<select id="f-timezone" name="timezone" value=${tz} onChange=${(e) => setTZ(e.target.value)}>${timeZones.map((z) => html`<option value=${z}>${z.replaceAll('_', ' ')}</option>`)}</select>`)}
+      ${field('starts_at', 'Starts (' + tz + ')', html`<input id="f-starts_at" name="starts_at" type="datetime-local" required />`)}
+      ${field('ends_at', 'Ends (' + tz + ')', html`<input id="f-ends_at" name="ends_at" type="datetime-local" required />`)}
       ${field('location', 'Location', html`<input id="f-location" name="location" />`)}
       ${field('tlp', 'TLP', html`<select id="f-tlp" name="tlp"><option value="">choose…</option>${TLPS.map((t) => html`<option value=${t}>${t}</option>`)}</select>`)}
       ${field('kind', 'Kind', html`<select id="f-kind" name="kind">${['briefing', 'roundtable', 'working_session', 'bilateral', 'call', 'other'].map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
@@ -98,17 +89,58 @@ export function NewMeeting({ navigate }) {
     </form></main>`;
 }
 
-export function Directory() {
+const KINDS = ['government', 'industry', 'isac', 'academia', 'nonprofit', 'international'];
+
+// useCreate posts a form's fields and keeps the field errors of a refusal.
+function useCreate(path, toBody, done) {
+  const [errors, setErrors] = useState({});
+  const [problem, setProblem] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    try {
+      await api('POST', path, toBody(Object.fromEntries(new FormData(form))));
+      setErrors({}); setProblem(null); form.reset(); done();
+    } catch (x) {
+      if (x instanceof ApiError) { setErrors(x.fieldErrors); setProblem(Object.keys(x.fieldErrors).length ? null : x.message); } else setProblem(String(x));
+    }
+  };
+  return { errors, problem, submit };
+}
+
+export function Directory({ me }) {
   const [q, setQ] = useState('');
   const [orgs, setOrgs] = useState(null);
   const [people, setPeople] = useState(null);
+  const [n, setN] = useState(0);
+  const reload = () => setN(n + 1);
   useEffect(() => {
     const p = new URLSearchParams({ limit: 100 });
     if (q) p.set('q', q);
     get('/organizations?' + p).then((d) => setOrgs(d.items));
     get('/people?' + p).then((d) => setPeople(d.items));
-  }, [q]);
+  }, [q, n]);
+  const staff = me && (me.user.role === 'admin' || me.user.role === 'coordinator');
+  const org = useCreate('/organizations', (f) => ({ name: f.name, kind: f.kind, sector: f.sector, country: f.country }), reload);
+  const person = useCreate('/people', (f) => ({ full_name: f.full_name, job_title: f.job_title, email: f.email, organization_id: f.organization_id }), reload);
   return html`<main><h1>Directory</h1>
+    ${staff && html`<div class="charts">
+      <form class="stacked" onSubmit=${org.submit} aria-label="Add an organisation" novalidate><h2>Add an organisation</h2>
+        ${org.problem && html`<p class="error" role="alert">${org.problem}</p>`}
+        <label for="org-name">Name</label><input id="org-name" name="name" required /><${FieldError} errors=${org.errors} name="name" />
+        <label for="org-kind">Kind</label><select id="org-kind" name="kind">${KINDS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select><${FieldError} errors=${org.errors} name="kind" />
+        <label for="org-sector">Sector</label><select id="org-sector" name="sector"><option value="">none (government or international)</option>${SECTORS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select><${FieldError} errors=${org.errors} name="sector" />
+        <label for="org-country">Country (two letters)</label><input id="org-country" name="country" maxlength="2" /><${FieldError} errors=${org.errors} name="country" />
+        <button type="submit">Add the organisation</button>
+      </form>
+      <form class="stacked" onSubmit=${person.submit} aria-label="Add a person" novalidate><h2>Add a person</h2>
+        ${person.problem && html`<p class="error" role="alert">${person.problem}</p>`}
+        <label for="person-name">Full name</label><input id="person-name" name="full_name" required /><${FieldError} errors=${person.errors} name="full_name" />
+        <label for="person-title">Job title</label><input id="person-title" name="job_title" /><${FieldError} errors=${person.errors} name="job_title" />
+        <label for="person-email">Email</label><input id="person-email" name="email" type="email" /><${FieldError} errors=${person.errors} name="email" />
+        <label for="person-org">Organisation</label><select id="person-org" name="organization_id"><option value="">choose…</option>${(orgs || []).map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select><${FieldError} errors=${person.errors} name="organization_id" />
+        <button type="submit">Add the person</button>
+      </form></div>`}
     <label>Search <input value=${q} onInput=${(e) => setQ(e.target.value)} /></label>
     <div class="charts"><section><h2>Organisations</h2>${orgs === null ? html`<p class="loading">Loading…</p>` : html`<ul>${orgs.map((o) => html`<li>${o.name} <span class="meta">· ${label(o.kind)}${o.sector ? ' · ' + label(o.sector) : ''} · ${o.country}</span></li>`)}</ul>`}</section>
     <section><h2>People</h2>${people === null ? html`<p class="loading">Loading…</p>` : html`<ul>${people.map((p) => html`<li>${p.full_name} <span class="meta">· ${p.job_title}</span></li>`)}</ul>`}</section></div>

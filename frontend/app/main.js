@@ -273,7 +273,7 @@ function App() {
   else if (me === null || path === '/login') screen = html`<${SignIn} onSignedIn=${() => { loadMe(); navigate('/'); }} />`;
   else if (path === '/meetings') screen = html`<${Meetings} search=${search || ''} />`;
   else if (path === '/meetings/new') screen = html`<${NewMeeting} navigate=${navigate} />`;
-  else if (path === '/directory') screen = html`<${Directory} />`;
+  else if (path === '/directory') screen = html`<${Directory} me=${me} />`;
   else if (path === '/tokens') screen = html`<${Tokens} />`;
   else if (path === '/users') screen = html`<${Users} />`;
   else if (path === '/audit') screen = html`<${Audit} />`;
