@@ -122,10 +122,11 @@ func (a *API) listUpdates(c *gin.Context) error {
 
 func (a *API) createUpdate(c *gin.Context) error {
 	var req updateRequest
-	if err := bindJSON(c, &req); err != nil {
+	ver, err := bindPatch(c, &req) // the body, and the item's version from If-Match
+	if err != nil {
 		return err
 	}
-	u, err := a.st.CreateUpdate(c.Request.Context(), caller(c), c.Param("id"), store.UpdateInput{Body: req.Body, Status: req.Status})
+	u, err := a.st.CreateUpdate(c.Request.Context(), caller(c), c.Param("id"), store.UpdateInput{Body: req.Body, Status: req.Status, IfVersion: ver})
 	if err != nil {
 		return err
 	}

@@ -81,3 +81,66 @@ func TestWithheldIdentitiesAreKAnonymous(t *testing.T) {
 		}
 	})
 }
+
+// TestOwnerFiltersAgreeWithRedaction: the owner filters and the owner
+// statistics never find by a withheld owner what the item's body withholds,
+// and an item seen only as its owner tells nothing of the hidden meeting's
+// attendance.
+func TestOwnerFiltersAgreeWithRedaction(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		st, sys := e.st, store.System
+		tiny := must(st.CreateOrganization(ctx, sys, store.OrganizationInput{Name: "Zqtiny Utility", Kind: "industry", Sector: "water", Country: "US"}))
+		tinyP := must(st.CreatePerson(ctx, sys, store.PersonInput{FullName: "Zqtina Tiny", OrganizationID: tiny.ID}))
+		hidden := must(st.CreateOrganization(ctx, sys, store.OrganizationInput{Name: "Zqundisclosed Grid", Kind: "industry", Sector: "energy", Country: "US"}))
+		handoff := must(st.CreatePerson(ctx, sys, store.PersonInput{FullName: "Zqhal Handoff", OrganizationID: hidden.ID}))
+		body := e.meetingBody("GREEN", "public")
+		body["attendees"] = []map[string]any{
+			{"person_id": tinyP.ID, "attendance": "attended", "disclosure": "organization_only", "withholding_reason": "privacy"},
+			{"organization_id": hidden.ID, "attendance": "attended", "disclosure": "undisclosed", "withholding_reason": "commercial"},
+		}
+		body["action_items"] = []map[string]any{
+			{"title": "Tiny's item", "owner_organization_id": tiny.ID, "due_on": "2024-12-06"},
+			{"title": "Hal's item", "owner_person_id": handoff.ID, "due_on": "2024-12-06"},
+		}
+		e.expect(201, req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: body})
+		for _, as := range []string{"viewer", "outsider"} {
+			for _, q := range []string{"owner_organization=" + tiny.ID, "owner_person=" + handoff.ID, "owner_organization=" + hidden.ID} {
+				if out := string(e.expect(200, req{method: "GET", path: "/api/v1/action-items?" + q, as: as}).Body); strings.Contains(out, `"items":[{`) {
+					t.Errorf("?%s as %s finds what the item withholds: %s", q, as, out)
+				}
+			}
+			stats := string(e.expect(200, req{method: "GET", path: "/api/v1/stats/action-items?group_by=owner_organization", as: as}).Body)
+			if strings.Contains(stats, tiny.ID) || strings.Contains(stats, "Zqtiny") || strings.Contains(stats, hidden.ID) {
+				t.Errorf("owner statistics as %s name a withheld owner: %s", as, stats)
+			}
+			// Any window suppresses the count of withheld attendance.
+			if o := e.expect(200, req{method: "GET", path: "/api/v1/stats/overview?from=2030-04-01&to=2030-04-02", as: as}).obj(t); o["attendees"].(map[string]any)["withheld"] != nil {
+				t.Errorf("a window's withheld count as %s: %v", as, o["attendees"])
+			}
+		}
+
+		// A RED meeting the outsider's organisation did not attend; the
+		// outsider's colleague did, withheld, and owns an item with the
+		// outsider's organisation. Seen as an owner, the item says nothing of
+		// that attendance.
+		colleague := must(st.CreatePerson(ctx, sys, store.PersonInput{FullName: "Zqcora Colleague", OrganizationID: e.w.other.ID}))
+		red := e.meetingBody("RED", "public")
+		red["attendees"] = []map[string]any{{"person_id": colleague.ID, "attendance": "attended", "disclosure": "undisclosed", "withholding_reason": "law_enforcement"}}
+		red["action_items"] = []map[string]any{{"title": "Shared follow-up", "owner_person_id": colleague.ID, "owner_organization_id": e.w.other.ID, "due_on": "2024-12-06"}}
+		e.expect(201, req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: red})
+		var mine struct{ Items []map[string]any }
+		e.expect(200, req{method: "GET", path: "/api/v1/action-items?owner=me", as: "outsider"}).json(t, &mine)
+		found := false
+		for _, it := range mine.Items {
+			if it["title"] == "Shared follow-up" {
+				found = true
+				if it["owner_redacted"] != false || it["owner_person_id"] != colleague.ID || it["meeting_id"] != nil {
+					t.Errorf("the owner's view tells of the hidden attendance: %v", it)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("the shared item is not among the outsider's: %v", mine.Items)
+		}
+	})
+}

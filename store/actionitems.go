@@ -305,21 +305,25 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 	today := s.today()
 	for i, a := range items {
 		v := ActionItemView{ActionItem: a, MeetingTitle: title[a.MeetingID], CanEdit: s.canEditItem(c, &a)}
+		wm := w // the meeting's withheld identities
 		if !seen[a.MeetingID] {
+			// Seen as an owner: the owners as assigned, and nothing that the
+			// hidden meeting's attendance would tell.
 			v.MeetingID, v.MeetingTitle, v.MeetingHidden = "", "", true
+			wm = withheld{}
 		}
 		v.Overdue = a.DueOn != nil && a.DueOn.Before(today.Time) && models.OneOf(a.Status, models.OpenStatuses)
 		if a.OwnerPersonID != nil {
 			// A person shown with a withheld organisation would name it.
 			p := people[*a.OwnerPersonID]
-			if w.person(a.MeetingID, *a.OwnerPersonID) || (p != nil && w.org(a.MeetingID, p.OrganizationID)) {
+			if wm.person(a.MeetingID, *a.OwnerPersonID) || (p != nil && wm.org(a.MeetingID, p.OrganizationID)) {
 				v.OwnerRedacted, v.OwnerPersonID = true, nil
 			} else {
 				v.OwnerPerson = p
 			}
 		}
 		if a.OwnerOrganizationID != nil {
-			if w.org(a.MeetingID, *a.OwnerOrganizationID) {
+			if wm.org(a.MeetingID, *a.OwnerOrganizationID) {
 				v.OwnerRedacted, v.OwnerOrganizationID = true, nil
 			} else {
 				v.OwnerOrganization = orgs[*a.OwnerOrganizationID]
@@ -488,18 +492,31 @@ var actionItemSorts = newSortSet("due_on", map[string]sortKey{
 // ActionItemSorts lists the sorts the action item list accepts.
 func ActionItemSorts() []string { return actionItemSorts.Names() }
 
-// withheldOwnerSQL is true when the owner column's identity attended the
-// item's meeting withheld, from a caller who is not a member of it.
-func withheldOrgSQL(col string) string {
-	return "(EXISTS (SELECT 1 FROM attendees w1 WHERE w1.meeting_id = action_items.meeting_id AND w1.organization_id = " + col + ")" +
-		" AND NOT EXISTS (SELECT 1 FROM attendees w2 WHERE w2.meeting_id = action_items.meeting_id AND w2.organization_id = " + col + " AND w2.disclosure <> 'undisclosed')" +
-		" AND NOT " + memberSQL("action_items.meeting_id") + ")"
+// withheldOrgSQL is true when the organisation in col attended the item's
+// meeting (joined as "meetings") withheld from the caller, as
+// withheldOwners decides it in Go: the caller may see the meeting, is not
+// in the room, and no attendance row shows the organisation (public, or
+// organisation-only of an organisation of k people or more). On a meeting
+// the caller may not see, an owner is shown as assigned and nothing is
+// withheld by attendance.
+func (s *Store) withheldOrgSQL(c Caller, col string) (string, []any) {
+	cond, args := visibleSQL(c)
+	return "(" + cond + " AND EXISTS (SELECT 1 FROM attendees w1 WHERE w1.meeting_id = action_items.meeting_id AND w1.organization_id = " + col + ")" +
+			" AND NOT EXISTS (SELECT 1 FROM attendees w2 WHERE w2.meeting_id = action_items.meeting_id AND w2.organization_id = " + col + " AND " + s.shownRowSQL("w2") + ")" +
+			" AND NOT " + memberSQL("action_items.meeting_id") + ")",
+		append(args, c.PersonID)
 }
 
-func withheldPersonSQL(col string) string {
-	return "(EXISTS (SELECT 1 FROM attendees w1 WHERE w1.meeting_id = action_items.meeting_id AND w1.person_id = " + col + ")" +
-		" AND NOT EXISTS (SELECT 1 FROM attendees w2 WHERE w2.meeting_id = action_items.meeting_id AND w2.person_id = " + col + " AND w2.disclosure = 'public')" +
-		" AND NOT " + memberSQL("action_items.meeting_id") + ")"
+// withheldPersonSQL is withheldOrgSQL for the person in col: withheld by
+// their own rows, or with their organisation.
+func (s *Store) withheldPersonSQL(c Caller, col string) (string, []any) {
+	cond, args := visibleSQL(c)
+	org, oargs := s.withheldOrgSQL(c, "(SELECT wp.organization_id FROM people wp WHERE wp.id = "+col+")")
+	args = append(args, c.PersonID)
+	return "((" + cond + " AND EXISTS (SELECT 1 FROM attendees w1 WHERE w1.meeting_id = action_items.meeting_id AND w1.person_id = " + col + ")" +
+			" AND NOT EXISTS (SELECT 1 FROM attendees w2 WHERE w2.meeting_id = action_items.meeting_id AND w2.person_id = " + col + " AND w2.disclosure = 'public')" +
+			" AND NOT " + memberSQL("action_items.meeting_id") + ") OR " + org + ")",
+		append(args, oargs...)
 }
 
 func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gorm.DB {
@@ -526,13 +543,15 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 	if f.OwnerOrganization != "" {
 		q = q.Where("action_items.owner_organization_id = ?", f.OwnerOrganization)
 		if !c.Privileged() && f.OwnerOrganization != c.OrganizationID {
-			q = q.Where("NOT "+withheldOrgSQL("action_items.owner_organization_id"), c.PersonID)
+			cond, args := s.withheldOrgSQL(c, "action_items.owner_organization_id")
+			q = q.Where("NOT "+cond, args...)
 		}
 	}
 	if f.OwnerPerson != "" {
 		q = q.Where("action_items.owner_person_id = ?", f.OwnerPerson)
 		if !c.Privileged() && f.OwnerPerson != c.PersonID {
-			q = q.Where("NOT "+withheldPersonSQL("action_items.owner_person_id"), c.PersonID)
+			cond, args := s.withheldPersonSQL(c, "action_items.owner_person_id")
+			q = q.Where("NOT "+cond, args...)
 		}
 	}
 	if f.MeetingID != "" {

@@ -185,7 +185,7 @@ func round2(f float64) float64 { return math.Round(f*100) / 100 }
 // window, since two windows' counts would tell a small difference. The
 // totals it is part of go with it, so it cannot be recovered from them.
 func (s *Store) suppressWithheld(c Caller, r StatsRange, n int) bool {
-	return !c.Privileged() && n > 0 && (n < s.k || r.From != nil || r.To != nil)
+	return !c.Privileged() && ((n > 0 && n < s.k) || r.From != nil || r.To != nil)
 }
 
 // Bucket is one group of a grouped statistic.
@@ -292,6 +292,7 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 	db := s.read(ctx)
 	q := s.visibleItemsIn(db, c, r)
 	var key, label string
+	var keyArgs []any
 	switch groupBy {
 	case "status":
 		key, label = "action_items.status", "''"
@@ -304,8 +305,10 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 		if c.Privileged() {
 			key = "COALESCE(action_items.owner_organization_id, 'none')"
 		} else {
+			cond, wargs := s.withheldOrgSQL(c, "action_items.owner_organization_id")
 			key = "CASE WHEN action_items.owner_organization_id IS NULL THEN 'none' WHEN action_items.owner_organization_id <> ? AND " +
-				withheldOrgSQL("action_items.owner_organization_id") + " THEN 'withheld' ELSE action_items.owner_organization_id END"
+				cond + " THEN 'withheld' ELSE action_items.owner_organization_id END"
+			keyArgs = append([]any{c.OrganizationID}, wargs...)
 		}
 		label = "MAX(oo.name)"
 	default:
@@ -313,11 +316,7 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 	}
 	today := s.today().String()
 	sel := "%s AS k, %s AS l, COUNT(*) AS n, SUM(CASE WHEN action_items.status IN ('open','in_progress','blocked') AND action_items.due_on < ? THEN 1 ELSE 0 END) AS overdue"
-	var args []any
-	if groupBy == "owner_organization" && !c.Privileged() {
-		args = append(args, c.OrganizationID, c.PersonID)
-	}
-	args = append(args, today)
+	args := append(keyArgs, today)
 	var rows []struct {
 		K, L       string
 		N, Overdue int

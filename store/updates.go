@@ -14,6 +14,9 @@ import (
 type UpdateInput struct {
 	Body   string
 	Status *string
+	// IfVersion, when set, is the item's version the update was written
+	// against: another is a 412, as for a PATCH.
+	IfVersion *int
 }
 
 // CreateUpdate appends a follow-up entry to an action item the caller may
@@ -23,6 +26,9 @@ func (s *Store) CreateUpdate(ctx context.Context, c Caller, itemID string, in Up
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		a, err := s.loadEditableItem(tx, c, itemID, true)
 		if err != nil {
+			return err
+		}
+		if err := checkVersion(in.IfVersion, a.Version, "action item"); err != nil {
 			return err
 		}
 		var v validator
@@ -104,6 +110,10 @@ func (s *Store) ListUpdates(ctx context.Context, c Caller, itemID string, p Page
 func (s *Store) redactAuthors(db *gorm.DB, c Caller, meetingID string, ups []UpdateView) error {
 	if c.Privileged() || len(ups) == 0 {
 		return nil
+	}
+	// On an item seen as its owner, the meeting's attendance tells nothing.
+	if seen, err := s.visibleMeetingSet(db.Statement.Context, c, []string{meetingID}); err != nil || !seen[meetingID] {
+		return err
 	}
 	w, err := s.withheldOwners(db, c, []string{meetingID})
 	if err != nil || (len(w.people) == 0 && len(w.orgs) == 0) {
