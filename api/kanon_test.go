@@ -144,3 +144,21 @@ func TestOwnerFiltersAgreeWithRedaction(t *testing.T) {
 		}
 	})
 }
+
+// TestTopicsMadeInTheDirectoryStayListed: a topic made in the directory is
+// public knowledge and stays listed when a hidden meeting takes it up, so
+// its disappearing cannot tell of the meeting; one a hidden meeting made
+// is never listed to those who may not see it.
+func TestTopicsMadeInTheDirectoryStayListed(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		dir := e.expect(201, req{method: "POST", path: "/api/v1/topics", as: "coordinator", body: map[string]any{"name": "Zqdirectory topic"}}).obj(t)
+		red := e.meetingBody("RED", "public")
+		red["topics"] = []string{"Zqdirectory topic", "Zqmeeting-made topic"}
+		e.expect(201, req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: red})
+		out := string(e.expect(200, req{method: "GET", path: "/api/v1/topics?q=zq", as: "viewer"}).Body)
+		if !strings.Contains(out, dir["id"].(string)) || strings.Contains(out, "Zqmeeting-made") {
+			t.Fatalf("topics as a viewer: %s", out)
+		}
+		e.expect(200, req{method: "GET", path: "/api/v1/topics/" + dir["id"].(string), as: "viewer"})
+	})
+}

@@ -118,6 +118,9 @@ type Topic struct {
 	Kind        string
 	Reference   string
 	Description string
+	// FromMeeting: the topic was made by a meeting naming it, not in the
+	// directory; only those who may see a meeting using it may know of it.
+	FromMeeting bool
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

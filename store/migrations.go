@@ -272,4 +272,12 @@ var migrations = []migration{
 		// caller may no longer see. Only an update's body is still kept.
 		`UPDATE idempotency_keys SET response = '' WHERE path NOT LIKE '%/updates'`,
 	}},
+	{name: "topics made by meetings", statements: []string{
+		// A topic made in the directory is public knowledge; one a meeting
+		// made is known only to those who may see a meeting using it. Of
+		// the topics made so far, those a meeting uses are taken as made
+		// by one.
+		`ALTER TABLE topics ADD COLUMN from_meeting BOOLEAN NOT NULL DEFAULT FALSE`,
+		`UPDATE topics SET from_meeting = TRUE WHERE EXISTS (SELECT 1 FROM meeting_topics mt WHERE mt.topic_id = topics.id)`,
+	}},
 }

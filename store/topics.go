@@ -201,7 +201,7 @@ func (s *Store) topicsByName(tx *gorm.DB, c Caller, names []string) ([]models.To
 		var t models.Topic
 		err := tx.Where("name_key = ?", key).Take(&t).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			t = models.Topic{ID: newID(), Name: name, NameKey: key, Kind: "subject", Version: 1}
+			t = models.Topic{ID: newID(), Name: name, NameKey: key, Kind: "subject", FromMeeting: true, Version: 1}
 			if err := tx.Create(&t).Error; err != nil {
 				return nil, err
 			}

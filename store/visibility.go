@@ -103,17 +103,18 @@ func itemVisible(c Caller) func(*gorm.DB) *gorm.DB {
 }
 
 // topicVisible restricts q (which has the topics table as "topics") to the
-// topics the caller may know of: those no meeting uses (made in the
-// directory) and those some meeting the caller may see uses. A topic that
-// only hidden or deleted meetings use would tell of them by its name, id
-// and creation date.
+// topics the caller may know of: those made in the directory, and those a
+// meeting made that some meeting the caller may see uses. A topic that only
+// hidden or deleted meetings made and use would tell of them by its name,
+// id and creation date. (A directory topic stays listed whatever uses it,
+// so that its disappearing tells nothing either.)
 func topicVisible(c Caller) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
 		if c.Privileged() {
 			return q
 		}
 		cond, args := visibleSQL(c)
-		return q.Where("(NOT EXISTS (SELECT 1 FROM meeting_topics tv WHERE tv.topic_id = topics.id)"+
+		return q.Where("(NOT topics.from_meeting"+
 			" OR EXISTS (SELECT 1 FROM meeting_topics tv JOIN meetings ON meetings.id = tv.meeting_id"+
 			" WHERE tv.topic_id = topics.id AND meetings.deleted_at IS NULL AND "+cond+"))", args...)
 	}
