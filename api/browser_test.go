@@ -252,22 +252,23 @@ func TestBrowser(t *testing.T) {
 	t.Run("the owner completes the logged action item and the dashboard changes", func(t *testing.T) {
 		bctx, cancel := browser(t)
 		defer cancel()
-		var before, after, note string
+		var before, after, note, history string
 		// The action item the coordinator logged above, owned by this
 		// participant's organisation.
 		sel := `select[aria-label="Status of Retire end-of-life edge routers"]`
 		if err := chromedp.Run(bctx, signIn(base, "participant@liaison.demo"),
 			chromedp.Text(`[data-testid=completion]`, &before, chromedp.ByQuery),
 			chromedp.Navigate(base+"/action-items?owner=me"), chromedp.WaitVisible(sel, chromedp.ByQuery), shot("my-action-items", &buf),
-			chromedp.SetValue(sel, "done", chromedp.ByQuery),
-			chromedp.Evaluate(`document.querySelector('`+strings.ReplaceAll(sel, `"`, `\"`)+`').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
+			choose(sel, "done"), // nothing is saved until the button is pressed
+			chromedp.Click(`form[aria-label="Status of Retire end-of-life edge routers"] button[type=submit]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`.note`, chromedp.ByQuery), chromedp.Text(`.note`, &note, chromedp.ByQuery),
+			chromedp.WaitVisible(`ol.history`, chromedp.ByQuery), chromedp.Text(`ol.history`, &history, chromedp.ByQuery),
 			chromedp.Navigate(base+"/"), chromedp.WaitVisible(`[data-testid=completion]`, chromedp.ByQuery),
 			chromedp.Text(`[data-testid=completion]`, &after, chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
-		if note != "Saved." || before == after {
-			t.Fatalf("completion %s → %s, note %q", before, after, note)
+		if note != "Status saved." || before == after || !strings.Contains(history, "open → done") {
+			t.Fatalf("completion %s → %s, note %q, history %q", before, after, note, history)
 		}
 	})
 
@@ -288,8 +289,8 @@ func TestBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := chromedp.Run(bctx,
-			chromedp.SetValue(sel, "in_progress", chromedp.ByQuery),
-			chromedp.Evaluate(`document.querySelector('`+strings.ReplaceAll(sel, `"`, `\"`)+`').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
+			choose(sel, "in_progress"),
+			chromedp.Click(`form[aria-label="Status of Rotate credentials for intercept mediation devices"] button[type=submit]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`[role=alert]`, chromedp.ByQuery), chromedp.Text(`[role=alert]`, &alert, chromedp.ByQuery), shot("conflict", &buf)); err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,8 @@ import { html, render, useState, useEffect } from '../vendor/htm-preact-standalo
 import { api, get, qs, ApiError } from './api.js';
 import { when, day, label, TLPS, STATUSES, SECTORS } from './format.js';
 import { NewMeeting, Directory, Tokens, Users, Audit } from './forms.js';
+import { ItemList } from './items.js';
+import { MeetingPage } from './meeting.js';
 
 // Navigation: links are ordinary anchors; clicks on same-origin links are
 // turned into history pushes.
@@ -171,75 +173,6 @@ function Meetings({ search }) {
       </nav>`}<//></main>`;
 }
 
-function Attendee({ a }) {
-  const who = a.redacted
-    ? (a.organization ? `${a.organization.name} (person withheld)` : `withheld — ${a.sector === null ? 'sector withheld' : label(a.sector) || 'sector not recorded'}`)
-    : `${a.person ? a.person.full_name + ', ' : ''}${a.organization ? a.organization.name : ''}`;
-  return html`<li class=${a.redacted ? 'withheld' : ''}>${who}
-    <span class="meta"> · ${a.role} · ${a.attendance} · ${label(a.disclosure)}${a.withholding_reason ? ' (' + label(a.withholding_reason) + ')' : ''}</span></li>`;
-}
-
-function MeetingPage({ id }) {
-  const st = useLoad(() => Promise.all([get('/meetings/' + id), get('/meetings/' + id + '/action-items?limit=200')]), [id]);
-  return html`<main><${Loading} state=${st}>${([m, items]) => html`
-    <div class=${'banner tlp-' + m.tlp.replace('+', '-').toLowerCase()} role="note">TLP:${m.tlp}</div>
-    <h1>${m.title}</h1>
-    <p class="meta">${when(m.starts_at, m.timezone)} · ${m.location} · ${label(m.modality)} · ${label(m.kind)} · ${m.status}</p>
-    <p>Host: ${m.host ? m.host.name : ''}</p>
-    ${m.topics.length > 0 && html`<p>Topics: ${m.topics.map((t, i) => html`${i ? ', ' : ''}<a href=${'/meetings?topic=' + encodeURIComponent(t.name)}>${t.name}</a>`)}</p>`}
-    ${m.follow_up_of_id && html`<p>Follows up <a href=${'/meetings/' + m.follow_up_of_id}>an earlier meeting</a>.</p>`}
-    ${m.follow_ups && m.follow_ups.length > 0 && html`<p>Followed up by: ${m.follow_ups.map((f, i) => html`${i ? ', ' : ''}<a href=${'/meetings/' + f.id}>${f.title}</a>`)}</p>`}
-    <h2>Attendees</h2><ul class="attendees">${m.attendees.map((a) => html`<${Attendee} a=${a} />`)}</ul>
-    ${m.summary && html`<h2>Summary</h2><p class="prose">${m.summary}</p>`}
-    ${m.public_readout && html`<h2>Public readout</h2><p class="prose">${m.public_readout}</p>`}
-    <h2>Action items</h2><${ItemList} items=${items.items} />`}<//></main>`;
-}
-
-// ItemList shows action items; those the caller may change get a status
-// control and an update form.
-function ItemList({ items }) {
-  if (!items || items.length === 0) return html`<p class="empty">No action items.</p>`;
-  return html`<ul class="items">${items.map((it) => html`<${Item} key=${it.id} item=${it} />`)}</ul>`;
-}
-
-function Item({ item }) {
-  const [it, setIt] = useState(item);
-  const [msg, setMsg] = useState(null);
-  const [conflict, setConflict] = useState(false);
-  const reload = async () => {
-    const r = await api('GET', '/action-items/' + it.id);
-    setIt(r.data); setConflict(false); setMsg(null);
-  };
-  const setStatus = async (status) => {
-    try {
-      const r = await api('PATCH', '/action-items/' + it.id, { status }, { ifMatch: `"${it.version}"` });
-      setIt(r.data); setMsg('Saved.');
-    } catch (x) {
-      if (x instanceof ApiError && x.status === 412) setConflict(true);
-      else setMsg(x.message);
-    }
-  };
-  const addUpdate = async (e) => {
-    e.preventDefault();
-    const body = new FormData(e.target).get('body');
-    try {
-      await api('POST', '/action-items/' + it.id + '/updates', { body });
-      e.target.reset(); setMsg('Update added.');
-    } catch (x) { setMsg(x.fieldErrors.body || x.message); }
-  };
-  const owner = it.owner_redacted ? 'owner withheld' : [it.owner_person && it.owner_person.full_name, it.owner_organization && it.owner_organization.name].filter(Boolean).join(', ');
-  return html`<li class=${it.overdue ? 'overdue' : ''} data-item=${it.id}>
-    <div><strong>${it.title}</strong> ${it.overdue && html`<span class="flag">overdue</span>`}</div>
-    <div class="meta">due ${day(it.due_on)} · ${label(it.priority)} · ${owner || 'no owner'} · ${it.meeting_id ? html`<a href=${'/meetings/' + it.meeting_id}>${it.meeting_title}</a>` : 'assigned to you from a meeting you cannot see'}</div>
-    ${it.can_edit ? html`<label>Status <select aria-label=${'Status of ' + it.title} value=${it.status} onChange=${(e) => setStatus(e.target.value)}>
-        ${STATUSES.map((s) => html`<option value=${s}>${label(s)}</option>`)}</select></label>
-      <form class="update" onSubmit=${addUpdate}><label>Add an update <input name="body" required /></label><button type="submit">Add</button></form>`
-      : html`<div>Status: ${label(it.status)}</div>`}
-    ${conflict && html`<p class="error" role="alert">Someone else changed this action item. <button type="button" onClick=${reload}>Reload it</button></p>`}
-    ${msg && html`<p class="note" role="status">${msg}</p>`}
-  </li>`;
-}
-
 function ActionItems({ search }) {
   const params = Object.fromEntries(new URLSearchParams(search));
   const st = useLoad(() => get('/action-items' + qs({ sort: 'due_on', limit: 100, ...params })), [search]);
@@ -260,27 +193,59 @@ function PublicReadouts() {
     </article>`)}`}<//></main>`;
 }
 
+function NotFound() {
+  return html`<main><h1>Not found</h1><p>There is no screen at this address. <a href="/">Go to the dashboard</a>.</p></main>`;
+}
+
+// routes maps each screen to its title and the roles that may use it
+// (none listed: every signed-in user).
+const staffOnly = ['admin', 'coordinator'];
+function route(path, search, me) {
+  const id = path.startsWith('/meetings/') ? path.slice('/meetings/'.length) : '';
+  const table = [
+    ['/', 'Dashboard', null, () => html`<${Dashboard} />`],
+    ['/meetings', 'Meetings', null, () => html`<${Meetings} search=${search} />`],
+    ['/meetings/new', 'Log a meeting', staffOnly, () => html`<${NewMeeting} navigate=${navigate} />`],
+    ['/action-items', new URLSearchParams(search).get('owner') === 'me' ? 'My action items' : 'Action items', null, () => html`<${ActionItems} search=${search} />`],
+    ['/directory', 'Directory', null, () => html`<${Directory} me=${me} />`],
+    ['/tokens', 'API tokens', null, () => html`<${Tokens} />`],
+    ['/users', 'Users', ['admin'], () => html`<${Users} />`],
+    ['/audit', 'Audit trail', staffOnly, () => html`<${Audit} />`],
+  ];
+  for (const [p, title, roles, view] of table) {
+    if (p !== path) continue;
+    if (roles && !roles.includes(me.user.role)) return { title: 'Not available', view: html`<main><h1>Not available</h1><p>Your role (${me.user.role}) cannot use this screen.</p></main>` };
+    return { title, view: view() };
+  }
+  if (id && id !== 'new' && !id.includes('/')) return { title: 'Meeting', view: html`<${MeetingPage} id=${id} me=${me} navigate=${navigate} />` };
+  return { title: 'Not found', view: html`<${NotFound} />` };
+}
+
 function App() {
   const loc = useLocation();
   const [me, setMe] = useState(undefined);
   const loadMe = () => get('/me').then(setMe, () => setMe(null));
   useEffect(() => { loadMe(); }, []);
-  const [path, search] = loc.split('?');
+  const [path, query] = loc.split('?');
+  const search = query || '';
   const signOut = async () => { await api('POST', '/auth/logout').catch(() => {}); setMe(null); navigate('/login'); };
-  let screen;
-  if (path === '/public') screen = html`<${PublicReadouts} />`;
-  else if (me === undefined) screen = html`<p class="loading">Loading…</p>`;
-  else if (me === null || path === '/login') screen = html`<${SignIn} onSignedIn=${() => { loadMe(); navigate('/'); }} />`;
-  else if (path === '/meetings') screen = html`<${Meetings} search=${search || ''} />`;
-  else if (path === '/meetings/new') screen = html`<${NewMeeting} navigate=${navigate} />`;
-  else if (path === '/directory') screen = html`<${Directory} me=${me} />`;
-  else if (path === '/tokens') screen = html`<${Tokens} />`;
-  else if (path === '/users') screen = html`<${Users} />`;
-  else if (path === '/audit') screen = html`<${Audit} />`;
-  else if (path.startsWith('/meetings/')) screen = html`<${MeetingPage} id=${path.slice('/meetings/'.length)} />`;
-  else if (path === '/action-items') screen = html`<${ActionItems} search=${search || ''} />`;
-  else screen = html`<${Dashboard} />`;
-  return html`<${Nav} me=${me} onSignOut=${signOut} />${screen}`;
+  let screen, title;
+  if (path === '/public') { screen = html`<${PublicReadouts} />`; title = 'Public readouts'; }
+  else if (me === undefined) { screen = html`<p class="loading">Loading…</p>`; title = 'Loading'; }
+  else if (me === null || path === '/login') {
+    // Signed out, any address is kept and reopened after signing in.
+    const back = path === '/login' ? new URLSearchParams(search).get('next') || '/' : loc;
+    if (me === null && path !== '/login') history.replaceState(null, '', '/login?next=' + encodeURIComponent(loc));
+    screen = html`<${SignIn} onSignedIn=${() => { loadMe(); navigate(back.startsWith('/') && !back.startsWith('//') ? back : '/'); }} />`;
+    title = 'Sign in';
+  } else ({ title, view: screen } = route(path, search, me));
+  useEffect(() => {
+    document.title = title + ' · Liaison';
+    // Move focus to the new screen's heading, for keyboard and screen reader users.
+    const h = document.querySelector('main h1');
+    if (h) { h.setAttribute('tabindex', '-1'); h.focus({ preventScroll: true }); }
+  }, [loc, title]);
+  return html`<a class="skip" href="#main">Skip to the content</a><${Nav} me=${me} onSignOut=${signOut} /><div id="main">${screen}</div>`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

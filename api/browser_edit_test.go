@@ -1,0 +1,129 @@
+package api_test
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"liaison/api"
+	"liaison/frontend"
+	"liaison/seed"
+	"liaison/store"
+	"liaison/store/storetest"
+)
+
+// TestBrowserCoordinatorEditsAMeeting: after logging, a coordinator changes
+// a meeting, its attendance and its action items in the web UI, each
+// change sent with If-Match, and a concurrent change is offered as a
+// reload. Deep links survive signing in; unknown addresses and screens of
+// other roles say so.
+func TestBrowserCoordinatorEditsAMeeting(t *testing.T) {
+	chromium(t)
+	st := storetest.Open(t, store.SQLite)
+	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
+		t.Fatal(err)
+	}
+	coord := must(st.CallerByEmail(ctx, "coordinator@liaison.demo"))
+	ms, _, err := st.ListMeetings(ctx, coord, store.MeetingFilter{Q: "Working session"}, store.Page{Limit: 1})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("the demo's working session: %v", err)
+	}
+	m := ms[0]
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	bctx, cancel := browser(t)
+	defer cancel()
+
+	// A deep link opened signed out comes back after signing in.
+	var title string
+	if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+"/meetings/"+m.ID), chromedp.WaitVisible(`#email`, chromedp.ByID),
+		chromedp.SendKeys(`#email`, "coordinator@liaison.demo", chromedp.ByID), chromedp.SendKeys(`#password`, seed.DemoPassword, chromedp.ByID),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery), chromedp.WaitVisible(`.banner`, chromedp.ByQuery),
+		chromedp.Title(&title)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(title, m.Title) {
+		t.Fatalf("page title %q", title)
+	}
+
+	// The meeting's fields, then a concurrent change answered with a reload.
+	if err := chromedp.Run(bctx,
+		chromedp.Click(`//button[text()="Edit the meeting"]`, chromedp.BySearch), chromedp.WaitVisible(`#e-title`, chromedp.ByID),
+		chromedp.SetValue(`#e-title`, "Working session: hardening review", chromedp.ByID), choose(`#e-tlp`, "AMBER"),
+		chromedp.Click(`//button[text()="Save the meeting"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//h1[text()="Working session: hardening review"]`, chromedp.BySearch)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Run(bctx, chromedp.Click(`//button[text()="Edit the meeting"]`, chromedp.BySearch), chromedp.WaitVisible(`#e-title`, chromedp.ByID)); err != nil {
+		t.Fatal(err)
+	}
+	newTitle := "Changed elsewhere"
+	if _, err := st.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{Title: &newTitle}); err != nil {
+		t.Fatal(err)
+	}
+	var alert string
+	if err := chromedp.Run(bctx, chromedp.SetValue(`#e-location`, "Somewhere", chromedp.ByID),
+		chromedp.Click(`//button[text()="Save the meeting"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`[role=alert]`, chromedp.ByQuery), chromedp.Text(`[role=alert]`, &alert, chromedp.ByQuery),
+		chromedp.Click(`//button[text()="Reload it"]`, chromedp.BySearch), chromedp.WaitVisible(`//h1[text()="Changed elsewhere"]`, chromedp.BySearch)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(alert, "Someone else changed this meeting") {
+		t.Fatalf("alert %q", alert)
+	}
+
+	// Attendance: add a person, withhold them, remove the FCC's row.
+	if err := chromedp.Run(bctx,
+		chooseText(`#aa-person`, "Elena Marsh"), chromedp.Click(`//button[text()="Add the attendee"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//li[contains(., "Elena Marsh")]//button[text()="Change"]`, chromedp.BySearch),
+		chromedp.Click(`//li[contains(., "Elena Marsh")]//button[text()="Change"]`, chromedp.BySearch),
+		choose(`select[aria-label="Disclosure of Elena Marsh"]`, "undisclosed"),
+		chromedp.Click(`//form[@aria-label="Change Elena Marsh"]//button[text()="Save"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//li[contains(., "Elena Marsh") and contains(., "withheld from others")]`, chromedp.BySearch)); err != nil {
+		t.Fatal(err)
+	}
+	v := must(st.GetMeeting(ctx, coord, m.ID))
+	found := false
+	for _, a := range v.Attendees {
+		if a.Person != nil && a.Person.FullName == "Elena Marsh" {
+			found = a.Disclosure == "undisclosed"
+		}
+	}
+	if !found {
+		t.Fatalf("Elena Marsh is not an undisclosed attendee: %+v", v.Attendees)
+	}
+
+	// Action items: add one, move its due date, delete it.
+	if err := chromedp.Run(bctx,
+		chromedp.SendKeys(`#ai-title`, "Brief the board on the review", chromedp.ByID), choose(`#ai-due`, "2025-02-14"),
+		chromedp.Click(`//button[text()="Add the action item"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//li[contains(., "Brief the board on the review")]//button[text()="Edit"]`, chromedp.BySearch),
+		chromedp.Click(`//li[contains(., "Brief the board on the review")]//button[text()="Edit"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//form[@aria-label="Edit Brief the board on the review"]//input[@type="date"]`, chromedp.BySearch),
+		chromedp.SetValue(`//form[@aria-label="Edit Brief the board on the review"]//input[@type="date"]`, "2025-03-01", chromedp.BySearch),
+		chromedp.Click(`//button[text()="Save the item"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//li[contains(., "Brief the board on the review") and contains(., "Mar 1, 2025")]`, chromedp.BySearch)); err != nil {
+		t.Fatal(err)
+	}
+	items, _, err := st.ListActionItems(ctx, coord, store.ActionItemFilter{Q: "Brief the board"}, store.Page{Limit: 5})
+	if err != nil || len(items) != 1 || items[0].DueOn == nil || items[0].DueOn.String() != "2025-03-01" {
+		t.Fatalf("the new item: %+v %v", items, err)
+	}
+
+	// Unknown addresses and other roles' screens.
+	var na string
+	if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+"/no/such/screen"), chromedp.WaitVisible(`//h1[text()="Not found"]`, chromedp.BySearch)); err != nil {
+		t.Fatal(err)
+	}
+	pctx, pcancel := browser(t)
+	defer pcancel()
+	if err := chromedp.Run(pctx, signIn(srv.URL, "participant@liaison.demo"), chromedp.Navigate(srv.URL+"/audit"),
+		chromedp.WaitVisible(`//h1[text()="Not available"]`, chromedp.BySearch), chromedp.Text(`main`, &na, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(na, "participant") {
+		t.Fatalf("a participant's audit screen: %s", na)
+	}
+}
