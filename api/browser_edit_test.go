@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -125,5 +126,47 @@ func TestBrowserCoordinatorEditsAMeeting(t *testing.T) {
 	}
 	if !strings.Contains(na, "participant") {
 		t.Fatalf("a participant's audit screen: %s", na)
+	}
+}
+
+// TestBrowserActionItemTable: the action item list filters by every API
+// filter through the URL, says which filters are in force, sorts by
+// column, pages on demand and picks an organisation by searching.
+func TestBrowserActionItemTable(t *testing.T) {
+	chromium(t)
+	st := storetest.Open(t, store.SQLite)
+	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
+		t.Fatal(err)
+	}
+	st.SetClock(func() time.Time { return seed.DemoToday })
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	bctx, cancel := browser(t)
+	defer cancel()
+	var rows, more int
+	var loc, summary string
+	if err := chromedp.Run(bctx, signIn(srv.URL, "coordinator@liaison.demo"),
+		chromedp.Navigate(srv.URL+"/action-items?limit=2"), chromedp.WaitVisible(`table.items-table`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('table.items-table tbody tr').length`, &rows),
+		chromedp.Click(`//button[text()="Load more"]`, chromedp.BySearch),
+		chromedp.Poll(`document.querySelectorAll('table.items-table tbody tr').length >= 4`, nil),
+		chromedp.Evaluate(`document.querySelectorAll('table.items-table tbody tr').length`, &more),
+		chromedp.Click(`//th//button[contains(., "Title")]`, chromedp.BySearch), chromedp.Poll(`location.search.includes('sort=title')`, nil),
+		chromedp.Click(`input[name=overdue]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[aria-label="Owner organisation"]`, "Northwind", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector('#owner_organization-options option[value="Northwind Communications"]') !== null`, nil),
+		chromedp.SetValue(`input[aria-label="Owner organisation"]`, "Northwind Communications", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('input[aria-label="Owner organisation"]').dispatchEvent(new Event('input', {bubbles: true}))`, nil),
+		chromedp.Click(`//form[@aria-label="Filter action items"]//button[text()="Apply"]`, chromedp.BySearch),
+		chromedp.Poll(`location.search.includes('overdue=true') && location.search.includes('owner_organization=')`, nil),
+		chromedp.Poll(`document.querySelector('.summary').textContent.includes('Northwind')`, nil),
+		chromedp.Evaluate(`location.search`, &loc), chromedp.Text(`.summary`, &summary, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 2 || more < 4 {
+		t.Errorf("paging: %d rows, then %d", rows, more)
+	}
+	if !strings.Contains(loc, "sort=title") || !strings.Contains(summary, "overdue") || !strings.Contains(summary, "owned by Northwind Communications") {
+		t.Errorf("filters: %s / %s", loc, summary)
 	}
 }

@@ -258,7 +258,8 @@ func TestBrowser(t *testing.T) {
 		sel := `select[aria-label="Status of Retire end-of-life edge routers"]`
 		if err := chromedp.Run(bctx, signIn(base, "participant@liaison.demo"),
 			chromedp.Text(`[data-testid=completion]`, &before, chromedp.ByQuery),
-			chromedp.Navigate(base+"/action-items?owner=me"), chromedp.WaitVisible(sel, chromedp.ByQuery), shot("my-action-items", &buf),
+			chromedp.Navigate(base+"/action-items?owner=me"), chromedp.WaitVisible(`table.items-table`, chromedp.ByQuery), shot("my-action-items", &buf),
+			chromedp.Click(`//button[text()="Retire end-of-life edge routers"]`, chromedp.BySearch), chromedp.WaitVisible(sel, chromedp.ByQuery),
 			choose(sel, "done"), // nothing is saved until the button is pressed
 			chromedp.Click(`form[aria-label="Status of Retire end-of-life edge routers"] button[type=submit]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`.note`, chromedp.ByQuery), chromedp.Text(`.note`, &note, chromedp.ByQuery),
@@ -278,7 +279,8 @@ func TestBrowser(t *testing.T) {
 		sel := `select[aria-label="Status of Rotate credentials for intercept mediation devices"]`
 		var alert string
 		if err := chromedp.Run(bctx, signIn(base, "participant@liaison.demo"),
-			chromedp.Navigate(base+"/action-items?owner=me"), chromedp.WaitVisible(sel, chromedp.ByQuery)); err != nil {
+			chromedp.Navigate(base+"/action-items?owner=me"),
+			chromedp.Click(`//button[text()="Rotate credentials for intercept mediation devices"]`, chromedp.BySearch), chromedp.WaitVisible(sel, chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
 		// Someone else changes the item after the page loaded it.

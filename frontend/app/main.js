@@ -4,7 +4,8 @@ import { html, render, useState, useEffect } from '../vendor/htm-preact-standalo
 import { api, get, qs, ApiError } from './api.js';
 import { when, day, label, TLPS, STATUSES, SECTORS } from './format.js';
 import { NewMeeting, Directory, Tokens, Users, Audit } from './forms.js';
-import { ItemList } from './items.js';
+import { ItemList, ActionItemTable } from './items.js';
+import { Picker } from './components.js';
 import { MeetingPage } from './meeting.js';
 
 // Navigation: links are ordinary anchors; clicks on same-origin links are
@@ -173,13 +174,6 @@ function Meetings({ search }) {
       </nav>`}<//></main>`;
 }
 
-function ActionItems({ search }) {
-  const params = Object.fromEntries(new URLSearchParams(search));
-  const st = useLoad(() => get('/action-items' + qs({ sort: 'due_on', limit: 100, ...params })), [search]);
-  const title = params.owner === 'me' ? 'My action items' : 'Action items';
-  return html`<main><h1>${title}</h1><${Loading} state=${st}>${(page) => html`<${ItemList} items=${page.items} />`}<//></main>`;
-}
-
 function PublicReadouts() {
   const st = useLoad(() => get('/public/meetings?limit=50'), []);
   return html`<main><h1>Public readouts</h1>
@@ -206,7 +200,8 @@ function route(path, search, me) {
     ['/', 'Dashboard', null, () => html`<${Dashboard} />`],
     ['/meetings', 'Meetings', null, () => html`<${Meetings} search=${search} />`],
     ['/meetings/new', 'Log a meeting', staffOnly, () => html`<${NewMeeting} navigate=${navigate} />`],
-    ['/action-items', new URLSearchParams(search).get('owner') === 'me' ? 'My action items' : 'Action items', null, () => html`<${ActionItems} search=${search} />`],
+    ['/action-items', new URLSearchParams(search).get('owner') === 'me' ? 'My action items' : 'Action items', null,
+      () => html`<${ActionItemTable} search=${search} me=${me} navigate=${navigate} OrgPicker=${(p) => html`<${Picker} path="/organizations" ariaLabel="Owner organisation" ...${p} />`} />`],
     ['/directory', 'Directory', null, () => html`<${Directory} me=${me} />`],
     ['/tokens', 'API tokens', null, () => html`<${Tokens} />`],
     ['/users', 'Users', ['admin'], () => html`<${Users} />`],

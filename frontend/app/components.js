@@ -1,0 +1,30 @@
+// Shared components.
+import { html, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
+import { get } from './api.js';
+
+// Picker chooses a record by searching the API as one types, rather than
+// from a capped list: the names found are offered in a datalist, and the
+// chosen record's id goes in a hidden field called name.
+export function Picker({ name, path, value, label, id, display = (r) => r.name, ariaLabel }) {
+  const [text, setText] = useState(label || '');
+  const [chosen, setChosen] = useState(value || '');
+  const [found, setFound] = useState([]);
+  useEffect(() => { setText(label || ''); setChosen(value || ''); }, [value, label]);
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(() => {
+      get(path + '?limit=20' + (text ? '&q=' + encodeURIComponent(text) : '')).then((d) => live && setFound(d.items), () => {});
+    }, 150);
+    return () => { live = false; clearTimeout(t); };
+  }, [text]);
+  const listID = (id || name) + '-options';
+  const onInput = (e) => {
+    const v = e.target.value;
+    setText(v);
+    const hit = found.find((r) => display(r) === v);
+    setChosen(hit ? hit.id : '');
+  };
+  return html`<span class="picker"><input type="search" id=${id} list=${listID} value=${text} onInput=${onInput} aria-label=${ariaLabel} autocomplete="off" placeholder="type to search" />
+    <datalist id=${listID}>${found.map((r) => html`<option value=${display(r)} />`)}</datalist>
+    <input type="hidden" name=${name} value=${chosen} /></span>`;
+}
