@@ -170,3 +170,57 @@ func TestBrowserActionItemTable(t *testing.T) {
 		t.Errorf("filters: %s / %s", loc, summary)
 	}
 }
+
+// TestBrowserDirectoryAndUsers: coordinators edit organisations, people
+// and topics in place; administrators link users to people, change their
+// role and reset their password.
+func TestBrowserDirectoryAndUsers(t *testing.T) {
+	chromium(t)
+	st := storetest.Open(t, store.SQLite)
+	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	bctx, cancel := browser(t)
+	defer cancel()
+	if err := chromedp.Run(bctx, signIn(srv.URL, "admin@liaison.demo"),
+		chromedp.Navigate(srv.URL+"/directory"), chromedp.WaitVisible(`button[aria-label="Edit Northwind Communications"]`, chromedp.ByQuery),
+		chromedp.Click(`button[aria-label="Edit Northwind Communications"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[aria-label="Edit Northwind Communications"] input[name=country]`, chromedp.ByQuery),
+		chromedp.SetValue(`form[aria-label="Edit Northwind Communications"] input[name=country]`, "CA", chromedp.ByQuery),
+		chromedp.Click(`form[aria-label="Edit Northwind Communications"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//li[contains(., "Northwind Communications") and contains(., "· CA")]`, chromedp.BySearch),
+		chromedp.SendKeys(`#topic-name`, "Volt Typhoon", chromedp.ByID), choose(`#topic-kind`, "campaign"),
+		chromedp.Click(`form[aria-label="Add a topic"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//li[contains(., "Volt Typhoon") and contains(., "campaign")]`, chromedp.BySearch),
+		chromedp.Navigate(srv.URL+"/users"), chromedp.WaitVisible(`select[aria-label="Role of viewer@liaison.demo"]`, chromedp.ByQuery),
+		chooseText(`select[aria-label="Person of viewer@liaison.demo"]`, "Elena Marsh")); err != nil {
+		t.Fatal(err)
+	}
+	// Each change is saved at once; the next waits for the list to show it.
+	viewer := func() store.Caller { return must(st.CallerByEmail(ctx, "viewer@liaison.demo")) }
+	waitFor(t, func() bool { return viewer().PersonID != "" })
+	if err := chromedp.Run(bctx, chromedp.Reload(), chromedp.WaitVisible(`select[aria-label="Role of viewer@liaison.demo"]`, chromedp.ByQuery),
+		choose(`select[aria-label="Role of viewer@liaison.demo"]`, "participant")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return viewer().Role == "participant" })
+	orgs, _, _ := st.ListOrganizations(ctx, store.System, store.OrganizationFilter{Q: "Northwind"}, store.Page{Limit: 1})
+	if len(orgs) != 1 || orgs[0].Country != "CA" {
+		t.Fatalf("Northwind: %+v", orgs)
+	}
+}
+
+// waitFor polls cond for up to ten seconds: the page saves on its own
+// time, and the test reads the store for the result.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("the change did not arrive")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

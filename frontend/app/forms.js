@@ -121,6 +121,7 @@ export function Directory({ me }) {
     get('/people?' + p).then((d) => setPeople(d.items));
   }, [q, n]);
   const staff = me && (me.user.role === 'admin' || me.user.role === 'coordinator');
+  const [editing, setEditing] = useState(null);
   const org = useCreate('/organizations', (f) => ({ name: f.name, kind: f.kind, sector: f.sector, country: f.country }), reload);
   const person = useCreate('/people', (f) => ({ full_name: f.full_name, job_title: f.job_title, email: f.email, organization_id: f.organization_id }), reload);
   return html`<main><h1>Directory</h1>
@@ -142,9 +143,44 @@ export function Directory({ me }) {
         <button type="submit">Add the person</button>
       </form></div>`}
     <label>Search <input value=${q} onInput=${(e) => setQ(e.target.value)} /></label>
-    <div class="charts"><section><h2>Organisations</h2>${orgs === null ? html`<p class="loading">Loading…</p>` : html`<ul>${orgs.map((o) => html`<li>${o.name} <span class="meta">· ${label(o.kind)}${o.sector ? ' · ' + label(o.sector) : ''} · ${o.country}</span></li>`)}</ul>`}</section>
-    <section><h2>People</h2>${people === null ? html`<p class="loading">Loading…</p>` : html`<ul>${people.map((p) => html`<li>${p.full_name} <span class="meta">· ${p.job_title}</span></li>`)}</ul>`}</section></div>
+    <div class="charts"><section><h2>Organisations</h2>${orgs === null ? html`<p class="loading">Loading…</p>` : html`<ul class="records">${orgs.map((o) => html`<li key=${o.id}>
+      ${editing === o.id ? html`<${EditRecord} path=${'/organizations/' + o.id} record=${o} onDone=${() => { setEditing(null); reload(); }}
+          fields=${[{ name: 'name', label: 'Name' }, { name: 'kind', label: 'Kind', options: KINDS.map((k) => [k, label(k)]) },
+            { name: 'sector', label: 'Sector', options: [['', 'none'], ...SECTORS.map((k) => [k, label(k)])] }, { name: 'country', label: 'Country' }]} />`
+        : html`${o.name} <span class="meta">· ${label(o.kind)}${o.sector ? ' · ' + label(o.sector) : ''} · ${o.country}</span>
+          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + o.name} onClick=${() => setEditing(o.id)}>Edit</button>`}`}</li>`)}</ul>`}</section>
+    <section><h2>People</h2>${people === null ? html`<p class="loading">Loading…</p>` : html`<ul class="records">${people.map((p) => html`<li key=${p.id}>
+      ${editing === p.id ? html`<${EditRecord} path=${'/people/' + p.id} record=${p} onDone=${() => { setEditing(null); reload(); }}
+          fields=${[{ name: 'full_name', label: 'Full name' }, { name: 'job_title', label: 'Job title' }, { name: 'email', label: 'Email', type: 'email', nullable: true },
+            { name: 'organization_id', label: 'Organisation', options: (orgs || []).map((o) => [o.id, o.name]) }]} />`
+        : html`${p.full_name} <span class="meta">· ${p.job_title}</span>
+          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + p.full_name} onClick=${() => setEditing(p.id)}>Edit</button>`}`}</li>`)}</ul>`}</section>
+    <${Topics} staff=${staff} q=${q} /></div>
   </main>`;
+}
+
+const TOPIC_KINDS = ['subject', 'campaign', 'vulnerability', 'advisory', 'technique'];
+
+function Topics({ staff, q }) {
+  const [topics, setTopics] = useState(null);
+  const [editing, setEditing] = useState(null);
+  const [n, setN] = useState(0);
+  const reload = () => setN(n + 1);
+  useEffect(() => { get('/topics?limit=100' + (q ? '&q=' + encodeURIComponent(q) : '')).then((d) => setTopics(d.items), () => setTopics([])); }, [q, n]);
+  const topic = useCreate('/topics', (f) => ({ name: f.name, kind: f.kind, reference: f.reference }), reload);
+  const fields = [{ name: 'name', label: 'Name' }, { name: 'kind', label: 'Kind', options: TOPIC_KINDS.map((k) => [k, k]) },
+    { name: 'reference', label: 'Reference (CVE, CISA advisory or ATT&CK id)' }, { name: 'description', label: 'Description' }];
+  return html`<section><h2>Topics</h2>
+    ${staff && html`<form class="stacked" onSubmit=${topic.submit} aria-label="Add a topic" novalidate>
+      <label for="topic-name">Name</label><input id="topic-name" name="name" /><${FieldError} errors=${topic.errors} name="name" />
+      <label for="topic-kind">Kind</label><select id="topic-kind" name="kind">${TOPIC_KINDS.map((k) => html`<option value=${k}>${k}</option>`)}</select>
+      <label for="topic-ref">Reference</label><input id="topic-ref" name="reference" /><${FieldError} errors=${topic.errors} name="reference" />
+      <button type="submit">Add the topic</button></form>`}
+    ${topics === null ? html`<p class="loading">Loading…</p>` : html`<ul class="records">${topics.map((t) => html`<li key=${t.id}>
+      ${editing === t.id ? html`<${EditRecord} path=${'/topics/' + t.id} record=${t} fields=${fields} onDone=${() => { setEditing(null); reload(); }} />`
+        : html`<a href=${'/meetings?topic=' + encodeURIComponent(t.name)}>${t.name}</a> <span class="meta">· ${t.kind}${t.reference ? ' · ' + t.reference : ''}</span>
+          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + t.name} onClick=${() => setEditing(t.id)}>Edit</button>`}`}</li>`)}</ul>`}
+  </section>`;
 }
 
 export function Tokens() {
@@ -177,8 +213,12 @@ export function Tokens() {
   </main>`;
 }
 
+const ROLES = ['viewer', 'participant', 'coordinator', 'admin'];
+
 export function Users() {
   const [list, setList] = useState(null);
+  const [people, setPeople] = useState([]);
+  useEffect(() => { get('/people?limit=200').then((d) => setPeople(d.items), () => {}); }, []);
   const [errors, setErrors] = useState({});
   const [msg, setMsg] = useState(null);
   const load = () => get('/users?limit=200').then((d) => setList(d.items), () => setList([]));
@@ -189,10 +229,15 @@ export function Users() {
     try { await api('POST', '/users', { email: f.email, password: f.password, role: f.role }); setErrors({}); e.target.reset(); load(); }
     catch (x) { setErrors(x.fieldErrors || { email: x.message }); }
   };
-  const toggle = async (u) => {
-    try { await api('PATCH', '/users/' + u.id, { disabled: !u.disabled }, { ifMatch: `"${u.version}"` }); setMsg(null); }
-    catch (x) { setMsg(x.status === 412 ? 'Someone else changed this user; the list has been reloaded, try again.' : x.message); }
+  const change = async (u, body, done) => {
+    try { await api('PATCH', '/users/' + u.id, body, { ifMatch: `"${u.version}"` }); setMsg(done || null); }
+    catch (x) { setMsg(x.status === 412 ? 'Someone else changed this user; the list has been reloaded, try again.' : (x.fieldErrors && Object.values(x.fieldErrors).join('; ')) || x.message); }
     load();
+  };
+  const toggle = (u) => change(u, { disabled: !u.disabled });
+  const reset = (u) => {
+    const pw = prompt('A new password for ' + u.email + ' (at least 12 characters). Their sessions end.');
+    if (pw) change(u, { password: pw }, 'The password of ' + u.email + ' was reset.');
   };
   return html`<main><h1>Users</h1>
     <form onSubmit=${create} class="filters">
@@ -202,9 +247,12 @@ export function Users() {
       <button type="submit">Add a user</button>
     </form>
     ${msg && html`<p class="error" role="alert">${msg}</p>`}
-    ${list === null ? html`<p class="loading">Loading…</p>` : html`<table class="grid"><thead><tr><th>Email</th><th>Role</th><th>State</th><th></th></tr></thead><tbody>
-      ${list.map((u) => html`<tr><td>${u.email}</td><td>${u.role}</td><td>${u.disabled ? 'disabled' : 'active'}</td>
-        <td><button type="button" onClick=${() => toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button></td></tr>`)}</tbody></table>`}
+    ${list === null ? html`<p class="loading">Loading…</p>` : html`<div class="table-wrap"><table class="grid"><thead><tr><th>Email</th><th>Role</th><th>Person</th><th>State</th><th></th></tr></thead><tbody>
+      ${list.map((u) => html`<tr><td>${u.email}</td>
+        <td><select aria-label=${'Role of ' + u.email} value=${u.role} onChange=${(e) => change(u, { role: e.target.value })}>${ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></td>
+        <td><select aria-label=${'Person of ' + u.email} value=${u.person_id || ''} onChange=${(e) => change(u, { person_id: e.target.value || null })}><option value="">none</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></td>
+        <td>${u.disabled ? 'disabled' : 'active'}</td>
+        <td><button type="button" onClick=${() => toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button> <button type="button" class="secondary" onClick=${() => reset(u)}>Reset password</button></td></tr>`)}</tbody></table></div>`}
   </main>`;
 }
 
@@ -218,4 +266,33 @@ export function Audit() {
         <td class="changes">${Object.keys(ev.changes).join(', ')}</td></tr>`)}</tbody></table>
       ${page.next_cursor && html`<button type="button" onClick=${() => setCursor(page.next_cursor)}>Older events</button>`}`}
   </main>`;
+}
+
+// EditRecord changes one directory record in place: its fields as a small
+// form, sent with If-Match; a 412 is offered as a reload.
+export function EditRecord({ path, record, fields, onDone }) {
+  const [errors, setErrors] = useState({});
+  const [problem, setProblem] = useState(null);
+  const [conflict, setConflict] = useState(false);
+  const save = async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    const body = {};
+    for (const fl of fields) body[fl.name] = fl.nullable && f[fl.name] === '' ? null : f[fl.name];
+    try { await api('PATCH', path, body, { ifMatch: `"${record.version}"` }); onDone(true); } catch (x) {
+      if (x instanceof ApiError && x.status === 412) setConflict(true);
+      else if (x instanceof ApiError && Object.keys(x.fieldErrors).length) setErrors(x.fieldErrors);
+      else setProblem(x.message);
+    }
+  };
+  const id = (n) => 'edit-' + record.id + '-' + n;
+  return html`<form class="stacked" onSubmit=${save} aria-label=${'Edit ' + (record.name || record.full_name || record.email)} novalidate>
+    ${conflict && html`<p class="error" role="alert">Someone else changed this record. <button type="button" onClick=${() => onDone(false)}>Reload it</button></p>`}
+    ${problem && html`<p class="error" role="alert">${problem}</p>`}
+    ${fields.map((fl) => html`<label for=${id(fl.name)}>${fl.label}</label>
+      ${fl.options ? html`<select id=${id(fl.name)} name=${fl.name} value=${record[fl.name] ?? ''}>${fl.options.map(([v, l]) => html`<option value=${v}>${l}</option>`)}</select>`
+        : html`<input id=${id(fl.name)} name=${fl.name} type=${fl.type || 'text'} value=${record[fl.name] ?? ''} aria-invalid=${errors[fl.name] ? 'true' : null} aria-describedby=${errors[fl.name] ? 'err-' + fl.name : null} />`}
+      <${FieldError} errors=${errors} name=${fl.name} />`)}
+    <button type="submit">Save</button> <button type="button" class="secondary" onClick=${() => onDone(false)}>Cancel</button>
+  </form>`;
 }
