@@ -76,7 +76,8 @@ func signIn(base, email string) chromedp.Tasks {
 		chromedp.SendKeys(`#email`, email, chromedp.ByID),
 		chromedp.SendKeys(`#password`, seed.DemoPassword, chromedp.ByID),
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-testid=overdue]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//h1[text()="Dashboard"]`, chromedp.BySearch),
+		chromedp.WaitNotPresent(`main .loading`, chromedp.ByQuery),
 	}
 }
 

@@ -6,6 +6,7 @@ import { when, day, label, TLPS, STATUSES, SECTORS } from './format.js';
 import { NewMeeting, Directory, Tokens, Users, Audit } from './forms.js';
 import { ItemList, ActionItemTable } from './items.js';
 import { Picker } from './components.js';
+import { MonthChart, continuousMonths } from './charts.js';
 import { MeetingPage } from './meeting.js';
 
 // Navigation: links are ordinary anchors; clicks on same-origin links are
@@ -93,15 +94,19 @@ function Bars({ rows, caption, href }) {
 
 // MonthsByTLP is meetings per month, each bar split by TLP, with the
 // figures in text for screen readers and for anyone who prefers numbers.
-function MonthsByTLP({ buckets }) {
+function MonthsByTLP({ buckets: given }) {
+  const byKey = Object.fromEntries(given.map((b) => [b.key, b]));
+  const buckets = continuousMonths(given.map((b) => b.key)).map((k) => byKey[k] || { key: k, count: 0, by_tlp: {} });
   const max = Math.max(1, ...buckets.map((b) => b.count));
-  return html`<table class="bars"><caption>Meetings per month, by TLP</caption><tbody>
+  return html`<section class="wide" aria-labelledby="months-title"><h2 id="months-title">Meetings per month, by TLP</h2>
+    <${MonthChart} buckets=${given} />
+    <p class="legend">${TLPS.map((t) => html`<span><span class=${'seg-key seg-' + t.replace('+', '-').toLowerCase()}></span>${t}</span>`)}</p>
+    <details><summary>The figures, month by month</summary><table class="bars"><caption>Meetings per month, by TLP</caption><tbody>
     ${buckets.map((b) => html`<tr><th scope="row"><a href=${'/meetings?from=' + b.key + '-01&to=' + nextMonth(b.key)}>${b.key}</a></th>
       <td><span class="stack" style=${'width:' + Math.round((100 * b.count) / max) + '%'}>${TLPS.filter((t) => b.by_tlp[t] > 0).map((t) =>
         html`<a class=${'seg seg-' + t.replace('+', '-').toLowerCase()} style=${'flex:' + b.by_tlp[t]} href=${'/meetings?tlp=' + encodeURIComponent(t) + '&from=' + b.key + '-01&to=' + nextMonth(b.key)} title=${t + ': ' + b.by_tlp[t]}></a>`)}</span>
-        <span class="sr-text">${b.count} (${TLPS.filter((t) => b.by_tlp[t] > 0).map((t) => t + ' ' + b.by_tlp[t]).join(', ')})</span></td></tr>`)}
-  </tbody></table>
-  <p class="legend">${TLPS.map((t) => html`<span><span class=${'seg-key seg-' + t.replace('+', '-').toLowerCase()}></span>${t}</span>`)}</p>`;
+        <span class="sr-text">${b.count}${b.count > 0 ? ' (' + TLPS.filter((t) => b.by_tlp[t] > 0).map((t) => t + ' ' + b.by_tlp[t]).join(', ') + ')' : ''}</span></td></tr>`)}
+  </tbody></table></details></section>`;
 }
 
 function nextMonth(key) {
@@ -109,13 +114,20 @@ function nextMonth(key) {
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
-function Dashboard() {
+// TOP is how many entries a dashboard list shows before "more…".
+const TOP = 8;
+
+function Dashboard({ me }) {
   const st = useLoad(() => Promise.all([
     get('/stats/overview'), get('/stats/meetings?group_by=month'), get('/stats/action-items?group_by=status'),
     get('/stats/action-items?group_by=owner_organization'), get('/stats/meetings?group_by=topic'),
     get('/action-items' + qs({ status: 'open,in_progress,blocked', sort: 'due_on', due_after: new Date(Date.now() - 864e5).toISOString().slice(0, 10), limit: 5 })),
   ]), []);
-  return html`<main><h1>Dashboard</h1><${Loading} state=${st}>${([o, months, status, owners, topics, upcoming]) => html`
+  const staff = me && (me.user.role === 'admin' || me.user.role === 'coordinator');
+  return html`<main><h1>Dashboard</h1><${Loading} state=${st}>${([o, months, status, owners, topics, upcoming]) => o.meetings.total === 0 ? html`
+    <p class="empty-state">${staff
+      ? html`No meetings yet. Start with the <a href="/directory">directory</a> (the host and the organisations that attend), then <a href="/meetings/new">log your first meeting</a>.`
+      : 'No meetings you may see yet. Meetings appear here once a coordinator logs them and their marking lets you see them.'}</p>` : html`
     <section class="figures" aria-label="Key figures">
       <a class="figure" href="/meetings"><strong>${o.meetings.total}</strong> meetings</a>
       <a class="figure" href="/action-items?overdue=true"><strong data-testid="overdue">${o.action_items.overdue}</strong> overdue action items</a>
@@ -124,14 +136,16 @@ function Dashboard() {
       <div class="figure"><strong>${o.action_items.median_days_to_close ?? '–'}</strong> median days to close</div>
       <div class="figure">${o.attendees.withheld === null ? html`<strong>${o.attendees.disclosed}</strong> attendees disclosed; the withheld are not counted here` : html`<strong>${o.attendees.withheld}</strong> of ${o.attendees.total} attendees withheld`}</div>
     </section>
+    <${MonthsByTLP} buckets=${months.buckets} />
     <div class="charts">
-      <div><${MonthsByTLP} buckets=${months.buckets} /></div>
       <${Bars} caption="Action items by status" rows=${status.buckets.map((b) => ({ label: label(b.key), count: b.count, key: b.key }))}
         href=${(r) => '/action-items?status=' + r.key} />
-      <${Bars} caption="Overdue by owner organisation" rows=${owners.buckets.filter((b) => b.overdue > 0).map((b) => ({ label: b.label || label(b.key), count: b.overdue, key: b.key }))}
-        href=${(r) => (r.key === 'withheld' || r.key === 'none' ? null : '/action-items?overdue=true&owner_organization=' + r.key)} />
-      <${Bars} caption="Top topics" rows=${topics.buckets.slice(0, 8).map((b) => ({ label: b.label || b.key, count: b.count, key: b.key }))}
-        href=${(r) => '/meetings?topic=' + encodeURIComponent(r.key)} />
+      <div><${Bars} caption="Overdue by owner organisation" rows=${owners.buckets.filter((b) => b.overdue > 0).sort((a, b) => b.overdue - a.overdue).slice(0, TOP).map((b) => ({ label: b.label || label(b.key), count: b.overdue, key: b.key }))}
+        href=${(r) => (['withheld', 'none', 'other'].includes(r.key) ? null : '/action-items?overdue=true&owner_organization=' + r.key)} />
+        ${owners.buckets.filter((b) => b.overdue > 0).length > TOP && html`<p><a href="/action-items?overdue=true">More overdue items…</a></p>`}</div>
+      <div><${Bars} caption="Top topics" rows=${topics.buckets.slice(0, TOP).map((b) => ({ label: b.label || b.key, count: b.count, key: b.key }))}
+        href=${(r) => '/meetings?topic=' + encodeURIComponent(r.label)} />
+        ${topics.buckets.length > TOP && html`<p><a href="/directory">More topics…</a></p>`}</div>
     </div>
     <h2>Upcoming due dates</h2>
     <${ItemList} items=${upcoming.items} />`}<//></main>`;
@@ -197,7 +211,7 @@ const staffOnly = ['admin', 'coordinator'];
 function route(path, search, me) {
   const id = path.startsWith('/meetings/') ? path.slice('/meetings/'.length) : '';
   const table = [
-    ['/', 'Dashboard', null, () => html`<${Dashboard} />`],
+    ['/', 'Dashboard', null, () => html`<${Dashboard} me=${me} />`],
     ['/meetings', 'Meetings', null, () => html`<${Meetings} search=${search} />`],
     ['/meetings/new', 'Log a meeting', staffOnly, () => html`<${NewMeeting} navigate=${navigate} />`],
     ['/action-items', new URLSearchParams(search).get('owner') === 'me' ? 'My action items' : 'Action items', null,
@@ -243,4 +257,7 @@ function App() {
   return html`<a class="skip" href="#main">Skip to the content</a><${Nav} me=${me} onSignOut=${signOut} /><div id="main">${screen}</div>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+// The page's own "Loading…" goes before the app takes over.
+const root = document.getElementById('app');
+root.textContent = '';
+render(html`<${App} />`, root);
