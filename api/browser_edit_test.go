@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"liaison/api"
@@ -222,5 +223,56 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("the change did not arrive")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestBrowserPhoneAndPrint: every main screen fits a phone's width with
+// the navigation folded into a menu, and a printed meeting carries its TLP
+// marking at the top and bottom of every page.
+func TestBrowserPhoneAndPrint(t *testing.T) {
+	chromium(t)
+	st := storetest.Open(t, store.SQLite)
+	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
+		t.Fatal(err)
+	}
+	coord := must(st.CallerByEmail(ctx, "coordinator@liaison.demo"))
+	ms, _, _ := st.ListMeetings(ctx, coord, store.MeetingFilter{Q: "Restricted briefing"}, store.Page{Limit: 1})
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	bctx, cancel := browser(t)
+	defer cancel()
+	if err := chromedp.Run(bctx, chromedp.EmulateViewport(390, 844), signIn(srv.URL, "coordinator@liaison.demo")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/meetings", "/action-items", "/meetings/" + ms[0].ID, "/directory", "/meetings/new", "/public"} {
+		var width int
+		var menu bool
+		if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+			chromedp.WaitNotPresent(`main .loading`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.documentElement.scrollWidth`, &width),
+			chromedp.Evaluate(`getComputedStyle(document.querySelector('button.menu')).display !== 'none' && getComputedStyle(document.querySelector('#nav-links')).display === 'none'`, &menu)); err != nil {
+			t.Fatal(err)
+		}
+		if width > 390 || !menu {
+			t.Errorf("%s at phone width: %d px wide, navigation folded %v", path, width, menu)
+		}
+	}
+	var opened bool
+	if err := chromedp.Run(bctx, chromedp.Click(`button.menu`, chromedp.ByQuery),
+		chromedp.Evaluate(`getComputedStyle(document.querySelector('#nav-links')).display !== 'none'`, &opened)); err != nil {
+		t.Fatal(err)
+	}
+	if !opened {
+		t.Error("the menu does not open")
+	}
+	var banner, footer string
+	if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+"/meetings/"+ms[0].ID), chromedp.WaitVisible(`.banner`, chromedp.ByQuery),
+		emulation.SetEmulatedMedia().WithMedia("print"),
+		chromedp.Evaluate(`getComputedStyle(document.querySelector('.banner')).position + ' ' + document.querySelector('.banner').textContent`, &banner),
+		chromedp.Evaluate(`getComputedStyle(document.querySelector('main'), '::after').position + ' ' + getComputedStyle(document.querySelector('main'), '::after').content`, &footer)); err != nil {
+		t.Fatal(err)
+	}
+	if banner != "fixed TLP:RED" || footer != `fixed "TLP:" attr(data-tlp)` && footer != `fixed "TLP:RED"` {
+		t.Errorf("printed marking: %q, %q", banner, footer)
 	}
 }

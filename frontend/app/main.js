@@ -53,8 +53,16 @@ function Loading({ state, children }) {
 
 function Nav({ me, onSignOut }) {
   const admin = me && (me.user.role === 'admin' || me.user.role === 'coordinator');
-  return html`<header class="top"><nav aria-label="Main">
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    const close = () => setOpen(false);
+    window.addEventListener('popstate', close);
+    return () => window.removeEventListener('popstate', close);
+  }, []);
+  return html`<header class="top"><nav aria-label="Main" class=${open ? 'open' : ''}>
     <a href="/" class="brand">Liaison</a>
+    <button type="button" class="menu" aria-expanded=${open} aria-controls="nav-links" onClick=${() => setOpen(!open)}>Menu</button>
+    <span id="nav-links" class="links">
     ${me && html`<a href="/">Dashboard</a><a href="/meetings">Meetings</a><a href="/action-items?owner=me">My action items</a>`}
     ${admin && html`<a href="/action-items">All action items</a><a href="/meetings/new">Log a meeting</a><a href="/audit">Audit</a>`}
     ${me && html`<a href="/directory">Directory</a><a href="/tokens">Tokens</a>`}
@@ -62,6 +70,7 @@ function Nav({ me, onSignOut }) {
     <a href="/public">Public readouts</a>
     ${me ? html`<span class="who">${me.user.email} · ${me.user.role}</span><button type="button" onClick=${onSignOut}>Sign out</button>`
          : html`<a href="/login">Sign in</a>`}
+    </span>
   </nav></header>`;
 }
 
@@ -189,7 +198,13 @@ function Meetings({ search }) {
 }
 
 function PublicReadouts() {
-  const st = useLoad(() => get('/public/meetings?limit=50'), []);
+  const [items, setItems] = useState(null);
+  const [next, setNext] = useState(null);
+  const [error, setError] = useState(null);
+  const load = (cursor) => get('/public/meetings?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''))
+    .then((d) => { setItems((xs) => (cursor ? [...(xs || []), ...d.items] : d.items)); setNext(d.next_cursor); }, setError);
+  useEffect(() => { load(); }, []);
+  const st = error ? { error } : items === null ? { loading: true } : { data: { items } };
   return html`<main><h1>Public readouts</h1>
     <p><a href="/api/v1/public/readouts.atom">Atom feed</a></p>
     <${Loading} state=${st}>${(page) => page.items.length === 0 ? html`<p class="empty">No public readouts yet.</p>` : html`
@@ -198,7 +213,8 @@ function PublicReadouts() {
       <p class="prose">${m.public_readout}</p>
       ${m.attendees.length > 0 && html`<p>Attendees: ${m.attendees.map((a) => (a.name ? `${a.name}, ${a.organization}` : a.organization)).join('; ')}</p>`}
       ${m.withheld_total > 0 && html`<p class="withheld">Attendees withheld: ${m.withheld_by_sector.map((s) => `${s.count} (${label(s.sector)})`).join(', ')}</p>`}
-    </article>`)}`}<//></main>`;
+    </article>`)}
+    ${next && html`<p><button type="button" onClick=${() => load(next)}>Older readouts</button></p>`}`}<//></main>`;
 }
 
 function NotFound() {
