@@ -122,13 +122,19 @@ func TestBrowser(t *testing.T) {
 	t.Run("coordinator logs a meeting with an undisclosed attendee and an action item", func(t *testing.T) {
 		bctx, cancel := browser(t)
 		defer cancel()
-		var errText, page string
+		var errText, page, linked string
 		if err := chromedp.Run(bctx, signIn(base, "coordinator@liaison.demo"),
 			chromedp.Navigate(base+"/meetings/new"), chromedp.WaitVisible(`#f-title`, chromedp.ByID),
 			// Sent empty first: the API's problem details appear by the fields.
 			chromedp.Click(`form.meeting-form button[type=submit]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`.field-error`, chromedp.ByQuery), chromedp.Text(`form.meeting-form`, &errText, chromedp.ByQuery),
+			chromedp.Poll(`document.activeElement && document.activeElement.id === 'f-title'`, nil),
+			chromedp.Evaluate(`[...document.querySelectorAll('form.meeting-form [aria-invalid=true]')].map((el) => el.id + '>' + el.getAttribute('aria-describedby')).join(' ')`, &linked),
 			shot("log-meeting-errors", &buf),
+			// A row added by mistake can be removed.
+			chromedp.Click(`//button[text()="Add an action item"]`, chromedp.BySearch),
+			chromedp.Click(`button[aria-label="Remove action item 1"]`, chromedp.ByQuery),
+			chromedp.WaitNotPresent(`[data-item-row="0"]`, chromedp.ByQuery),
 			chromedp.SendKeys(`#f-title`, "Carrier roundtable on router hardening", chromedp.ByID),
 			choose(`#f-starts_at`, "2026-12-01T10:00"), choose(`#f-ends_at`, "2026-12-01T11:30"), choose(`#f-timezone`, "America/New_York"),
 			choose(`#f-tlp`, "GREEN"), choose(`#f-status`, "scheduled"), chooseText(`#f-host_organization_id`, "Cybersecurity and Infrastructure Security Agency"),
@@ -147,8 +153,8 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(`.banner`, chromedp.ByQuery), chromedp.Text(`main`, &page, chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(errText, "is required") {
-			t.Fatalf("no field errors shown: %s", errText)
+		if !strings.Contains(errText, "is required") || !strings.Contains(linked, "f-title>err-title") || !strings.Contains(linked, "f-host_organization_id>err-host-organization-id") {
+			t.Fatalf("field errors shown %q, linked %q", errText, linked)
 		}
 		if !strings.Contains(page, "Carrier roundtable on router hardening") || !strings.Contains(page, "Meridian Wireless") ||
 			!strings.Contains(page, "Retire end-of-life edge routers") || !strings.Contains(page, "TLP:GREEN") {

@@ -135,3 +135,18 @@ func TestEmptyQueryValuesAreRefused(t *testing.T) {
 		e.expect(400, req{method: "GET", path: "/api/v1/public/meetings?topic=", as: "public"})
 	})
 }
+
+// TestEveryProblemAtOnce: a new meeting's field errors come in one answer,
+// so that a form shows them all after one submit.
+func TestEveryProblemAtOnce(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		out := e.expect(422, req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: map[string]any{
+			"ends_at": "2024-11-22T10:00:00Z", "starts_at": "2024-11-22T11:00:00Z", "tlp": "PURPLE",
+			"attendees": []map[string]any{{"disclosure": "undisclosed"}}}})
+		for _, f := range []string{"title", "ends_at", "modality", "kind", "tlp", "host_organization_id", "attendees[0].withholding_reason"} {
+			if !strings.Contains(string(out.Body), `"field":"`+f+`"`) {
+				t.Errorf("no error for %s in %s", f, out.Body)
+			}
+		}
+	})
+}

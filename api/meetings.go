@@ -17,7 +17,7 @@ type attendeeRequest struct {
 	OrganizationID    string  `json:"organization_id"`
 	Role              string  `json:"role"`
 	Attendance        string  `json:"attendance"`
-	Disclosure        string  `json:"disclosure" validate:"required"`
+	Disclosure        string  `json:"disclosure"`
 	WithholdingReason string  `json:"withholding_reason"`
 }
 
@@ -25,8 +25,8 @@ func (r attendeeRequest) input() store.AttendeeInput { return store.AttendeeInpu
 
 type actionItemRequest struct {
 	MeetingID           string       `json:"meeting_id,omitempty"`
-	Title               string       `json:"title" validate:"required,max=300"`
-	Description         string       `json:"description" validate:"max=10000"`
+	Title               string       `json:"title"`
+	Description         string       `json:"description"`
 	OwnerPersonID       *string      `json:"owner_person_id"`
 	OwnerOrganizationID *string      `json:"owner_organization_id"`
 	DueOn               *models.Date `json:"due_on"`
@@ -36,19 +36,22 @@ type actionItemRequest struct {
 
 func (r actionItemRequest) input() store.ActionItemInput { return store.ActionItemInput(r) }
 
+// createMeetingRequest is a new meeting. Its rules are checked by the
+// store, all at once, so that a form learns every problem in one answer;
+// only the sizes of the lists are checked here.
 type createMeetingRequest struct {
-	Title              string              `json:"title" validate:"required,max=300"`
-	StartsAt           Timestamp           `json:"starts_at" validate:"required"`
-	EndsAt             Timestamp           `json:"ends_at" validate:"required"`
+	Title              string              `json:"title"`
+	StartsAt           Timestamp           `json:"starts_at"`
+	EndsAt             Timestamp           `json:"ends_at"`
 	Timezone           string              `json:"timezone"`
 	Location           string              `json:"location"`
-	Modality           string              `json:"modality" validate:"required"`
-	Kind               string              `json:"kind" validate:"required"`
+	Modality           string              `json:"modality"`
+	Kind               string              `json:"kind"`
 	Status             string              `json:"status"`
-	TLP                string              `json:"tlp" validate:"required"`
+	TLP                string              `json:"tlp"`
 	Summary            string              `json:"summary"`
 	PublicReadout      string              `json:"public_readout"`
-	HostOrganizationID string              `json:"host_organization_id" validate:"required"`
+	HostOrganizationID string              `json:"host_organization_id"`
 	FollowUpOfID       *string             `json:"follow_up_of_id"`
 	Topics             []string            `json:"topics" validate:"max=50"`
 	Attendees          []attendeeRequest   `json:"attendees" validate:"max=500,dive"`

@@ -81,7 +81,8 @@ const (
 
 // checkActionItem checks what an action item's own fields must be.
 func checkActionItem(v *validator, prefix string, a *models.ActionItem) {
-	v.check(a.Title != "" && len(a.Title) <= 300, prefix+"title", "must be 1 to 300 characters")
+	v.check(a.Title != "", prefix+"title", "is required")
+	v.check(len(a.Title) <= 300, prefix+"title", "must be at most 300 characters")
 	v.check(len(a.Description) <= 10000, prefix+"description", "must be at most 10000 characters")
 	v.check(models.OneOf(a.Status, models.ActionStatuses), prefix+"status", "must be one of %v", models.ActionStatuses)
 	v.check(models.OneOf(a.Priority, models.Priorities), prefix+"priority", "must be one of %v", models.Priorities)

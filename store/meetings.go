@@ -83,7 +83,8 @@ type MeetingRef struct {
 }
 
 func (s *Store) validateMeeting(tx *gorm.DB, v *validator, m *models.Meeting) error {
-	v.check(m.Title != "" && len(m.Title) <= 300, "title", "must be 1 to 300 characters")
+	v.check(m.Title != "", "title", "is required")
+	v.check(len(m.Title) <= 300, "title", "must be at most 300 characters")
 	v.check(!m.StartsAt.IsZero(), "starts_at", "is required")
 	v.check(!m.EndsAt.IsZero(), "ends_at", "is required")
 	if !m.StartsAt.IsZero() && !m.EndsAt.IsZero() {

@@ -46,11 +46,30 @@ export function NewMeeting({ navigate }) {
     }
   };
   const upd = (list, set, i, k) => (e) => { const n = [...list]; n[i] = { ...n[i], [k]: e.target.value }; set(n); };
+  const drop = (list, set, i) => () => { setErrors(null); set(list.filter((_, j) => j !== i)); };
+  // Every error is tied to its control (aria-invalid, aria-describedby),
+  // and focus goes to the first, or to the message when no field is named.
+  useEffect(() => {
+    const form = document.querySelector('form.meeting-form');
+    if (!form) return;
+    form.querySelectorAll('[aria-invalid]').forEach((el) => { el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); });
+    if (!errors && !problem) return;
+    let first = null;
+    for (const name of Object.keys(errors || {})) {
+      const m = name.match(/^(attendees|action_items)\[(\d+)\]\.(\w+)$/);
+      const el = m ? form.querySelector(`[data-${m[1] === 'attendees' ? 'attendee' : 'item-row'}="${m[2]}"] [data-field="${m[3]}"]`) : form.querySelector('#f-' + name);
+      if (!el) continue;
+      el.setAttribute('aria-invalid', 'true');
+      el.setAttribute('aria-describedby', 'err-' + name.replace(/[^a-z0-9]/gi, '-'));
+      if (!first || first.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING) first = el;
+    }
+    (first || form.querySelector('[role=alert]'))?.focus();
+  }, [errors, problem]);
   const err = errors || {};
   const field = (name, lbl, input) => html`<div class="field"><label for=${'f-' + name}>${lbl}</label>${input}<${FieldError} errors=${err} name=${name} /></div>`;
   return html`<main><h1>Log a meeting</h1>
     <form onSubmit=${submit} class="meeting-form" novalidate>
-      ${problem && html`<p class="error" role="alert">${problem}</p>`}
+      ${problem && html`<p class="error" role="alert" tabindex="-1">${problem}${errors && Object.keys(errors).length ? ` (${Object.keys(errors).length} to correct)` : ''}</p>`}
       ${field('title', 'Title', html`<input id="f-title" name="title" required />`)}
       ${field('timezone', 'Time zone of the meeting', html`<select id="f-timezone" name="timezone" value=${tz} onChange=${(e) => setTZ(e.target.value)}>${timeZones.map((z) => html`<option value=${z}>${z.replaceAll('_', ' ')}</option>`)}</select>`)}
       ${field('starts_at', 'Starts (' + tz + ')', html`<input id="f-starts_at" name="starts_at" type="datetime-local" required />`)}
@@ -66,21 +85,23 @@ export function NewMeeting({ navigate }) {
       ${field('public_readout', 'Public readout', html`<textarea id="f-public_readout" name="public_readout" rows="3"></textarea>`)}
       <fieldset><legend>Attendees</legend>
         ${attendees.map((a, i) => html`<div class="row" data-attendee=${i}>
-          <label>Person <select aria-label=${'Attendee ' + (i + 1) + ' person'} value=${a.person_id} onChange=${upd(attendees, setAttendees, i, 'person_id')}><option value="">(organisation only)</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></label>
-          <label>Organisation <select aria-label=${'Attendee ' + (i + 1) + ' organisation'} value=${a.organization_id} onChange=${upd(attendees, setAttendees, i, 'organization_id')}><option value="">(the person's)</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+          <label>Person <select data-field="person_id" aria-label=${'Attendee ' + (i + 1) + ' person'} value=${a.person_id} onChange=${upd(attendees, setAttendees, i, 'person_id')}><option value="">(organisation only)</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></label>
+          <label>Organisation <select data-field="organization_id" aria-label=${'Attendee ' + (i + 1) + ' organisation'} value=${a.organization_id} onChange=${upd(attendees, setAttendees, i, 'organization_id')}><option value="">(the person's)</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
           <label>Attendance <select value=${a.attendance} onChange=${upd(attendees, setAttendees, i, 'attendance')}>${['invited', 'attended', 'declined', 'absent'].map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
-          <label>Disclosure <select aria-label=${'Attendee ' + (i + 1) + ' disclosure'} value=${a.disclosure} onChange=${upd(attendees, setAttendees, i, 'disclosure')}>${DISCLOSURES.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
-          ${a.disclosure !== 'public' && html`<label>Reason <select aria-label=${'Attendee ' + (i + 1) + ' withholding reason'} value=${a.withholding_reason} onChange=${upd(attendees, setAttendees, i, 'withholding_reason')}>${REASONS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>`}
+          <label>Disclosure <select data-field="disclosure" aria-label=${'Attendee ' + (i + 1) + ' disclosure'} value=${a.disclosure} onChange=${upd(attendees, setAttendees, i, 'disclosure')}>${DISCLOSURES.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
+          ${a.disclosure !== 'public' && html`<label>Reason <select data-field="withholding_reason" aria-label=${'Attendee ' + (i + 1) + ' withholding reason'} value=${a.withholding_reason} onChange=${upd(attendees, setAttendees, i, 'withholding_reason')}>${REASONS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>`}
+          <button type="button" class="secondary" onClick=${drop(attendees, setAttendees, i)} aria-label=${'Remove attendee ' + (i + 1)}>Remove</button>
           ${['person_id', 'organization_id', 'disclosure', 'withholding_reason'].map((k) => html`<${FieldError} errors=${err} name=${'attendees[' + i + '].' + k} />`)}
         </div>`)}
         <button type="button" class="secondary" onClick=${() => setAttendees([...attendees, { person_id: '', organization_id: '', attendance: 'attended', disclosure: 'public', withholding_reason: 'national_security' }])}>Add an attendee</button>
       </fieldset>
       <fieldset><legend>Action items</legend>
         ${items.map((it, i) => html`<div class="row" data-item-row=${i}>
-          <label>Title <input aria-label=${'Action item ' + (i + 1) + ' title'} value=${it.title} onInput=${upd(items, setItems, i, 'title')} /></label>
-          <label>Owner organisation <select aria-label=${'Action item ' + (i + 1) + ' owner'} value=${it.owner_organization_id} onChange=${upd(items, setItems, i, 'owner_organization_id')}><option value="">none</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
-          <label>Due <input type="date" aria-label=${'Action item ' + (i + 1) + ' due date'} value=${it.due_on} onInput=${upd(items, setItems, i, 'due_on')} /></label>
+          <label>Title <input data-field="title" aria-label=${'Action item ' + (i + 1) + ' title'} value=${it.title} onInput=${upd(items, setItems, i, 'title')} /></label>
+          <label>Owner organisation <select data-field="owner_organization_id" aria-label=${'Action item ' + (i + 1) + ' owner'} value=${it.owner_organization_id} onChange=${upd(items, setItems, i, 'owner_organization_id')}><option value="">none</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+          <label>Due <input data-field="due_on" type="date" aria-label=${'Action item ' + (i + 1) + ' due date'} value=${it.due_on} onInput=${upd(items, setItems, i, 'due_on')} /></label>
           <label>Priority <select value=${it.priority} onChange=${upd(items, setItems, i, 'priority')}>${['low', 'medium', 'high', 'critical'].map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
+          <button type="button" class="secondary" onClick=${drop(items, setItems, i)} aria-label=${'Remove action item ' + (i + 1)}>Remove</button>
           ${['title', 'owner_organization_id', 'due_on'].map((k) => html`<${FieldError} errors=${err} name=${'action_items[' + i + '].' + k} />`)}
         </div>`)}
         <button type="button" class="secondary" onClick=${() => setItems([...items, { title: '', owner_organization_id: '', due_on: '', priority: 'medium' }])}>Add an action item</button>
