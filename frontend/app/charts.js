@@ -2,7 +2,7 @@
 // beside it as the text alternative.
 import { html, useEffect, useRef } from '../vendor/htm-preact-standalone-3.1.1.js';
 import uPlot from '../vendor/uPlot-1.6.32.esm.js';
-import { TLPS } from './format.js';
+import { TLPS } from './enums.js';
 
 // FIRST's TLP colours, darkened where white would vanish on the page.
 const TLP_COLOURS = { CLEAR: '#6b7280', GREEN: '#1e8e3e', AMBER: '#c77700', 'AMBER+STRICT': '#7a4a00', RED: '#c5221f' };

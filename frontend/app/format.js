@@ -59,10 +59,3 @@ export function day(isoDate) {
 }
 
 export const label = (s) => (s || '').replaceAll('_', ' ');
-
-export const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
-export const STATUSES = ['open', 'in_progress', 'blocked', 'done', 'cancelled'];
-export const PRIORITIES = ['low', 'medium', 'high', 'critical'];
-export const SECTORS = ['chemical', 'commercial_facilities', 'communications', 'critical_manufacturing', 'dams', 'defense_industrial_base',
-  'emergency_services', 'energy', 'financial_services', 'food_agriculture', 'government_facilities', 'healthcare_public_health',
-  'information_technology', 'nuclear', 'transportation', 'water'];

@@ -2,15 +2,14 @@
 // the API are shown next to the fields they name.
 import { html, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
 import { api, get, ApiError } from './api.js';
-import { label, TLPS, SECTORS, timeZones, userTZ, wallToInstant } from './format.js';
+import { label, timeZones, userTZ, wallToInstant } from './format.js';
+import { TLPS, SECTORS, DISCLOSURES, REASONS, ORG_KINDS, TOPIC_KINDS, USER_ROLES, MEETING_KINDS, MODALITIES, MEETING_STATUSES, ATTENDANCE, PRIORITIES } from './enums.js';
 
 export function FieldError({ errors, name }) {
   const msg = errors && errors[name];
   return msg ? html`<span class="field-error" id=${'err-' + name.replace(/[^a-z0-9]/gi, '-')}>${msg}</span>` : null;
 }
 
-const DISCLOSURES = ['public', 'organization_only', 'undisclosed'];
-const REASONS = ['national_security', 'law_enforcement', 'privacy', 'commercial', 'at_request'];
 
 export function NewMeeting({ navigate }) {
   const [orgs, setOrgs] = useState([]);
@@ -76,8 +75,8 @@ export function NewMeeting({ navigate }) {
       ${field('ends_at', 'Ends (' + tz + ')', html`<input id="f-ends_at" name="ends_at" type="datetime-local" required />`)}
       ${field('location', 'Location', html`<input id="f-location" name="location" />`)}
       ${field('tlp', 'TLP', html`<select id="f-tlp" name="tlp"><option value="">choose…</option>${TLPS.map((t) => html`<option value=${t}>${t}</option>`)}</select>`)}
-      ${field('kind', 'Kind', html`<select id="f-kind" name="kind">${['briefing', 'roundtable', 'working_session', 'bilateral', 'call', 'other'].map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
-      ${field('modality', 'Modality', html`<select id="f-modality" name="modality">${['in_person', 'virtual', 'hybrid'].map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
+      ${field('kind', 'Kind', html`<select id="f-kind" name="kind">${MEETING_KINDS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
+      ${field('modality', 'Modality', html`<select id="f-modality" name="modality">${MODALITIES.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
       ${field('status', 'Status', html`<select id="f-status" name="status"><option value="scheduled">scheduled</option><option value="held">held</option><option value="cancelled">cancelled</option></select>`)}
       ${field('host_organization_id', 'Host organisation', html`<select id="f-host_organization_id" name="host_organization_id"><option value="">choose…</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select>`)}
       ${field('topics', 'Topics (comma-separated)', html`<input id="f-topics" name="topics" />`)}
@@ -87,7 +86,7 @@ export function NewMeeting({ navigate }) {
         ${attendees.map((a, i) => html`<div class="row" data-attendee=${i}>
           <label>Person <select data-field="person_id" aria-label=${'Attendee ' + (i + 1) + ' person'} value=${a.person_id} onChange=${upd(attendees, setAttendees, i, 'person_id')}><option value="">(organisation only)</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></label>
           <label>Organisation <select data-field="organization_id" aria-label=${'Attendee ' + (i + 1) + ' organisation'} value=${a.organization_id} onChange=${upd(attendees, setAttendees, i, 'organization_id')}><option value="">(the person's)</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
-          <label>Attendance <select value=${a.attendance} onChange=${upd(attendees, setAttendees, i, 'attendance')}>${['invited', 'attended', 'declined', 'absent'].map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
+          <label>Attendance <select value=${a.attendance} onChange=${upd(attendees, setAttendees, i, 'attendance')}>${ATTENDANCE.map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
           <label>Disclosure <select data-field="disclosure" aria-label=${'Attendee ' + (i + 1) + ' disclosure'} value=${a.disclosure} onChange=${upd(attendees, setAttendees, i, 'disclosure')}>${DISCLOSURES.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
           ${a.disclosure !== 'public' && html`<label>Reason <select data-field="withholding_reason" aria-label=${'Attendee ' + (i + 1) + ' withholding reason'} value=${a.withholding_reason} onChange=${upd(attendees, setAttendees, i, 'withholding_reason')}>${REASONS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>`}
           <button type="button" class="secondary" onClick=${drop(attendees, setAttendees, i)} aria-label=${'Remove attendee ' + (i + 1)}>Remove</button>
@@ -100,7 +99,7 @@ export function NewMeeting({ navigate }) {
           <label>Title <input data-field="title" aria-label=${'Action item ' + (i + 1) + ' title'} value=${it.title} onInput=${upd(items, setItems, i, 'title')} /></label>
           <label>Owner organisation <select data-field="owner_organization_id" aria-label=${'Action item ' + (i + 1) + ' owner'} value=${it.owner_organization_id} onChange=${upd(items, setItems, i, 'owner_organization_id')}><option value="">none</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
           <label>Due <input data-field="due_on" type="date" aria-label=${'Action item ' + (i + 1) + ' due date'} value=${it.due_on} onInput=${upd(items, setItems, i, 'due_on')} /></label>
-          <label>Priority <select value=${it.priority} onChange=${upd(items, setItems, i, 'priority')}>${['low', 'medium', 'high', 'critical'].map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
+          <label>Priority <select value=${it.priority} onChange=${upd(items, setItems, i, 'priority')}>${PRIORITIES.map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
           <button type="button" class="secondary" onClick=${drop(items, setItems, i)} aria-label=${'Remove action item ' + (i + 1)}>Remove</button>
           ${['title', 'owner_organization_id', 'due_on'].map((k) => html`<${FieldError} errors=${err} name=${'action_items[' + i + '].' + k} />`)}
         </div>`)}
@@ -110,7 +109,6 @@ export function NewMeeting({ navigate }) {
     </form></main>`;
 }
 
-const KINDS = ['government', 'industry', 'isac', 'academia', 'nonprofit', 'international'];
 
 // useCreate posts a form's fields and keeps the field errors of a refusal.
 function useCreate(path, toBody, done) {
@@ -150,7 +148,7 @@ export function Directory({ me }) {
       <form class="stacked" onSubmit=${org.submit} aria-label="Add an organisation" novalidate><h2>Add an organisation</h2>
         ${org.problem && html`<p class="error" role="alert">${org.problem}</p>`}
         <label for="org-name">Name</label><input id="org-name" name="name" required /><${FieldError} errors=${org.errors} name="name" />
-        <label for="org-kind">Kind</label><select id="org-kind" name="kind">${KINDS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select><${FieldError} errors=${org.errors} name="kind" />
+        <label for="org-kind">Kind</label><select id="org-kind" name="kind">${ORG_KINDS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select><${FieldError} errors=${org.errors} name="kind" />
         <label for="org-sector">Sector</label><select id="org-sector" name="sector"><option value="">none (government or international)</option>${SECTORS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select><${FieldError} errors=${org.errors} name="sector" />
         <label for="org-country">Country (two letters)</label><input id="org-country" name="country" maxlength="2" /><${FieldError} errors=${org.errors} name="country" />
         <button type="submit">Add the organisation</button>
@@ -166,7 +164,7 @@ export function Directory({ me }) {
     <label>Search <input value=${q} onInput=${(e) => setQ(e.target.value)} /></label>
     <div class="charts"><section><h2>Organisations</h2>${orgs === null ? html`<p class="loading">Loading…</p>` : html`<ul class="records">${orgs.map((o) => html`<li key=${o.id}>
       ${editing === o.id ? html`<${EditRecord} path=${'/organizations/' + o.id} record=${o} onDone=${() => { setEditing(null); reload(); }}
-          fields=${[{ name: 'name', label: 'Name' }, { name: 'kind', label: 'Kind', options: KINDS.map((k) => [k, label(k)]) },
+          fields=${[{ name: 'name', label: 'Name' }, { name: 'kind', label: 'Kind', options: ORG_KINDS.map((k) => [k, label(k)]) },
             { name: 'sector', label: 'Sector', options: [['', 'none'], ...SECTORS.map((k) => [k, label(k)])] }, { name: 'country', label: 'Country' }]} />`
         : html`${o.name} <span class="meta">· ${label(o.kind)}${o.sector ? ' · ' + label(o.sector) : ''} · ${o.country}</span>
           ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + o.name} onClick=${() => setEditing(o.id)}>Edit</button>`}`}</li>`)}</ul>`}</section>
@@ -180,7 +178,6 @@ export function Directory({ me }) {
   </main>`;
 }
 
-const TOPIC_KINDS = ['subject', 'campaign', 'vulnerability', 'advisory', 'technique'];
 
 function Topics({ staff, q }) {
   const [topics, setTopics] = useState(null);
@@ -234,7 +231,6 @@ export function Tokens() {
   </main>`;
 }
 
-const ROLES = ['viewer', 'participant', 'coordinator', 'admin'];
 
 export function Users() {
   const [list, setList] = useState(null);
@@ -270,7 +266,7 @@ export function Users() {
     ${msg && html`<p class="error" role="alert">${msg}</p>`}
     ${list === null ? html`<p class="loading">Loading…</p>` : html`<div class="table-wrap"><table class="grid"><thead><tr><th>Email</th><th>Role</th><th>Person</th><th>State</th><th></th></tr></thead><tbody>
       ${list.map((u) => html`<tr><td>${u.email}</td>
-        <td><select aria-label=${'Role of ' + u.email} value=${u.role} onChange=${(e) => change(u, { role: e.target.value })}>${ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></td>
+        <td><select aria-label=${'Role of ' + u.email} value=${u.role} onChange=${(e) => change(u, { role: e.target.value })}>${USER_ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></td>
         <td><select aria-label=${'Person of ' + u.email} value=${u.person_id || ''} onChange=${(e) => change(u, { person_id: e.target.value || null })}><option value="">none</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></td>
         <td>${u.disabled ? 'disabled' : 'active'}</td>
         <td><button type="button" onClick=${() => toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button> <button type="button" class="secondary" onClick=${() => reset(u)}>Reset password</button></td></tr>`)}</tbody></table></div>`}

@@ -1,7 +1,8 @@
 // Action items: the list, one item with its status, edits and history.
 import { html, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
 import { api, get, qs, ApiError } from './api.js';
-import { day, label, when, STATUSES, PRIORITIES } from './format.js';
+import { day, label, when } from './format.js';
+import { STATUSES, PRIORITIES } from './enums.js';
 import { FieldError } from './forms.js';
 
 // ItemList shows action items; those the caller may change get a status

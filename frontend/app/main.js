@@ -2,35 +2,14 @@
 // The URL holds the screen and its filters, so every view can be linked.
 import { html, render, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
 import { api, get, qs, ApiError } from './api.js';
-import { when, day, label, TLPS, STATUSES, SECTORS } from './format.js';
+import { when, day, label } from './format.js';
+import { TLPS, SECTORS, MEETING_KINDS } from './enums.js';
 import { NewMeeting, Directory, Tokens, Users, Audit } from './forms.js';
 import { ItemList, ActionItemTable } from './items.js';
 import { Picker } from './components.js';
 import { MonthChart, continuousMonths } from './charts.js';
 import { MeetingPage } from './meeting.js';
-
-// Navigation: links are ordinary anchors; clicks on same-origin links are
-// turned into history pushes.
-function navigate(to) {
-  history.pushState(null, '', to);
-  window.dispatchEvent(new Event('popstate'));
-}
-document.addEventListener('click', (e) => {
-  const a = e.target.closest('a[href^="/"]');
-  if (!a || a.target || e.metaKey || e.ctrlKey || a.getAttribute('href').startsWith('/api/')) return;
-  e.preventDefault();
-  navigate(a.getAttribute('href'));
-});
-
-function useLocation() {
-  const [loc, setLoc] = useState(location.pathname + location.search);
-  useEffect(() => {
-    const on = () => setLoc(location.pathname + location.search);
-    window.addEventListener('popstate', on);
-    return () => window.removeEventListener('popstate', on);
-  }, []);
-  return loc;
-}
+import { navigate, useLocation } from './router.js';
 
 // useLoad runs a loader and keeps {data, error, loading}.
 function useLoad(loader, deps) {
@@ -179,7 +158,7 @@ function Meetings({ search }) {
       <label>Search <input name="q" value=${params.q || ''} /></label>
       <label>TLP <select name="tlp" value=${params.tlp || ''}><option value="">any</option>${TLPS.map((t) => html`<option value=${t}>${t}</option>`)}</select></label>
       <label>Status <select name="status" value=${params.status || ''}><option value="">any</option><option value="scheduled">scheduled</option><option value="held">held</option><option value="cancelled">cancelled</option></select></label>
-      <label>Kind <select name="kind" value=${params.kind || ''}><option value="">any</option>${['briefing', 'roundtable', 'working_session', 'bilateral', 'call', 'other'].map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
+      <label>Kind <select name="kind" value=${params.kind || ''}><option value="">any</option>${MEETING_KINDS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
       <label>From <input name="from" type="date" value=${params.from || ''} /></label>
       <label>To <input name="to" type="date" value=${params.to || ''} /></label>
       <label>Topic <input name="topic" value=${params.topic || ''} /></label>

@@ -3,16 +3,11 @@
 // reload.
 import { html, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
 import { api, get, ApiError } from './api.js';
-import { when, label, TLPS, PRIORITIES, timeZones, wallToInstant, instantToWall } from './format.js';
+import { when, label, timeZones, wallToInstant, instantToWall } from './format.js';
+import { TLPS, PRIORITIES, ATTENDEE_ROLES, ATTENDANCE, DISCLOSURES, REASONS, MEETING_KINDS, MEETING_STATUSES, MODALITIES } from './enums.js';
 import { FieldError } from './forms.js';
 import { ItemList } from './items.js';
 
-const ROLES = ['host', 'presenter', 'attendee', 'observer'];
-const ATTENDANCE = ['invited', 'attended', 'declined', 'absent'];
-const DISCLOSURES = ['public', 'organization_only', 'undisclosed'];
-const REASONS = ['national_security', 'law_enforcement', 'privacy', 'commercial', 'at_request'];
-const KINDS = ['briefing', 'roundtable', 'working_session', 'bilateral', 'call', 'other'];
-const MODALITIES = ['in_person', 'virtual', 'hybrid'];
 
 // useProblem keeps what a refused change said: field messages, a conflict
 // (412), or a message.
@@ -114,8 +109,8 @@ function MeetingActions({ m, etag, orgs, reload, navigate }) {
     <${Field} id="e-ends_at" name="ends_at" lbl=${'Ends (' + tz + ')'} errors=${fe}>${(a) => html`<input ...${a} type="datetime-local" value=${instantToWall(m.ends_at, tz)} />`}<//>
     <${Field} id="e-location" name="location" lbl="Location" errors=${fe}>${(a) => html`<input ...${a} value=${m.location} />`}<//>
     <${Field} id="e-tlp" name="tlp" lbl="TLP" errors=${fe}>${(a) => html`<select ...${a} value=${m.tlp}>${sel(TLPS, (t) => t)}</select>`}<//>
-    <${Field} id="e-status" name="status" lbl="Status" errors=${fe}>${(a) => html`<select ...${a} value=${m.status}>${sel(['scheduled', 'held', 'cancelled'])}</select>`}<//>
-    <${Field} id="e-kind" name="kind" lbl="Kind" errors=${fe}>${(a) => html`<select ...${a} value=${m.kind}>${sel(KINDS)}</select>`}<//>
+    <${Field} id="e-status" name="status" lbl="Status" errors=${fe}>${(a) => html`<select ...${a} value=${m.status}>${sel(MEETING_STATUSES)}</select>`}<//>
+    <${Field} id="e-kind" name="kind" lbl="Kind" errors=${fe}>${(a) => html`<select ...${a} value=${m.kind}>${sel(MEETING_KINDS)}</select>`}<//>
     <${Field} id="e-modality" name="modality" lbl="Modality" errors=${fe}>${(a) => html`<select ...${a} value=${m.modality}>${sel(MODALITIES)}</select>`}<//>
     <${Field} id="e-host" name="host_organization_id" lbl="Host organisation" errors=${fe}>${(a) => html`<select ...${a} value=${m.host_organization_id}>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select>`}<//>
     <${Field} id="e-topics" name="topics" lbl="Topics (comma-separated)" errors=${fe}>${(a) => html`<input ...${a} value=${m.topics.map((t) => t.name).join(', ')} />`}<//>
@@ -155,7 +150,7 @@ function Attendee({ a, m, staff, reload }) {
     ${staff && !editing && html` <button type="button" class="link" onClick=${() => setEditing(true)} aria-label=${'Change ' + name}>Change</button> <button type="button" class="link" onClick=${remove} aria-label=${'Remove ' + name}>Remove</button>`}
     <${Problem} p=${p} what="attendance row" reload=${() => { clear(); reload(); }} />
     ${staff && editing && html`<form class="update" onSubmit=${save} aria-label=${'Change ' + name}>
-      <label>Role <select name="role" value=${a.role}>${ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></label>
+      <label>Role <select name="role" value=${a.role}>${ATTENDEE_ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></label>
       <label>Attendance <select name="attendance" value=${a.attendance}>${ATTENDANCE.map((r) => html`<option value=${r}>${r}</option>`)}</select></label>
       <label>Disclosure <select aria-label=${'Disclosure of ' + name} value=${disclosure} onChange=${(e) => setDisclosure(e.target.value)}>${DISCLOSURES.map((r) => html`<option value=${r}>${label(r)}</option>`)}</select></label>
       ${disclosure !== 'public' && html`<label>Reason <select name="withholding_reason" value=${a.withholding_reason || 'national_security'}>${REASONS.map((r) => html`<option value=${r}>${label(r)}</option>`)}</select></label>`}
@@ -180,7 +175,7 @@ function AddAttendee({ m, orgs, people, reload }) {
   return html`<form class="update add-attendee" onSubmit=${add} aria-label="Add an attendee">
     <label>Person <select id="aa-person" name="person_id"><option value="">(organisation only)</option>${people.map((x) => html`<option value=${x.id}>${x.full_name}</option>`)}</select></label>
     <label>Organisation <select id="aa-org" name="organization_id"><option value="">(the person's)</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
-    <label>Role <select name="role" value="attendee">${ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></label>
+    <label>Role <select name="role" value="attendee">${ATTENDEE_ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></label>
     <label>Attendance <select name="attendance" value="attended">${ATTENDANCE.map((r) => html`<option value=${r}>${r}</option>`)}</select></label>
     <label>Disclosure <select id="aa-disclosure" value=${disclosure} onChange=${(e) => setDisclosure(e.target.value)}>${DISCLOSURES.map((r) => html`<option value=${r}>${label(r)}</option>`)}</select></label>
     ${disclosure !== 'public' && html`<label>Reason <select name="withholding_reason">${REASONS.map((r) => html`<option value=${r}>${label(r)}</option>`)}</select></label>`}
