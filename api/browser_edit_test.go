@@ -78,7 +78,7 @@ func TestBrowserCoordinatorEditsAMeeting(t *testing.T) {
 
 	// Attendance: add a person, withhold them, remove the FCC's row.
 	if err := chromedp.Run(bctx,
-		chooseText(`#aa-person`, "Elena Marsh"), chromedp.Click(`//button[text()="Add the attendee"]`, chromedp.BySearch),
+		pick(`#aa-person`, "Elena Marsh"), chromedp.Click(`//button[text()="Add the attendee"]`, chromedp.BySearch),
 		chromedp.WaitVisible(`//li[contains(., "Elena Marsh")]//button[text()="Change"]`, chromedp.BySearch),
 		chromedp.Click(`//li[contains(., "Elena Marsh")]//button[text()="Change"]`, chromedp.BySearch),
 		choose(`select[aria-label="Disclosure of Elena Marsh"]`, "undisclosed"),
@@ -274,5 +274,15 @@ func TestBrowserPhoneAndPrint(t *testing.T) {
 	}
 	if banner != "fixed TLP:RED" || footer != `fixed "TLP:" attr(data-tlp)` && footer != `fixed "TLP:RED"` {
 		t.Errorf("printed marking: %q, %q", banner, footer)
+	}
+}
+
+// pick types a name into a search picker and waits until the search has
+// found it and its id is chosen.
+func pick(sel, name string) chromedp.Action {
+	return chromedp.Tasks{
+		chromedp.Evaluate(`(() => { const el = document.querySelector(`+strconvQuote(sel)+`); el.value = `+strconvQuote(name)+`;
+			el.dispatchEvent(new Event('input', {bubbles: true})); })()`, nil),
+		chromedp.Poll(`document.querySelector(`+strconvQuote(sel)+`).parentElement.querySelector('input[type=hidden]').value !== ''`, nil),
 	}
 }

@@ -4,12 +4,11 @@ import { get } from './api.js';
 
 // Picker chooses a record by searching the API as one types, rather than
 // from a capped list: the names found are offered in a datalist, and the
-// chosen record's id goes in a hidden field called name.
-export function Picker({ name, path, value, label, id, display = (r) => r.name, ariaLabel }) {
+// chosen record's id goes in a hidden field called name (and to onPick).
+export function Picker({ name, path, value, label, id, display = (r) => r.name, ariaLabel, onPick }) {
   const [text, setText] = useState(label || '');
-  const [chosen, setChosen] = useState(value || '');
   const [found, setFound] = useState([]);
-  useEffect(() => { setText(label || ''); setChosen(value || ''); }, [value, label]);
+  useEffect(() => { setText(label || ''); }, [value, label]);
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
@@ -17,14 +16,12 @@ export function Picker({ name, path, value, label, id, display = (r) => r.name, 
     }, 150);
     return () => { live = false; clearTimeout(t); };
   }, [text]);
+  const hit = found.find((r) => display(r) === text);
+  const chosen = hit ? hit.id : text !== '' && text === (label || '') ? value || '' : '';
+  useEffect(() => { if (onPick) onPick(chosen); }, [chosen]);
   const listID = (id || name) + '-options';
-  const onInput = (e) => {
-    const v = e.target.value;
-    setText(v);
-    const hit = found.find((r) => display(r) === v);
-    setChosen(hit ? hit.id : '');
-  };
-  return html`<span class="picker"><input type="search" id=${id} list=${listID} value=${text} onInput=${onInput} aria-label=${ariaLabel} autocomplete="off" placeholder="type to search" />
+  return html`<span class="picker"><input type="search" id=${id} list=${listID} value=${text} onInput=${(e) => setText(e.target.value)}
+      aria-label=${ariaLabel} autocomplete="off" placeholder="type to search" />
     <datalist id=${listID}>${found.map((r) => html`<option value=${display(r)} />`)}</datalist>
     <input type="hidden" name=${name} value=${chosen} /></span>`;
 }

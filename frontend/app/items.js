@@ -4,6 +4,7 @@ import { api, get, qs, ApiError } from './api.js';
 import { day, label, when } from './format.js';
 import { STATUSES, PRIORITIES } from './enums.js';
 import { FieldError } from './forms.js';
+import { Picker } from './components.js';
 
 // ItemList shows action items; those the caller may change get a status
 // control, an update form and their history; staff also edit and delete.
@@ -112,7 +113,7 @@ function filterSummary(p, orgName) {
 // ActionItemTable is the action item list as a dense table: filters for
 // every filter of the API, in the URL; sorting by column; pages loaded on
 // demand; a row opens the item to change it.
-export function ActionItemTable({ search, me, navigate, OrgPicker }) {
+export function ActionItemTable({ search, me, navigate }) {
   const params = Object.fromEntries(new URLSearchParams(search));
   const sort = params.sort || 'due_on';
   const [rows, setRows] = useState(null);
@@ -146,7 +147,7 @@ export function ActionItemTable({ search, me, navigate, OrgPicker }) {
       <label>Status <select name="status" value=${params.status || ''}><option value="">any</option><option value="open,in_progress,blocked">not finished</option>${STATUSES.map((s) => html`<option value=${s}>${label(s)}</option>`)}</select></label>
       <label>Priority <select name="priority" value=${params.priority || ''}><option value="">any</option><option value="high,critical">high or critical</option>${PRIORITIES.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
       <label>Owner <select name="owner" value=${params.owner || ''}><option value="">anyone</option><option value="me">me or my organisation</option></select></label>
-      <label>Owner organisation <${OrgPicker} name="owner_organization" value=${params.owner_organization || ''} label=${orgName} /></label>
+      <label>Owner organisation <${Picker} name="owner_organization" path="/organizations" ariaLabel="Owner organisation" value=${params.owner_organization || ''} label=${orgName} /></label>
       <label>Due after <input name="due_after" type="date" value=${params.due_after || ''} /></label>
       <label>Due before <input name="due_before" type="date" value=${params.due_before || ''} /></label>
       <label class="check"><input name="overdue" type="checkbox" checked=${params.overdue === 'true'} /> Overdue only</label>

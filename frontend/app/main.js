@@ -145,8 +145,10 @@ function TLPBadge({ tlp }) {
 
 function Meetings({ search }) {
   const params = Object.fromEntries(new URLSearchParams(search));
-  const [orgs, setOrgs] = useState([]);
-  useEffect(() => { get('/organizations?limit=200').then((d) => setOrgs(d.items), () => {}); }, []);
+  const [orgName, setOrgName] = useState('');
+  useEffect(() => {
+    if (params.organization) get('/organizations/' + params.organization).then((o) => setOrgName(o.name), () => setOrgName(''));
+  }, [params.organization]);
   const st = useLoad(() => get('/meetings' + qs({ limit: 25, ...params })), [search]);
   const apply = (e) => {
     e.preventDefault();
@@ -163,7 +165,7 @@ function Meetings({ search }) {
       <label>To <input name="to" type="date" value=${params.to || ''} /></label>
       <label>Topic <input name="topic" value=${params.topic || ''} /></label>
       <label>Sector <select name="sector" value=${params.sector || ''}><option value="">any</option>${SECTORS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
-      <label>Organisation <select name="organization" value=${params.organization || ''}><option value="">any</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+      <label>Organisation <${Picker} name="organization" path="/organizations" value=${params.organization || ''} label=${orgName} ariaLabel="Organisation (hosted or attended)" /></label>
       <button type="submit">Apply</button>
     </form>
     <${Loading} state=${st}>${(page) => html`
@@ -210,7 +212,7 @@ function route(path, search, me) {
     ['/meetings', 'Meetings', null, () => html`<${Meetings} search=${search} />`],
     ['/meetings/new', 'Log a meeting', staffOnly, () => html`<${NewMeeting} navigate=${navigate} />`],
     ['/action-items', new URLSearchParams(search).get('owner') === 'me' ? 'My action items' : 'Action items', null,
-      () => html`<${ActionItemTable} search=${search} me=${me} navigate=${navigate} OrgPicker=${(p) => html`<${Picker} path="/organizations" ariaLabel="Owner organisation" ...${p} />`} />`],
+      () => html`<${ActionItemTable} search=${search} me=${me} navigate=${navigate} />`],
     ['/directory', 'Directory', null, () => html`<${Directory} me=${me} />`],
     ['/tokens', 'API tokens', null, () => html`<${Tokens} />`],
     ['/users', 'Users', ['admin'], () => html`<${Users} />`],

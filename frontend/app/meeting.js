@@ -7,6 +7,7 @@ import { when, label, timeZones, wallToInstant, instantToWall } from './format.j
 import { TLPS, PRIORITIES, ATTENDEE_ROLES, ATTENDANCE, DISCLOSURES, REASONS, MEETING_KINDS, MEETING_STATUSES, MODALITIES } from './enums.js';
 import { FieldError } from './forms.js';
 import { ItemList } from './items.js';
+import { Picker } from './components.js';
 
 
 // useProblem keeps what a refused change said: field messages, a conflict
@@ -173,8 +174,8 @@ function AddAttendee({ m, orgs, people, reload }) {
     } catch (x) { fail(x); }
   };
   return html`<form class="update add-attendee" onSubmit=${add} aria-label="Add an attendee">
-    <label>Person <select id="aa-person" name="person_id"><option value="">(organisation only)</option>${people.map((x) => html`<option value=${x.id}>${x.full_name}</option>`)}</select></label>
-    <label>Organisation <select id="aa-org" name="organization_id"><option value="">(the person's)</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+    <label>Person <${Picker} id="aa-person" name="person_id" path="/people" display=${(r) => r.full_name} ariaLabel="Attendee's person (empty: the organisation only)" /></label>
+    <label>Organisation <${Picker} id="aa-org" name="organization_id" path="/organizations" ariaLabel="Attendee's organisation (empty: the person's)" /></label>
     <label>Role <select name="role" value="attendee">${ATTENDEE_ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></label>
     <label>Attendance <select name="attendance" value="attended">${ATTENDANCE.map((r) => html`<option value=${r}>${r}</option>`)}</select></label>
     <label>Disclosure <select id="aa-disclosure" value=${disclosure} onChange=${(e) => setDisclosure(e.target.value)}>${DISCLOSURES.map((r) => html`<option value=${r}>${label(r)}</option>`)}</select></label>
@@ -197,7 +198,7 @@ function AddItem({ m, orgs, reload }) {
   };
   return html`<form class="update add-item" onSubmit=${add} aria-label="Add an action item" novalidate>
     <label>Title <input id="ai-title" name="title" aria-invalid=${p.fields.title ? 'true' : null} aria-describedby=${p.fields.title ? 'err-title' : null} /></label>
-    <label>Owner organisation <select id="ai-owner" name="owner_organization_id"><option value="">none</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+    <label>Owner organisation <${Picker} id="ai-owner" name="owner_organization_id" path="/organizations" ariaLabel="Owner organisation of the new item" /></label>
     <label>Due <input id="ai-due" name="due_on" type="date" /></label>
     <label>Priority <select name="priority" value="medium">${PRIORITIES.map((x) => html`<option value=${x}>${x}</option>`)}</select></label>
     <button type="submit">Add the action item</button>
