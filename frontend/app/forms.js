@@ -2,6 +2,7 @@
 // the API are shown next to the fields they name.
 import { html, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
 import { api, get, ApiError } from './api.js';
+import { Picker } from './components.js';
 import { label, timeZones, userTZ, wallToInstant } from './format.js';
 import { TLPS, SECTORS, DISCLOSURES, REASONS, ORG_KINDS, TOPIC_KINDS, USER_ROLES, MEETING_KINDS, MODALITIES, MEETING_STATUSES, ATTENDANCE, PRIORITIES } from './enums.js';
 
@@ -12,17 +13,11 @@ export function FieldError({ errors, name }) {
 
 
 export function NewMeeting({ navigate }) {
-  const [orgs, setOrgs] = useState([]);
-  const [people, setPeople] = useState([]);
   const [attendees, setAttendees] = useState([]);
   const [items, setItems] = useState([]);
   const [errors, setErrors] = useState(null);
   const [problem, setProblem] = useState(null);
   const [tz, setTZ] = useState(userTZ);
-  useEffect(() => {
-    get('/organizations?limit=200').then((d) => setOrgs(d.items));
-    get('/people?limit=200').then((d) => setPeople(d.items));
-  }, []);
   const submit = async (e) => {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target));
@@ -45,6 +40,7 @@ export function NewMeeting({ navigate }) {
     }
   };
   const upd = (list, set, i, k) => (e) => { const n = [...list]; n[i] = { ...n[i], [k]: e.target.value }; set(n); };
+  const pickInto = (list, set, i, k) => (id) => set((l) => { const n = [...l]; if (n[i] && n[i][k] !== id) n[i] = { ...n[i], [k]: id }; return n; });
   const drop = (list, set, i) => () => { setErrors(null); set(list.filter((_, j) => j !== i)); };
   // Every error is tied to its control (aria-invalid, aria-describedby),
   // and focus goes to the first, or to the message when no field is named.
@@ -78,14 +74,14 @@ export function NewMeeting({ navigate }) {
       ${field('kind', 'Kind', html`<select id="f-kind" name="kind">${MEETING_KINDS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
       ${field('modality', 'Modality', html`<select id="f-modality" name="modality">${MODALITIES.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`)}
       ${field('status', 'Status', html`<select id="f-status" name="status"><option value="scheduled">scheduled</option><option value="held">held</option><option value="cancelled">cancelled</option></select>`)}
-      ${field('host_organization_id', 'Host organisation', html`<select id="f-host_organization_id" name="host_organization_id"><option value="">choose…</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select>`)}
+      ${field('host_organization_id', 'Host organisation', html`<${Picker} id="f-host_organization_id" name="host_organization_id" path="/organizations" />`)}
       ${field('topics', 'Topics (comma-separated)', html`<input id="f-topics" name="topics" />`)}
       ${field('summary', 'Summary (internal)', html`<textarea id="f-summary" name="summary" rows="3"></textarea>`)}
       ${field('public_readout', 'Public readout', html`<textarea id="f-public_readout" name="public_readout" rows="3"></textarea>`)}
       <fieldset><legend>Attendees</legend>
         ${attendees.map((a, i) => html`<div class="row" data-attendee=${i}>
-          <label>Person <select data-field="person_id" aria-label=${'Attendee ' + (i + 1) + ' person'} value=${a.person_id} onChange=${upd(attendees, setAttendees, i, 'person_id')}><option value="">(organisation only)</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></label>
-          <label>Organisation <select data-field="organization_id" aria-label=${'Attendee ' + (i + 1) + ' organisation'} value=${a.organization_id} onChange=${upd(attendees, setAttendees, i, 'organization_id')}><option value="">(the person's)</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+          <label>Person <${Picker} field="person_id" path="/people" display=${(p) => p.full_name} ariaLabel=${'Attendee ' + (i + 1) + ' person'} onPick=${pickInto(attendees, setAttendees, i, 'person_id')} /></label>
+          <label>Organisation <${Picker} field="organization_id" path="/organizations" ariaLabel=${'Attendee ' + (i + 1) + ' organisation'} onPick=${pickInto(attendees, setAttendees, i, 'organization_id')} /></label>
           <label>Attendance <select value=${a.attendance} onChange=${upd(attendees, setAttendees, i, 'attendance')}>${ATTENDANCE.map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
           <label>Disclosure <select data-field="disclosure" aria-label=${'Attendee ' + (i + 1) + ' disclosure'} value=${a.disclosure} onChange=${upd(attendees, setAttendees, i, 'disclosure')}>${DISCLOSURES.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
           ${a.disclosure !== 'public' && html`<label>Reason <select data-field="withholding_reason" aria-label=${'Attendee ' + (i + 1) + ' withholding reason'} value=${a.withholding_reason} onChange=${upd(attendees, setAttendees, i, 'withholding_reason')}>${REASONS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>`}
@@ -97,7 +93,7 @@ export function NewMeeting({ navigate }) {
       <fieldset><legend>Action items</legend>
         ${items.map((it, i) => html`<div class="row" data-item-row=${i}>
           <label>Title <input data-field="title" aria-label=${'Action item ' + (i + 1) + ' title'} value=${it.title} onInput=${upd(items, setItems, i, 'title')} /></label>
-          <label>Owner organisation <select data-field="owner_organization_id" aria-label=${'Action item ' + (i + 1) + ' owner'} value=${it.owner_organization_id} onChange=${upd(items, setItems, i, 'owner_organization_id')}><option value="">none</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
+          <label>Owner organisation <${Picker} field="owner_organization_id" path="/organizations" ariaLabel=${'Action item ' + (i + 1) + ' owner'} onPick=${pickInto(items, setItems, i, 'owner_organization_id')} /></label>
           <label>Due <input data-field="due_on" type="date" aria-label=${'Action item ' + (i + 1) + ' due date'} value=${it.due_on} onInput=${upd(items, setItems, i, 'due_on')} /></label>
           <label>Priority <select value=${it.priority} onChange=${upd(items, setItems, i, 'priority')}>${PRIORITIES.map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
           <button type="button" class="secondary" onClick=${drop(items, setItems, i)} aria-label=${'Remove action item ' + (i + 1)}>Remove</button>
@@ -158,7 +154,7 @@ export function Directory({ me }) {
         <label for="person-name">Full name</label><input id="person-name" name="full_name" required /><${FieldError} errors=${person.errors} name="full_name" />
         <label for="person-title">Job title</label><input id="person-title" name="job_title" /><${FieldError} errors=${person.errors} name="job_title" />
         <label for="person-email">Email</label><input id="person-email" name="email" type="email" /><${FieldError} errors=${person.errors} name="email" />
-        <label for="person-org">Organisation</label><select id="person-org" name="organization_id"><option value="">choose…</option>${(orgs || []).map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select><${FieldError} errors=${person.errors} name="organization_id" />
+        <label for="person-org">Organisation</label><${Picker} id="person-org" name="organization_id" path="/organizations" /><${FieldError} errors=${person.errors} name="organization_id" />
         <button type="submit">Add the person</button>
       </form></div>`}
     <label>Search <input value=${q} onInput=${(e) => setQ(e.target.value)} /></label>
@@ -267,7 +263,8 @@ export function Users() {
     ${list === null ? html`<p class="loading">Loading…</p>` : html`<div class="table-wrap"><table class="grid"><thead><tr><th>Email</th><th>Role</th><th>Person</th><th>State</th><th></th></tr></thead><tbody>
       ${list.map((u) => html`<tr><td>${u.email}</td>
         <td><select aria-label=${'Role of ' + u.email} value=${u.role} onChange=${(e) => change(u, { role: e.target.value })}>${USER_ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select></td>
-        <td><select aria-label=${'Person of ' + u.email} value=${u.person_id || ''} onChange=${(e) => change(u, { person_id: e.target.value || null })}><option value="">none</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></td>
+        <td>${u.person_id ? html`${(people.find((p) => p.id === u.person_id) || {}).full_name || 'linked'} <button type="button" class="link" onClick=${() => change(u, { person_id: null })}>Unlink</button>`
+          : html`<${Picker} path="/people" display=${(p) => p.full_name} ariaLabel=${'Person of ' + u.email} onPick=${(id) => id && change(u, { person_id: id })} />`}</td>
         <td>${u.disabled ? 'disabled' : 'active'}</td>
         <td><button type="button" onClick=${() => toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button> <button type="button" class="secondary" onClick=${() => reset(u)}>Reset password</button></td></tr>`)}</tbody></table></div>`}
   </main>`;

@@ -113,7 +113,7 @@ function MeetingActions({ m, etag, orgs, reload, navigate }) {
     <${Field} id="e-status" name="status" lbl="Status" errors=${fe}>${(a) => html`<select ...${a} value=${m.status}>${sel(MEETING_STATUSES)}</select>`}<//>
     <${Field} id="e-kind" name="kind" lbl="Kind" errors=${fe}>${(a) => html`<select ...${a} value=${m.kind}>${sel(MEETING_KINDS)}</select>`}<//>
     <${Field} id="e-modality" name="modality" lbl="Modality" errors=${fe}>${(a) => html`<select ...${a} value=${m.modality}>${sel(MODALITIES)}</select>`}<//>
-    <${Field} id="e-host" name="host_organization_id" lbl="Host organisation" errors=${fe}>${(a) => html`<select ...${a} value=${m.host_organization_id}>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select>`}<//>
+    <${Field} id="e-host" name="host_organization_id" lbl="Host organisation" errors=${fe}>${(a) => html`<${Picker} id=${a.id} name="host_organization_id" path="/organizations" value=${m.host_organization_id} label=${m.host ? m.host.name : ''} />`}<//>
     <${Field} id="e-topics" name="topics" lbl="Topics (comma-separated)" errors=${fe}>${(a) => html`<input ...${a} value=${m.topics.map((t) => t.name).join(', ')} />`}<//>
     <${Field} id="e-follow" name="follow_up_of_id" lbl="Follows up (the earlier meeting's id)" errors=${fe}>${(a) => html`<input ...${a} value=${m.follow_up_of_id || ''} />`}<//>
     <${Field} id="e-summary" name="summary" lbl="Summary (internal)" errors=${fe}>${(a) => html`<textarea ...${a} rows="3">${m.summary}</textarea>`}<//>
