@@ -23,10 +23,7 @@ import (
 // other roles say so.
 func TestBrowserCoordinatorEditsAMeeting(t *testing.T) {
 	chromium(t)
-	st := storetest.Open(t, store.SQLite)
-	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t)
 	coord := must(st.CallerByEmail(ctx, "coordinator@liaison.demo"))
 	ms, _, err := st.ListMeetings(ctx, coord, store.MeetingFilter{Q: "Working session"}, store.Page{Limit: 1})
 	if err != nil || len(ms) != 1 {
@@ -135,10 +132,7 @@ func TestBrowserCoordinatorEditsAMeeting(t *testing.T) {
 // column, pages on demand and picks an organisation by searching.
 func TestBrowserActionItemTable(t *testing.T) {
 	chromium(t)
-	st := storetest.Open(t, store.SQLite)
-	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t)
 	st.SetClock(func() time.Time { return seed.DemoToday })
 	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
 	defer srv.Close()
@@ -174,10 +168,7 @@ func TestBrowserActionItemTable(t *testing.T) {
 // role and reset their password.
 func TestBrowserDirectoryAndUsers(t *testing.T) {
 	chromium(t)
-	st := storetest.Open(t, store.SQLite)
-	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t)
 	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
 	defer srv.Close()
 	bctx, cancel := browser(t)
@@ -228,10 +219,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // marking at the top and bottom of every page.
 func TestBrowserPhoneAndPrint(t *testing.T) {
 	chromium(t)
-	st := storetest.Open(t, store.SQLite)
-	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t)
 	coord := must(st.CallerByEmail(ctx, "coordinator@liaison.demo"))
 	ms, _, _ := st.ListMeetings(ctx, coord, store.MeetingFilter{Q: "Restricted briefing"}, store.Page{Limit: 1})
 	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
@@ -282,4 +270,15 @@ func pick(sel, name string) chromedp.Action {
 			el.dispatchEvent(new Event('input', {bubbles: true})); })()`, nil),
 		chromedp.Poll(`document.querySelector(`+strconvQuote(sel)+`).parentElement.querySelector('input[type=hidden]').value !== ''`, nil),
 	}
+}
+
+// demoStore is a store with the demonstration data dated around
+// seed.DemoToday.
+func demoStore(t *testing.T) *store.Store {
+	t.Helper()
+	st := storetest.Open(t, store.SQLite)
+	if _, err := seed.DemoAt(ctx, st, seed.DemoToday); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

@@ -51,7 +51,7 @@ func TestBrowserFreshInstallLogsItsFirstMeeting(t *testing.T) {
 				choose(`#f-starts_at`, "2026-12-01T10:00"), choose(`#f-ends_at`, "2026-12-01T11:30"),
 				choose(`#f-tlp`, "GREEN"), pick(`#f-host_organization_id`, "Fresh Host Agency"),
 				chromedp.Click(`//button[text()="Add an attendee"]`, chromedp.BySearch),
-				pick(`input[aria-label="Attendee 1 person"]`, "Casey Carrier"),
+				chooseText(`select[aria-label="Attendee 1 person"]`, "Casey Carrier"),
 				chromedp.Click(`form.meeting-form button[type=submit]`, chromedp.ByQuery),
 				chromedp.WaitVisible(`.banner`, chromedp.ByQuery), chromedp.Text(`main`, &page, chromedp.ByQuery))
 			if err != nil {

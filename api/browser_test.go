@@ -140,17 +140,18 @@ func TestBrowser(t *testing.T) {
 			choose(`#f-tlp`, "GREEN"), choose(`#f-status`, "scheduled"), pick(`#f-host_organization_id`, "Cybersecurity and Infrastructure Security Agency"),
 			choose(`#f-topics`, "Salt Typhoon, Router hardening"),
 			chromedp.Click(`//button[text()="Add an attendee"]`, chromedp.BySearch),
-			pick(`input[aria-label="Attendee 1 organisation"]`, "Meridian Wireless"),
+			chooseText(`select[aria-label="Attendee 1 organisation"]`, "Meridian Wireless"),
 			choose(`select[aria-label="Attendee 1 disclosure"]`, "undisclosed"),
 			chromedp.WaitVisible(`select[aria-label="Attendee 1 withholding reason"]`, chromedp.ByQuery),
 			choose(`select[aria-label="Attendee 1 withholding reason"]`, "commercial"),
 			chromedp.Click(`//button[text()="Add an action item"]`, chromedp.BySearch),
 			choose(`input[aria-label="Action item 1 title"]`, "Retire end-of-life edge routers"),
-			pick(`input[aria-label="Action item 1 owner"]`, "Northwind Communications"),
+			chooseText(`select[aria-label="Action item 1 owner"]`, "Northwind Communications"),
 			choose(`input[aria-label="Action item 1 due date"]`, "2027-01-15"),
 			shot("log-meeting", &buf),
 			chromedp.Click(`form.meeting-form button[type=submit]`, chromedp.ByQuery),
-			chromedp.WaitVisible(`.banner`, chromedp.ByQuery), chromedp.Text(`main`, &page, chromedp.ByQuery)); err != nil {
+			chromedp.WaitVisible(`//h1[text()="Carrier roundtable on router hardening"]`, chromedp.BySearch),
+			chromedp.WaitVisible(`ul.items li`, chromedp.ByQuery), chromedp.Text(`main`, &page, chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(errText, "is required") || !strings.Contains(linked, "f-title>err-title") || !strings.Contains(linked, "f-host_organization_id>err-host-organization-id") {

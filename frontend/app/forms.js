@@ -13,11 +13,18 @@ export function FieldError({ errors, name }) {
 
 
 export function NewMeeting({ navigate }) {
+  const [orgs, setOrgs] = useState([]);
+  const [people, setPeople] = useState([]);
   const [attendees, setAttendees] = useState([]);
   const [items, setItems] = useState([]);
   const [errors, setErrors] = useState(null);
   const [problem, setProblem] = useState(null);
   const [tz, setTZ] = useState(userTZ);
+  // The rows' lists; the host is searched as one types.
+  useEffect(() => {
+    get('/organizations?limit=200').then((d) => setOrgs(d.items), () => {});
+    get('/people?limit=200').then((d) => setPeople(d.items), () => {});
+  }, []);
   const submit = async (e) => {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target));
@@ -40,7 +47,6 @@ export function NewMeeting({ navigate }) {
     }
   };
   const upd = (list, set, i, k) => (e) => { const n = [...list]; n[i] = { ...n[i], [k]: e.target.value }; set(n); };
-  const pickInto = (list, set, i, k) => (id) => set((l) => { const n = [...l]; if (n[i] && n[i][k] !== id) n[i] = { ...n[i], [k]: id }; return n; });
   const drop = (list, set, i) => () => { setErrors(null); set(list.filter((_, j) => j !== i)); };
   // Every error is tied to its control (aria-invalid, aria-describedby),
   // and focus goes to the first, or to the message when no field is named.
@@ -80,8 +86,8 @@ export function NewMeeting({ navigate }) {
       ${field('public_readout', 'Public readout', html`<textarea id="f-public_readout" name="public_readout" rows="3"></textarea>`)}
       <fieldset><legend>Attendees</legend>
         ${attendees.map((a, i) => html`<div class="row" data-attendee=${i}>
-          <label>Person <${Picker} field="person_id" path="/people" display=${(p) => p.full_name} ariaLabel=${'Attendee ' + (i + 1) + ' person'} onPick=${pickInto(attendees, setAttendees, i, 'person_id')} /></label>
-          <label>Organisation <${Picker} field="organization_id" path="/organizations" ariaLabel=${'Attendee ' + (i + 1) + ' organisation'} onPick=${pickInto(attendees, setAttendees, i, 'organization_id')} /></label>
+          <label>Person <select data-field="person_id" aria-label=${'Attendee ' + (i + 1) + ' person'} value=${a.person_id} onChange=${upd(attendees, setAttendees, i, 'person_id')}><option value="">(organisation only)</option>${people.map((p) => html`<option value=${p.id}>${p.full_name}</option>`)}</select></label>
+          <label>Organisation <select data-field="organization_id" aria-label=${'Attendee ' + (i + 1) + ' organisation'} value=${a.organization_id} onChange=${upd(attendees, setAttendees, i, 'organization_id')}><option value="">(the person's)</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
           <label>Attendance <select value=${a.attendance} onChange=${upd(attendees, setAttendees, i, 'attendance')}>${ATTENDANCE.map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
           <label>Disclosure <select data-field="disclosure" aria-label=${'Attendee ' + (i + 1) + ' disclosure'} value=${a.disclosure} onChange=${upd(attendees, setAttendees, i, 'disclosure')}>${DISCLOSURES.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
           ${a.disclosure !== 'public' && html`<label>Reason <select data-field="withholding_reason" aria-label=${'Attendee ' + (i + 1) + ' withholding reason'} value=${a.withholding_reason} onChange=${upd(attendees, setAttendees, i, 'withholding_reason')}>${REASONS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>`}
@@ -93,7 +99,7 @@ export function NewMeeting({ navigate }) {
       <fieldset><legend>Action items</legend>
         ${items.map((it, i) => html`<div class="row" data-item-row=${i}>
           <label>Title <input data-field="title" aria-label=${'Action item ' + (i + 1) + ' title'} value=${it.title} onInput=${upd(items, setItems, i, 'title')} /></label>
-          <label>Owner organisation <${Picker} field="owner_organization_id" path="/organizations" ariaLabel=${'Action item ' + (i + 1) + ' owner'} onPick=${pickInto(items, setItems, i, 'owner_organization_id')} /></label>
+          <label>Owner organisation <select data-field="owner_organization_id" aria-label=${'Action item ' + (i + 1) + ' owner'} value=${it.owner_organization_id} onChange=${upd(items, setItems, i, 'owner_organization_id')}><option value="">none</option>${orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></label>
           <label>Due <input data-field="due_on" type="date" aria-label=${'Action item ' + (i + 1) + ' due date'} value=${it.due_on} onInput=${upd(items, setItems, i, 'due_on')} /></label>
           <label>Priority <select value=${it.priority} onChange=${upd(items, setItems, i, 'priority')}>${PRIORITIES.map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
           <button type="button" class="secondary" onClick=${drop(items, setItems, i)} aria-label=${'Remove action item ' + (i + 1)}>Remove</button>

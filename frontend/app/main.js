@@ -242,7 +242,9 @@ function App() {
     // Signed out, any address is kept and reopened after signing in.
     const back = path === '/login' ? new URLSearchParams(search).get('next') || '/' : loc;
     if (me === null && path !== '/login') history.replaceState(null, '', '/login?next=' + encodeURIComponent(loc));
-    screen = html`<${SignIn} onSignedIn=${() => { loadMe(); navigate(back.startsWith('/') && !back.startsWith('//') ? back : '/'); }} />`;
+    // Who signed in is known before the screen changes, or the address
+    // would be taken for a signed-out one again.
+    screen = html`<${SignIn} onSignedIn=${async () => { await loadMe(); navigate(back.startsWith('/') && !back.startsWith('//') ? back : '/'); }} />`;
     title = 'Sign in';
   } else ({ title, view: screen } = route(path, search, me));
   useEffect(() => {
