@@ -135,7 +135,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.Click(`//button[text()="Add an action item"]`, chromedp.BySearch),
 			chromedp.Click(`button[aria-label="Remove action item 1"]`, chromedp.ByQuery),
 			chromedp.WaitNotPresent(`[data-item-row="0"]`, chromedp.ByQuery),
-			chromedp.SendKeys(`#f-title`, "Carrier roundtable on router hardening", chromedp.ByID),
+			choose(`#f-title`, "Carrier roundtable on router hardening"), // not SendKeys: chromedp races with the attributes the page changes
 			choose(`#f-starts_at`, "2026-12-01T10:00"), choose(`#f-ends_at`, "2026-12-01T11:30"), choose(`#f-timezone`, "America/New_York"),
 			choose(`#f-tlp`, "GREEN"), choose(`#f-status`, "scheduled"), pick(`#f-host_organization_id`, "Cybersecurity and Infrastructure Security Agency"),
 			choose(`#f-topics`, "Salt Typhoon, Router hardening"),
