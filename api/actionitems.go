@@ -147,6 +147,10 @@ func (a *API) listAuditEvents(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, list(rows, next, toAuditEvent))
+	emails, err := a.st.AuditActorEmails(c.Request.Context(), caller(c), rows)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, list(rows, next, func(e models.AuditEvent) auditEventDTO { return toAuditEvent(e, emails) }))
 	return nil
 }

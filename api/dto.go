@@ -339,6 +339,7 @@ type auditEventDTO struct {
 	ID         string          `json:"id"`
 	At         time.Time       `json:"at"`
 	ActorID    *string         `json:"actor_id"`
+	ActorEmail *string         `json:"actor_email"`
 	Action     string          `json:"action"`
 	EntityType string          `json:"entity_type"`
 	EntityID   string          `json:"entity_id"`
@@ -347,11 +348,18 @@ type auditEventDTO struct {
 	ClientAddr string          `json:"client_addr"`
 }
 
-func toAuditEvent(e models.AuditEvent) auditEventDTO {
+// toAuditEvent converts an event; emails maps actor ids to addresses.
+func toAuditEvent(e models.AuditEvent, emails map[string]string) auditEventDTO {
 	ch := json.RawMessage(e.Changes)
 	if !json.Valid(ch) {
 		ch = json.RawMessage("{}")
 	}
-	return auditEventDTO{ID: e.ID, At: e.At.UTC(), ActorID: e.ActorID, Action: e.Action, EntityType: e.EntityType,
+	d := auditEventDTO{ID: e.ID, At: e.At.UTC(), ActorID: e.ActorID, Action: e.Action, EntityType: e.EntityType,
 		EntityID: e.EntityID, Changes: ch, RequestID: e.RequestID, ClientAddr: e.ClientAddr}
+	if e.ActorID != nil {
+		if em, ok := emails[*e.ActorID]; ok {
+			d.ActorEmail = &em
+		}
+	}
+	return d
 }

@@ -9,6 +9,7 @@ import (
 )
 
 type overviewDTO struct {
+	AsOf     string `json:"as_of"`
 	Meetings struct {
 		Total    int            `json:"total"`
 		ByStatus map[string]int `json:"by_status"`
@@ -67,6 +68,7 @@ func (a *API) statsOverview(c *gin.Context) error {
 	ai.Total, ai.ByStatus, ai.Overdue, ai.DueNext7Days = o.ActionItems.Total, o.ActionItems.ByStatus, o.ActionItems.Overdue, o.ActionItems.DueNext7Days
 	ai.CompletionRate, ai.MedianDaysToClose = o.ActionItems.CompletionRate, o.ActionItems.MedianDaysToClose
 	d.Organizations = o.Organizations
+	d.AsOf = o.AsOf.String()
 	c.JSON(http.StatusOK, d)
 	return nil
 }

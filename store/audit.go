@@ -203,3 +203,29 @@ func (s *Store) ListAuditEvents(ctx context.Context, c Caller, f AuditFilter, p 
 	rows, next := nextCursor(rows, p, name, func(e models.AuditEvent) (any, string) { return e.At, e.ID })
 	return rows, next, nil
 }
+
+// AuditActorEmails maps the actors of events to their users' e-mail
+// addresses, so that the trail names people rather than ids.
+func (s *Store) AuditActorEmails(ctx context.Context, c Caller, events []models.AuditEvent) (map[string]string, error) {
+	if !c.Privileged() {
+		return nil, newErr(ErrForbidden, "only administrators and coordinators may read the audit trail")
+	}
+	var ids []string
+	for _, e := range events {
+		if e.ActorID != nil {
+			ids = append(ids, *e.ActorID)
+		}
+	}
+	emails := map[string]string{}
+	if len(ids) == 0 {
+		return emails, nil
+	}
+	var users []models.User
+	if err := s.read(ctx).Select("id", "email").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		emails[u.ID] = u.Email
+	}
+	return emails, nil
+}

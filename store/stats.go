@@ -33,6 +33,8 @@ type Overview struct {
 		MedianDaysToClose *float64
 	}
 	Organizations int
+	// AsOf is the day (UTC) from which Overdue and DueNext7Days count.
+	AsOf models.Date
 }
 
 // StatsRange limits statistics to meetings starting in [From, To).
@@ -123,6 +125,7 @@ func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Ove
 	o.Attendees.Suppressed = s.suppressWithheld(c, r, o.Attendees.Withheld)
 
 	today := s.today()
+	o.AsOf = today
 	o.ActionItems.ByStatus = zeroMap(models.ActionStatuses)
 	var irows []struct {
 		Status         string
