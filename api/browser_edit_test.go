@@ -2,11 +2,13 @@ package api_test
 
 import (
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"liaison/api"
@@ -281,4 +283,106 @@ func demoStore(t *testing.T) *store.Store {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// TestBrowserDashboardFiguresCountTheirLists follows every figure, bar and
+// chart segment of the dashboard that links to a list, for a coordinator
+// and a participant, and counts that list through the API: each must
+// count exactly what its figure says. The server's clock is pinned to a
+// day other than the browser's, so the due-date links must use the day
+// the server counted from.
+func TestBrowserDashboardFiguresCountTheirLists(t *testing.T) {
+	chromium(t)
+	st := demoStore(t)
+	st.SetClock(func() time.Time { return seed.DemoToday })
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	const count = `(async () => {
+		const links = [];
+		for (const a of document.querySelectorAll('.figures a.figure')) links.push([a.getAttribute('href'), parseInt(a.querySelector('strong').textContent)]);
+		for (const tr of document.querySelectorAll('table.bars tr')) {
+			const a = tr.querySelector('th a');
+			if (a) links.push([a.getAttribute('href'), parseInt(tr.querySelector('td').textContent.trim())]);
+		}
+		for (const a of document.querySelectorAll('a.seg')) links.push([a.getAttribute('href'), parseInt(a.title.split(': ')[1])]);
+		const wrong = [];
+		for (const [href, want] of links) {
+			let n = 0, cursor = '';
+			do {
+				const r = await fetch('/api/v1' + href + (href.includes('?') ? '&' : '?') + 'limit=100' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+				const d = await r.json();
+				n += d.items.length; cursor = d.next_cursor;
+			} while (cursor);
+			if (n !== want) wrong.push(href + ': shows ' + want + ', lists ' + n);
+		}
+		return [links.length, wrong];
+	})()`
+	for _, email := range []string{"coordinator@liaison.demo", "participant@liaison.demo"} {
+		t.Run(email, func(t *testing.T) {
+			bctx, cancel := browser(t)
+			defer cancel()
+			var res []any
+			if err := chromedp.Run(bctx, signIn(srv.URL, email), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`.figures`, chromedp.ByQuery),
+				chromedp.Evaluate(count, &res, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := res[0].(float64); n < 10 {
+				t.Fatalf("only %v linked figures on the dashboard", res[0])
+			}
+			if wrong, _ := res[1].([]any); len(wrong) > 0 {
+				t.Errorf("figures that do not count their lists: %v", wrong)
+			}
+		})
+	}
+}
+
+// TestBrowserAccessibility runs axe-core in each screen, as the roles that
+// use it, and fails on any violation of the WCAG 2.1 A and AA rules.
+func TestBrowserAccessibility(t *testing.T) {
+	chromium(t)
+	axe, err := os.ReadFile("testdata/axe/axe-4.14.1.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := demoStore(t)
+	st.SetClock(func() time.Time { return seed.DemoToday })
+	coord := must(st.CallerByEmail(ctx, "coordinator@liaison.demo"))
+	ms, _, err := st.ListMeetings(ctx, coord, store.MeetingFilter{}, store.Page{Limit: 1})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("a demo meeting: %v", err)
+	}
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	const run = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+		.then((r) => r.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')))`
+	pages := map[string][]string{
+		"": {"/public", "/login"},
+		"coordinator@liaison.demo": {"/", "/meetings", "/meetings/" + ms[0].ID, "/meetings/new", "/action-items?owner=me", "/action-items",
+			"/directory", "/tokens", "/audit", "/no-such-screen"},
+		"admin@liaison.demo":       {"/users"},
+		"participant@liaison.demo": {"/", "/action-items?owner=me", "/meetings/" + ms[0].ID, "/meetings/00000000-0000-0000-0000-000000000000"},
+	}
+	for who, paths := range pages {
+		bctx, cancel := browser(t)
+		if who != "" {
+			if err := chromedp.Run(bctx, signIn(srv.URL, who)); err != nil {
+				cancel()
+				t.Fatal(err)
+			}
+		}
+		for _, p := range paths {
+			var violations []string
+			if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+p), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+				chromedp.WaitNotPresent(`.loading`, chromedp.ByQuery),
+				chromedp.Evaluate(string(axe), nil),
+				chromedp.Evaluate(run, &violations, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })); err != nil {
+				t.Errorf("%s as %q: %v", p, who, err)
+				continue
+			}
+			for _, v := range violations {
+				t.Errorf("%s as %q: %s", p, who, v)
+			}
+		}
+		cancel()
+	}
 }

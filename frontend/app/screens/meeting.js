@@ -1,57 +1,24 @@
 // One meeting: what the caller may see of it and, for coordinators, every
 // change the API allows, each sent with If-Match and a 412 offered as a
 // reload.
-import { html, useState, useEffect } from '../vendor/htm-preact-standalone-3.1.1.js';
-import { api, get, ApiError } from './api.js';
-import { when, label, timeZones, wallToInstant, instantToWall } from './format.js';
-import { TLPS, PRIORITIES, ATTENDEE_ROLES, ATTENDANCE, DISCLOSURES, REASONS, MEETING_KINDS, MEETING_STATUSES, MODALITIES } from './enums.js';
-import { FieldError } from './forms.js';
-import { ItemList } from './items.js';
-import { Picker } from './components.js';
-
-
-// useProblem keeps what a refused change said: field messages, a conflict
-// (412), or a message.
-function useProblem() {
-  const [p, setP] = useState({ fields: {}, conflict: false, message: null });
-  const fail = (x) => {
-    if (x instanceof ApiError && x.status === 412) setP({ fields: {}, conflict: true, message: null });
-    else if (x instanceof ApiError && Object.keys(x.fieldErrors).length) setP({ fields: x.fieldErrors, conflict: false, message: null });
-    else setP({ fields: {}, conflict: false, message: x.message });
-  };
-  return [p, fail, () => setP({ fields: {}, conflict: false, message: null })];
-}
-
-function Problem({ p, what, reload }) {
-  return html`${p.conflict && html`<p class="error" role="alert">Someone else changed this ${what}. <button type="button" onClick=${reload}>Reload it</button></p>`}
-    ${p.message && html`<p class="error" role="alert">${p.message}</p>`}`;
-}
-
-// Field is a labelled control with its error, linked for screen readers.
-function Field({ id, name, lbl, errors, children }) {
-  const err = errors && errors[name];
-  return html`<div class="field"><label for=${id}>${lbl}</label>${children({ id, name, 'aria-invalid': err ? 'true' : null, 'aria-describedby': err ? 'err-' + name : null })}
-    <${FieldError} errors=${errors} name=${name} /></div>`;
-}
+import { html, useState, useEffect } from '../../vendor/htm-preact-standalone-3.1.1.js';
+import { api, get } from '../api.js';
+import { when, label, timeZones, wallToInstant, instantToWall } from '../format.js';
+import { TLPS, PRIORITIES, ATTENDEE_ROLES, ATTENDANCE, DISCLOSURES, REASONS, MEETING_KINDS, MEETING_STATUSES, MODALITIES } from '../enums.js';
+import { ItemList } from '../items.js';
+import { Picker, NamedPicker, FieldError, useProblem, Problem, Field } from '../components.js';
 
 export function MeetingPage({ id, me, navigate }) {
   const staff = me && (me.user.role === 'admin' || me.user.role === 'coordinator');
   const [state, setState] = useState({ loading: true });
   const [n, setN] = useState(0);
-  const [orgs, setOrgs] = useState([]);
-  const [people, setPeople] = useState([]);
   const reload = () => setN(n + 1);
   useEffect(() => {
     Promise.all([api('GET', '/meetings/' + id), get('/meetings/' + id + '/action-items?limit=200')])
       .then(([m, items]) => setState({ m: m.data, etag: m.etag, items: items.items }), (error) => setState({ error }));
   }, [id, n]);
-  useEffect(() => {
-    if (!staff) return;
-    get('/organizations?limit=200').then((d) => setOrgs(d.items), () => {});
-    get('/people?limit=200').then((d) => setPeople(d.items), () => {});
-  }, [staff]);
   useEffect(() => { if (state.m) document.title = state.m.title + ' · Liaison'; }, [state.m]);
-  if (state.error) return html`<main><p class="error" role="alert">${state.error.status === 404 ? 'No such meeting, or not one you may see.' : state.error.message}</p></main>`;
+  if (state.error) return html`<main><h1>Meeting not available</h1><p class="error" role="alert">${state.error.status === 404 ? 'No such meeting, or not one you may see.' : state.error.message}</p></main>`;
   if (!state.m) return html`<main><p class="loading" aria-live="polite">Loading…</p></main>`;
   const { m, etag, items } = state;
   return html`<main data-tlp=${m.tlp}>
@@ -62,17 +29,17 @@ export function MeetingPage({ id, me, navigate }) {
     ${m.topics.length > 0 && html`<p>Topics: ${m.topics.map((t, i) => html`${i ? ', ' : ''}<a href=${'/meetings?topic=' + encodeURIComponent(t.name)}>${t.name}</a>`)}</p>`}
     ${m.follow_up_of_id && html`<p>Follows up <a href=${'/meetings/' + m.follow_up_of_id}>an earlier meeting</a>.</p>`}
     ${m.follow_ups && m.follow_ups.length > 0 && html`<p>Followed up by: ${m.follow_ups.map((f, i) => html`${i ? ', ' : ''}<a href=${'/meetings/' + f.id}>${f.title}</a>`)}</p>`}
-    ${staff && html`<${MeetingActions} m=${m} etag=${etag} orgs=${orgs} reload=${reload} navigate=${navigate} />`}
+    ${staff && html`<${MeetingActions} m=${m} etag=${etag} reload=${reload} navigate=${navigate} />`}
     <h2>Attendees</h2><ul class="attendees">${m.attendees.map((a) => html`<${Attendee} key=${a.id} a=${a} m=${m} staff=${staff} reload=${reload} />`)}</ul>
-    ${staff && html`<${AddAttendee} m=${m} orgs=${orgs} people=${people} reload=${reload} />`}
+    ${staff && html`<${AddAttendee} m=${m} reload=${reload} />`}
     ${m.summary && html`<h2>Summary</h2><p class="prose">${m.summary}</p>`}
     ${m.public_readout && html`<h2>Public readout</h2><p class="prose">${m.public_readout}</p>`}
-    <h2>Action items</h2><${ItemList} items=${items} staff=${staff} orgs=${orgs} onChange=${reload} />
-    ${staff && html`<${AddItem} m=${m} orgs=${orgs} reload=${reload} />`}
+    <h2>Action items</h2><${ItemList} items=${items} staff=${staff} onChange=${reload} />
+    ${staff && html`<${AddItem} m=${m} reload=${reload} />`}
   </main>`;
 }
 
-function MeetingActions({ m, etag, orgs, reload, navigate }) {
+function MeetingActions({ m, etag, reload, navigate }) {
   const [editing, setEditing] = useState(false);
   const [tz, setTZ] = useState(m.timezone);
   const [p, fail, clear] = useProblem();
@@ -115,7 +82,7 @@ function MeetingActions({ m, etag, orgs, reload, navigate }) {
     <${Field} id="e-modality" name="modality" lbl="Modality" errors=${fe}>${(a) => html`<select ...${a} value=${m.modality}>${sel(MODALITIES)}</select>`}<//>
     <${Field} id="e-host" name="host_organization_id" lbl="Host organisation" errors=${fe}>${(a) => html`<${Picker} id=${a.id} name="host_organization_id" path="/organizations" value=${m.host_organization_id} label=${m.host ? m.host.name : ''} />`}<//>
     <${Field} id="e-topics" name="topics" lbl="Topics (comma-separated)" errors=${fe}>${(a) => html`<input ...${a} value=${m.topics.map((t) => t.name).join(', ')} />`}<//>
-    <${Field} id="e-follow" name="follow_up_of_id" lbl="Follows up (the earlier meeting's id)" errors=${fe}>${(a) => html`<input ...${a} value=${m.follow_up_of_id || ''} />`}<//>
+    <${Field} id="e-follow" name="follow_up_of_id" lbl="Follows up (an earlier meeting; empty: none)" errors=${fe}>${(a) => html`<${NamedPicker} id=${a.id} name="follow_up_of_id" path="/meetings" display=${(r) => r.title} value=${m.follow_up_of_id || ''} />`}<//>
     <${Field} id="e-summary" name="summary" lbl="Summary (internal)" errors=${fe}>${(a) => html`<textarea ...${a} rows="3">${m.summary}</textarea>`}<//>
     <${Field} id="e-readout" name="public_readout" lbl="Public readout" errors=${fe}>${(a) => html`<textarea ...${a} rows="3">${m.public_readout}</textarea>`}<//>
     <button type="submit">Save the meeting</button> <button type="button" class="secondary" onClick=${() => { clear(); setEditing(false); }}>Cancel</button>
@@ -161,7 +128,7 @@ function Attendee({ a, m, staff, reload }) {
   </li>`;
 }
 
-function AddAttendee({ m, orgs, people, reload }) {
+function AddAttendee({ m, reload }) {
   const [disclosure, setDisclosure] = useState('public');
   const [p, fail, clear] = useProblem();
   const add = async (e) => {
@@ -186,7 +153,7 @@ function AddAttendee({ m, orgs, people, reload }) {
   </form>`;
 }
 
-function AddItem({ m, orgs, reload }) {
+function AddItem({ m, reload }) {
   const [p, fail, clear] = useProblem();
   const add = async (e) => {
     e.preventDefault();
