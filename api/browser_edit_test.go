@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -200,6 +201,18 @@ func TestBrowserDirectoryAndUsers(t *testing.T) {
 	orgs, _, _ := st.ListOrganizations(ctx, store.System, store.OrganizationFilter{Q: "Northwind"}, store.Page{Limit: 1})
 	if len(orgs) != 1 || orgs[0].Country != "CA" {
 		t.Fatalf("Northwind: %+v", orgs)
+	}
+
+	// A directory larger than a page is read a page at a time.
+	for i := range 60 {
+		must(st.CreateOrganization(ctx, store.System, store.OrganizationInput{Name: fmt.Sprintf("Paged Agency %02d", i), Kind: "government", Country: "US"}))
+	}
+	const shown = `document.querySelectorAll('ul.records li').length`
+	if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+"/directory"), chromedp.WaitVisible(`button[aria-label="Edit Northwind Communications"]`, chromedp.ByQuery),
+		choose(`main > label > input`, "Paged Agency"), chromedp.Poll(shown+` === 50`, nil),
+		chromedp.Click(`//button[text()="More organisations"]`, chromedp.BySearch), chromedp.Poll(shown+` === 60`, nil),
+		chromedp.WaitNotPresent(`//button[text()="More organisations"]`, chromedp.BySearch)); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -149,3 +149,21 @@ export function NamedPicker({ path, value, display, ...rest }) {
   const name = useName(value ? path + '/' + value : '', display);
   return html`<${Picker} path=${path} value=${value} label=${name} display=${display} ...${rest} />`;
 }
+
+// usePaged lists path (a collection with its query) a page at a time:
+// rows is null while the first page loads; more() appends the next page
+// and is null when there is none.
+export function usePaged(path, deps, limit = 50) {
+  const [rows, setRows] = useState(null);
+  const [next, setNext] = useState(null);
+  const [error, setError] = useState(null);
+  const page = (cursor) => get(path + (path.includes('?') ? '&' : '?') + 'limit=' + limit + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''))
+    .then((d) => { setRows((r) => (cursor ? [...(r || []), ...d.items] : d.items)); setNext(d.next_cursor); setError(null); }, setError);
+  useEffect(() => { page(); }, deps);
+  return { rows, error, more: next ? () => page(next) : null, reload: () => page() };
+}
+
+// More is the button that loads a paged list's next page.
+export function More({ paged, what }) {
+  return paged.more ? html`<p><button type="button" class="secondary" onClick=${paged.more}>${'More ' + what}</button></p>` : null;
+}

@@ -1,23 +1,19 @@
 // The directory: organisations, people and topics, created and edited
 // here by coordinators.
-import { html, useState, useEffect } from '../../vendor/htm-preact-standalone-3.1.1.js';
-import { get } from '../api.js';
-import { Picker, FieldError, EditRecord, useCreate } from '../components.js';
+import { html, useState } from '../../vendor/htm-preact-standalone-3.1.1.js';
+import { Picker, FieldError, EditRecord, useCreate, usePaged, More } from '../components.js';
 import { label } from '../format.js';
 import { SECTORS, ORG_KINDS, TOPIC_KINDS } from '../enums.js';
 
 export function Directory({ me }) {
   const [q, setQ] = useState('');
-  const [orgs, setOrgs] = useState(null);
-  const [people, setPeople] = useState(null);
   const [n, setN] = useState(0);
   const reload = () => setN(n + 1);
-  useEffect(() => {
-    const p = new URLSearchParams({ limit: 100 });
-    if (q) p.set('q', q);
-    get('/organizations?' + p).then((d) => setOrgs(d.items));
-    get('/people?' + p).then((d) => setPeople(d.items));
-  }, [q, n]);
+  const search = q ? '?q=' + encodeURIComponent(q) : '';
+  const orgList = usePaged('/organizations' + search, [q, n]);
+  const peopleList = usePaged('/people' + search, [q, n]);
+  const orgs = orgList.rows;
+  const people = peopleList.rows;
   const staff = me && (me.user.role === 'admin' || me.user.role === 'coordinator');
   const [editing, setEditing] = useState(null);
   const org = useCreate('/organizations', (f) => ({ name: f.name, kind: f.kind, sector: f.sector, country: f.country }), reload);
@@ -46,24 +42,24 @@ export function Directory({ me }) {
           fields=${[{ name: 'name', label: 'Name' }, { name: 'kind', label: 'Kind', options: ORG_KINDS.map((k) => [k, label(k)]) },
             { name: 'sector', label: 'Sector', options: [['', 'none'], ...SECTORS.map((k) => [k, label(k)])] }, { name: 'country', label: 'Country' }]} />`
         : html`${o.name} <span class="meta">· ${label(o.kind)}${o.sector ? ' · ' + label(o.sector) : ''} · ${o.country}</span>
-          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + o.name} onClick=${() => setEditing(o.id)}>Edit</button>`}`}</li>`)}</ul>`}</section>
+          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + o.name} onClick=${() => setEditing(o.id)}>Edit</button>`}`}</li>`)}</ul><${More} paged=${orgList} what="organisations" />`}</section>
     <section><h2>People</h2>${people === null ? html`<p class="loading">Loading…</p>` : html`<ul class="records">${people.map((p) => html`<li key=${p.id}>
       ${editing === p.id ? html`<${EditRecord} path=${'/people/' + p.id} record=${p} onDone=${() => { setEditing(null); reload(); }}
           fields=${[{ name: 'full_name', label: 'Full name' }, { name: 'job_title', label: 'Job title' }, { name: 'email', label: 'Email', type: 'email', nullable: true },
             { name: 'organization_id', label: 'Organisation', picker: { path: '/organizations' } }]} />`
         : html`${p.full_name} <span class="meta">· ${p.job_title}</span>
-          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + p.full_name} onClick=${() => setEditing(p.id)}>Edit</button>`}`}</li>`)}</ul>`}</section>
+          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + p.full_name} onClick=${() => setEditing(p.id)}>Edit</button>`}`}</li>`)}</ul><${More} paged=${peopleList} what="people" />`}</section>
     <${Topics} staff=${staff} q=${q} /></div>
   </main>`;
 }
 
 
 function Topics({ staff, q }) {
-  const [topics, setTopics] = useState(null);
   const [editing, setEditing] = useState(null);
   const [n, setN] = useState(0);
   const reload = () => setN(n + 1);
-  useEffect(() => { get('/topics?limit=100' + (q ? '&q=' + encodeURIComponent(q) : '')).then((d) => setTopics(d.items), () => setTopics([])); }, [q, n]);
+  const topicList = usePaged('/topics' + (q ? '?q=' + encodeURIComponent(q) : ''), [q, n]);
+  const topics = topicList.rows;
   const topic = useCreate('/topics', (f) => ({ name: f.name, kind: f.kind, reference: f.reference }), reload);
   const fields = [{ name: 'name', label: 'Name' }, { name: 'kind', label: 'Kind', options: TOPIC_KINDS.map((k) => [k, k]) },
     { name: 'reference', label: 'Reference (CVE, CISA advisory or ATT&CK id)' }, { name: 'description', label: 'Description' }];
@@ -76,6 +72,6 @@ function Topics({ staff, q }) {
     ${topics === null ? html`<p class="loading">Loading…</p>` : html`<ul class="records">${topics.map((t) => html`<li key=${t.id}>
       ${editing === t.id ? html`<${EditRecord} path=${'/topics/' + t.id} record=${t} fields=${fields} onDone=${() => { setEditing(null); reload(); }} />`
         : html`<a href=${'/meetings?topic=' + encodeURIComponent(t.name)}>${t.name}</a> <span class="meta">· ${t.kind}${t.reference ? ' · ' + t.reference : ''}</span>
-          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + t.name} onClick=${() => setEditing(t.id)}>Edit</button>`}`}</li>`)}</ul>`}
+          ${staff && html` <button type="button" class="link" aria-label=${'Edit ' + t.name} onClick=${() => setEditing(t.id)}>Edit</button>`}`}</li>`)}</ul><${More} paged=${topicList} what="topics" />`}
   </section>`;
 }

@@ -1,14 +1,14 @@
 // The signed-in user's API tokens.
-import { html, useState, useEffect } from '../../vendor/htm-preact-standalone-3.1.1.js';
-import { api, get } from '../api.js';
-import { FieldError } from '../components.js';
+import { html, useState } from '../../vendor/htm-preact-standalone-3.1.1.js';
+import { api } from '../api.js';
+import { FieldError, usePaged, More } from '../components.js';
 
 export function Tokens() {
-  const [list, setList] = useState(null);
+  const paged = usePaged('/me/tokens', [], 100);
+  const list = paged.rows;
+  const load = paged.reload;
   const [secret, setSecret] = useState(null);
   const [errors, setErrors] = useState({});
-  const load = () => get('/me/tokens?limit=200').then((d) => setList(d.items));
-  useEffect(() => { load(); }, []);
   const create = async (e) => {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target));
@@ -29,7 +29,7 @@ export function Tokens() {
     </form>
     ${list === null ? html`<p class="loading">Loading…</p>` : list.length === 0 ? html`<p class="empty">No tokens.</p>` : html`<table class="grid"><thead><tr><th>Name</th><th>Scope</th><th>Expires</th><th>Last used</th><th></th></tr></thead><tbody>
       ${list.map((t) => html`<tr><td>${t.name}</td><td>${t.scope}</td><td>${t.expires_at ? t.expires_at.slice(0, 10) : 'never'}</td><td>${t.last_used_at ? t.last_used_at.slice(0, 16).replace('T', ' ') : '–'}</td>
-        <td>${t.revoked_at ? 'revoked' : html`<button type="button" onClick=${() => revoke(t.id)}>Revoke</button>`}</td></tr>`)}</tbody></table>`}
+        <td>${t.revoked_at ? 'revoked' : html`<button type="button" onClick=${() => revoke(t.id)}>Revoke</button>`}</td></tr>`)}</tbody></table><${More} paged=${paged} what="tokens" />`}
   </main>`;
 }
 
