@@ -41,7 +41,7 @@ screenshots:
 # the load run over real HTTP: 100,000 meetings and 1,000,000 action items,
 # seeded once into bench-data/ and reused, and the list and statistics
 # again at 10k, 100k and 1M action items.
-LOADRUN_FLAGS ?= -scale
+LOADRUN_FLAGS ?= -duration 30s -fixed
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./store/
 	$(GO) run ./cmd/loadrun $(LOADRUN_FLAGS)

@@ -1,13 +1,20 @@
 // Command loadrun measures Liaison over real HTTP: it builds the binary,
 // seeds (or reuses) a data set, starts `liaison serve` on 127.0.0.1, and
-// drives each operation with concurrent clients for a fixed time. It prints
-// requests/s, p50/p99 latency and errors per operation, the server's CPU
-// seconds per request and peak RSS, and the same figures for a plain Gin
-// handler returning a prebuilt body (the ceiling each read is compared to).
-// Every loop is bounded in time and every address is loopback.
+// drives it with concurrent clients for a fixed time. Every loop is
+// bounded in time and every address is loopback.
 //
-//	go run ./cmd/loadrun                     # 100,000 meetings, 1,000,000 action items
-//	go run ./cmd/loadrun -scale              # list and statistics at 10k, 100k and 1M items
+// The mixed run (mixed.go) is the workload users run: callers of every
+// role, lists with random filters, sorts and pages, statistics with every
+// grouping and random windows, and one request in five a write. It prints
+// per operation requests/s, p50/p95/p99 and errors, the total, the
+// server's CPU per request and peak RSS, with the read caches on and off,
+// at each size given by -sizes.
+//
+// The fixed run (-fixed) repeats one URL per operation, which a cache
+// answers; it is kept as a secondary table.
+//
+//	go run ./cmd/loadrun                          # mixed, at 10k, 100k and 1M action items
+//	go run ./cmd/loadrun -sizes 1000000 -fixed    # mixed at 1M, then the fixed run
 package main
 
 import (
@@ -40,7 +47,11 @@ func main() {
 	clients := flag.Int("clients", 32, "concurrent clients")
 	dur := flag.Duration("duration", 10*time.Second, "time per operation")
 	dataDir := flag.String("data", "bench-data", "where data sets are kept and reused")
-	scale := flag.Bool("scale", false, "also measure list and statistics at 10k, 100k and 1M action items")
+	scale := flag.Bool("scale", false, "with -fixed: also measure list and statistics at 10k, 100k and 1M action items")
+	fixed := flag.Bool("fixed", false, "also run the fixed-URL operations (a secondary table)")
+	sizes := flag.String("sizes", "10000,100000,1000000", "action items of each mixed run's data set (a tenth as many meetings); empty: no mixed run")
+	participants := flag.Int("participants", 24, "participants of distinct organisations in the mixed run")
+	flag.StringVar(&profileDir, "profile", "", "write the server's CPU profile of each mixed run with the caches off to this directory")
 	only := flag.String("only", "", "comma-separated operations to measure (all when empty), e.g. get_meeting,create_action_item")
 	flag.Parse()
 	if *only != "" {
@@ -49,16 +60,31 @@ func main() {
 			selected[strings.TrimSpace(name)] = true
 		}
 	}
-	if err := run(*meetings, *items, *clients, *dur, *dataDir, *scale); err != nil {
+	var ns []int
+	for _, f := range strings.Split(*sizes, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1000 {
+			fmt.Fprintf(os.Stderr, "loadrun: -sizes takes action item counts of at least 1000, such as 10000,100000; not %q\n", f)
+			os.Exit(2)
+		}
+		ns = append(ns, n)
+	}
+	if err := run(*meetings, *items, *clients, *dur, *dataDir, *scale, *fixed, ns, *participants); err != nil {
 		fmt.Fprintln(os.Stderr, "loadrun:", err)
 		os.Exit(1)
 	}
 }
 
+// profileDir is where CPU profiles of mixed runs go; empty: none.
+var profileDir string
+
 // selected limits the run to the operations named by -only; nil means all.
 var selected map[string]bool
 
-func run(meetings, items, clients int, dur time.Duration, dataDir string, scale bool) error {
+func run(meetings, items, clients int, dur time.Duration, dataDir string, scale, fixed bool, sizes []int, participants int) error {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return err
 	}
@@ -67,7 +93,36 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale 
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		return fmt.Errorf("build: %v\n%s", err, out)
 	}
-	fmt.Printf("machine: %d cores (GOMAXPROCS of the server: all); clients: %d; %s per operation\n\n", numCPU(), clients, dur)
+	fmt.Printf("machine: %d cores (GOMAXPROCS of the server: all); clients: %d; %s per run\n\n", numCPU(), clients, dur)
+	for _, n := range sizes {
+		for _, cache := range []string{"on", "off"} {
+			env := []string{"LIAISON_READ_CACHE=" + cache}
+			pprofAddr := ""
+			if profileDir != "" && cache == "off" {
+				pprofAddr = freePort()
+				env = append(env, "LIAISON_PPROF_ADDR="+pprofAddr)
+			}
+			srv, err := start(bin, dataDir, n/10, n, env...)
+			if err != nil {
+				return err
+			}
+			m, err := srv.setupMixed(participants)
+			if err != nil {
+				srv.stop()
+				return err
+			}
+			if pprofAddr != "" {
+				go profile(pprofAddr, dur, filepath.Join(profileDir, fmt.Sprintf("mixed-%d.pprof", n)))
+			}
+			fmt.Printf("mixed run: %d meetings, %d action items, SQLite, read caches %s; %d clients for %s\n", n/10, n, cache, clients, dur)
+			runMixed(srv, m, clients, dur)
+			fmt.Println()
+			srv.stop()
+		}
+	}
+	if !fixed {
+		return nil
+	}
 	if err := fullRun(bin, dataDir, meetings, items, clients, dur); err != nil {
 		return err
 	}
@@ -574,4 +629,23 @@ func once(o op) float64 {
 	t0 := time.Now()
 	o.do(c, rand.New(rand.NewPCG(1, 2)))
 	return float64(time.Since(t0).Microseconds()) / 1000
+}
+
+// profile saves the server's CPU profile over most of a run of length d.
+func profile(addr string, d time.Duration, file string) {
+	time.Sleep(time.Second)
+	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, max(1, int(d.Seconds())-2)))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "profile:", err)
+		return
+	}
+	defer res.Body.Close()
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	f, err := os.Create(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "profile:", err)
+		return
+	}
+	defer f.Close()
+	io.Copy(f, res.Body)
 }
