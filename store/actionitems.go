@@ -461,10 +461,9 @@ type ActionItemFilter struct {
 	Q                 string
 
 	ownerPart int // how ListActionItems splits OwnerMe
-	// byValue has status and priority compared as values, not through
-	// their indexes: set when the list is sorted by something other than
-	// the due date (see ListActionItems).
-	byValue bool
+	// sort is the list's sort key (ListActionItems): filters that are not
+	// on it are checked on each row of the sort's index walk.
+	sort string
 }
 
 // OwnerMe is answered as the UNION ALL of two disjoint arms, each of which
@@ -521,9 +520,12 @@ func (s *Store) withheldPersonSQL(c Caller, col string) (string, []any) {
 }
 
 func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gorm.DB {
-	status, priority := "action_items.status", "action_items.priority"
-	if f.byValue {
-		status, priority = "(action_items.status || '')", "(action_items.priority || '')"
+	// Status and priority are compared as values, so that SQLite walks the
+	// sort's index rather than gather every item of a status and sort it.
+	status, priority := "(action_items.status || '')", "(action_items.priority || '')"
+	due := dueExpr
+	if f.sort != "" && f.sort != "due_on" {
+		due = s.noIndex(dueExpr)
 	}
 	if len(f.Status) > 0 {
 		q = q.Where(status+" IN ?", f.Status)
@@ -538,7 +540,15 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 		case ownedByOrgOnly:
 			q = q.Where("action_items.owner_organization_id = ? AND (action_items.owner_person_id IS NULL OR action_items.owner_person_id <> ?)", c.OrganizationID, c.PersonID)
 		default:
-			q = q.Where("(action_items.owner_person_id = ? OR action_items.owner_organization_id = ?)", c.PersonID, c.OrganizationID)
+			// One of the two is empty (both set are split in two arms).
+			switch {
+			case c.PersonID != "":
+				q = q.Where("action_items.owner_person_id = ?", c.PersonID)
+			case c.OrganizationID != "":
+				q = q.Where("action_items.owner_organization_id = ?", c.OrganizationID)
+			default:
+				q = q.Where("1 = 0") // a user linked to no one owns nothing
+			}
 		}
 	}
 	if f.OwnerOrganization != "" {
@@ -563,15 +573,17 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 	// rejected item is never read from the table. An item with no due date
 	// sorts as noDueDate: never before a date, and excluded from "after".
 	if f.Overdue {
-		q = q.Where(status+" IN ? AND "+dueExpr+" < ?", models.OpenStatuses, s.today().String())
+		q = q.Where(status+" IN ? AND "+due+" < ?", models.OpenStatuses, s.today().String())
 	}
 	if f.DueBefore != nil {
-		q = q.Where(dueExpr+" < ?", f.DueBefore.String())
+		q = q.Where(due+" < ?", f.DueBefore.String())
 	}
 	if f.DueAfter != nil {
-		q = q.Where(dueExpr+" > ? AND "+dueExpr+" < '"+noDueDate+"'", f.DueAfter.String())
+		q = q.Where(due+" > ? AND "+due+" < '"+noDueDate+"'", f.DueAfter.String())
 	}
-	if f.Q != "" {
+	if cond, args, ok := s.textMatch(q.Session(&gorm.Session{NewDB: true}), f.Q, itemText); ok {
+		q = q.Where(cond, args...)
+	} else if f.Q != "" {
 		pat, op := likePattern(f.Q), s.like()
 		q = q.Where("(action_items.title "+op+" ? ESCAPE '\\' OR action_items.description "+op+" ? ESCAPE '\\')", pat, pat)
 	}
@@ -591,17 +603,12 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 			return nil, nil, err
 		}
 	}
-	// The page query selects each item's id, version and sort key.
-	//
-	// Sorted by anything but the due date, the page walks the index of its
-	// sort and checks status and priority on each row. Through their own
-	// indexes, which SQLite (with no statistics) takes for selective, it
-	// would gather every item of those few values and sort them all: an
-	// administrator's overdue items newest first took 1 s at 1,000,000
-	// items, 1 ms walked (docs/PERFORMANCE.md, sixth round). The due date
-	// sorts the status index itself, so there it stays usable.
-	sortBy := strings.TrimPrefix(p.Sort, "-")
-	f.byValue = sortBy != "" && sortBy != actionItemSorts.def
+	// The page query selects each item's id, version and sort key. It
+	// walks the index of its sort and checks the other filters on each
+	// row: through their own indexes, which SQLite (with no statistics)
+	// takes for selective, it would gather every item of a status and
+	// sort them all (0.3-1 s at 1,000,000 items, against milliseconds).
+	f.sort = strings.TrimPrefix(p.Sort, "-")
 	visible := func(f ActionItemFilter) *gorm.DB { return s.filterActionItems(s.visibleActionItems(db, c), c, f) }
 	var (
 		q    *gorm.DB

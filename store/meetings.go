@@ -481,6 +481,10 @@ type MeetingFilter struct {
 	Sector       string // of the host or of any attendee (sectors are never withheld)
 	FollowUpOf   string
 	Q            string
+
+	// sort is the list's sort key (ListMeetings): filters that are not on
+	// it are checked on each row of the sort's index walk.
+	sort string
 }
 
 var meetingSorts = newSortSet("-starts_at", map[string]sortKey{
@@ -495,23 +499,31 @@ func MeetingSorts() []string { return meetingSorts.Names() }
 
 // filterMeetings applies f to q (meetings as "meetings") for the caller.
 func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
+	// Filters are checked on each row of the walk of the sort's index
+	// (ListMeetings), but the window of the start's own sort, which is a
+	// range of that index.
+	startsAt := "meetings.starts_at"
+	if f.sort != "starts_at" {
+		startsAt = s.noIndex(startsAt)
+	}
 	if f.From != nil {
-		q = q.Where("meetings.starts_at >= ?", f.From.UTC())
+		q = q.Where(startsAt+" >= ?", f.From.UTC())
 	}
 	if f.To != nil {
-		q = q.Where("meetings.starts_at < ?", f.To.UTC())
+		q = q.Where(startsAt+" < ?", f.To.UTC())
 	}
 	if len(f.Status) > 0 {
-		q = q.Where("meetings.status IN ?", f.Status)
+		q = q.Where(s.noIndex("meetings.status")+" IN ?", f.Status)
 	}
 	if len(f.TLP) > 0 {
-		q = q.Where("meetings.tlp IN ?", f.TLP)
+		q = q.Where(s.noIndex("meetings.tlp")+" IN ?", f.TLP)
 	}
 	if len(f.Kind) > 0 {
-		q = q.Where("meetings.kind IN ?", f.Kind)
+		q = q.Where(s.noIndex("meetings.kind")+" IN ?", f.Kind)
 	}
 	if f.Topic != "" {
-		q = q.Where("EXISTS (SELECT 1 FROM meeting_topics ft JOIN topics tt ON tt.id = ft.topic_id WHERE ft.meeting_id = meetings.id AND (tt.id = ? OR tt.name_key = ?))",
+		q = q.Where("EXISTS (SELECT 1 FROM meeting_topics ft WHERE ft.meeting_id = "+s.noIndex("meetings.id")+
+			" AND ft.topic_id IN (SELECT id FROM topics WHERE id = ? UNION ALL SELECT id FROM topics WHERE name_key = ?))",
 			f.Topic, strings.ToLower(strings.TrimSpace(f.Topic)))
 	}
 	if f.Organization != "" {
@@ -548,7 +560,9 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 		}
 		q = q.Where("meetings.follow_up_of_id = ? AND EXISTS ("+parent+")", args...)
 	}
-	if f.Q != "" {
+	if cond, args, ok := s.textMatch(q.Session(&gorm.Session{NewDB: true}), f.Q, meetingText); ok {
+		q = q.Where(cond, args...)
+	} else if f.Q != "" {
 		pat, op := likePattern(f.Q), s.like()
 		q = q.Where("(meetings.title "+op+" ? ESCAPE '\\' OR meetings.summary "+op+" ? ESCAPE '\\' OR meetings.public_readout "+op+" ? ESCAPE '\\' OR meetings.location "+op+" ? ESCAPE '\\'"+
 			" OR EXISTS (SELECT 1 FROM meeting_topics qt JOIN topics qtt ON qtt.id = qt.topic_id WHERE qt.meeting_id = meetings.id AND (qtt.name "+op+" ? ESCAPE '\\' OR qtt.reference "+op+" ? ESCAPE '\\')))",
@@ -567,6 +581,10 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p Page) ([]MeetingView, *string, error) {
 	gen := s.commits.Load() // before reading: a write meanwhile makes new entries stale
 	db := s.read(ctx)
+	f.sort = strings.TrimPrefix(p.Sort, "-")
+	if f.sort == "" {
+		f.sort = strings.TrimPrefix(meetingSorts.def, "-")
+	}
 	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(meetingVisible(c)), c, f)
 	q, _, name, err := applyPage(q, meetingSorts, p, "meetings")
 	if err != nil {

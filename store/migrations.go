@@ -280,4 +280,75 @@ var migrations = []migration{
 		`ALTER TABLE topics ADD COLUMN from_meeting BOOLEAN NOT NULL DEFAULT FALSE`,
 		`UPDATE topics SET from_meeting = TRUE WHERE EXISTS (SELECT 1 FROM meeting_topics mt WHERE mt.topic_id = topics.id)`,
 	}},
+	{name: "text search from word indexes", sqlite: []string{
+		// q matches words by prefix through FTS4 (FTS5 needs a build tag
+		// of the driver). A text row's docid is its record's rowid, which
+		// VACUUM may renumber: a backup rebuilds the text tables
+		// (rebuildTextSQL).
+		`CREATE VIRTUAL TABLE meeting_text USING fts4 (body, topics, tokenize=unicode61 "remove_diacritics=2")`,
+		`CREATE VIRTUAL TABLE action_item_text USING fts4 (body, tokenize=unicode61 "remove_diacritics=2")`,
+		rebuildTextSQL[0], rebuildTextSQL[1], rebuildTextSQL[2], rebuildTextSQL[3],
+		`CREATE TRIGGER meeting_text_insert AFTER INSERT ON meetings BEGIN
+			INSERT INTO meeting_text (docid, body, topics) VALUES (NEW.rowid, ` + meetingBodySQL("NEW") + `, '');
+		END`,
+		`CREATE TRIGGER meeting_text_update AFTER UPDATE OF title, summary, public_readout, location ON meetings BEGIN
+			UPDATE meeting_text SET body = ` + meetingBodySQL("NEW") + ` WHERE docid = NEW.rowid;
+		END`,
+		`CREATE TRIGGER meeting_text_delete AFTER DELETE ON meetings BEGIN
+			DELETE FROM meeting_text WHERE docid = OLD.rowid;
+		END`,
+		`CREATE TRIGGER meeting_text_topic_added AFTER INSERT ON meeting_topics BEGIN
+			UPDATE meeting_text SET topics = ` + meetingTopicsSQL("NEW.meeting_id") + ` WHERE docid = (SELECT rowid FROM meetings WHERE id = NEW.meeting_id);
+		END`,
+		`CREATE TRIGGER meeting_text_topic_removed AFTER DELETE ON meeting_topics BEGIN
+			UPDATE meeting_text SET topics = ` + meetingTopicsSQL("OLD.meeting_id") + ` WHERE docid = (SELECT rowid FROM meetings WHERE id = OLD.meeting_id);
+		END`,
+		`CREATE TRIGGER meeting_text_topic_renamed AFTER UPDATE OF name, reference ON topics BEGIN
+			UPDATE meeting_text SET topics = ` + meetingTopicsSQL("(SELECT id FROM meetings WHERE rowid = meeting_text.docid)") + `
+			WHERE docid IN (SELECT m.rowid FROM meeting_topics mt JOIN meetings m ON m.id = mt.meeting_id WHERE mt.topic_id = NEW.id);
+		END`,
+		`CREATE TRIGGER action_item_text_insert AFTER INSERT ON action_items BEGIN
+			INSERT INTO action_item_text (docid, body) VALUES (NEW.rowid, NEW.title || ' ' || NEW.description);
+		END`,
+		`CREATE TRIGGER action_item_text_update AFTER UPDATE OF title, description ON action_items BEGIN
+			UPDATE action_item_text SET body = NEW.title || ' ' || NEW.description WHERE docid = NEW.rowid;
+		END`,
+		`CREATE TRIGGER action_item_text_delete AFTER DELETE ON action_items BEGIN
+			DELETE FROM action_item_text WHERE docid = OLD.rowid;
+		END`,
+	}, postgres: []string{
+		// q matches words by prefix through full-text indexes: the text
+		// as a stored tsvector ('simple': no stemming or stop words, so
+		// any word of a title can be found), searched with prefixes.
+		`ALTER TABLE meetings ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', ` + meetingBodySQL("") + `)) STORED`,
+		`CREATE INDEX meetings_search ON meetings USING gin (search)`,
+		`CREATE INDEX topics_search ON topics USING gin ((to_tsvector('simple', name || ' ' || reference)))`,
+		`ALTER TABLE action_items ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || description)) STORED`,
+		`CREATE INDEX action_items_search ON action_items USING gin (search)`,
+	}},
+}
+
+// meetingBodySQL is a meeting's searched text (but its topics), of the row
+// named r ("" for the table's own columns).
+func meetingBodySQL(r string) string {
+	if r != "" {
+		r += "."
+	}
+	return r + "title || ' ' || " + r + "summary || ' ' || " + r + "public_readout || ' ' || " + r + "location"
+}
+
+// meetingTopicsSQL is the searched text of the topics of the meeting
+// whose id is the expression id.
+func meetingTopicsSQL(id string) string {
+	return "COALESCE((SELECT group_concat(t.name || ' ' || t.reference, ' ') FROM meeting_topics mt JOIN topics t ON t.id = mt.topic_id WHERE mt.meeting_id = " + id + "), '')"
+}
+
+// rebuildTextSQL fills SQLite's text tables from the records, for the
+// migration that makes them and for a backup, whose rowids VACUUM may
+// have renumbered.
+var rebuildTextSQL = []string{
+	`DELETE FROM meeting_text`,
+	`INSERT INTO meeting_text (docid, body, topics) SELECT m.rowid, ` + meetingBodySQL("m") + `, ` + meetingTopicsSQL("m.id") + ` FROM meetings m`,
+	`DELETE FROM action_item_text`,
+	`INSERT INTO action_item_text (docid, body) SELECT a.rowid, a.title || ' ' || a.description FROM action_items a`,
 }

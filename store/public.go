@@ -51,7 +51,7 @@ func publicScope(q *gorm.DB) *gorm.DB { return q.Where("meetings.tlp = ?", model
 // ListPublicMeetings pages through TLP:CLEAR meetings, newest first.
 func (s *Store) ListPublicMeetings(ctx context.Context, f PublicFilter, p Page) ([]PublicMeeting, *string, error) {
 	db := s.read(ctx)
-	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(publicScope), Caller{}, MeetingFilter{From: f.From, To: f.To, Topic: f.Topic})
+	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(publicScope), Caller{}, MeetingFilter{From: f.From, To: f.To, Topic: f.Topic, sort: "starts_at"})
 	q, _, name, err := applyPage(q, publicSorts, p, "meetings")
 	if err != nil {
 		return nil, nil, err

@@ -395,7 +395,27 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists", path)
 	}
-	return s.w.WithContext(ctx).Exec("VACUUM INTO ?", path).Error
+	if err := s.w.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+		return err
+	}
+	// VACUUM may renumber rowids, which key the text indexes: the copy's
+	// are made again from its records.
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, stmt := range rebuildTextSQL {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("rebuild the backup's text index: %w", err)
+		}
+	}
+	return tx.Commit()
 }
 
 // ExecForTest runs a raw statement on the writer. Tests use it to prove

@@ -222,6 +222,14 @@ func TestDemoSeedAndBackup(t *testing.T) {
 			if err != nil || len(copied) != len(all) {
 				t.Fatalf("backup holds %d meetings of %d (%v)", len(copied), len(all), err)
 			}
+			// The copy's word index finds what the original's does.
+			for _, q := range []string{"telecommunications executives", "salt typhoon", "indicator"} {
+				want, _, _ := s.ListMeetings(ctx, store.System, store.MeetingFilter{Q: q}, store.Page{Limit: 50})
+				got, _, err := b.ListMeetings(ctx, store.System, store.MeetingFilter{Q: q}, store.Page{Limit: 50})
+				if err != nil || len(got) != len(want) || len(got) == 0 || got[0].ID != want[0].ID {
+					t.Fatalf("q=%q in the backup: %d meetings, want %d (%v)", q, len(got), len(want), err)
+				}
+			}
 			if err := s.Backup(ctx, path); err == nil {
 				t.Fatal("backup overwrote a file")
 			}
