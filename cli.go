@@ -240,7 +240,7 @@ func serve(ctx context.Context, args []string) error {
 	// soft heap limit bounds what that lets the heap hold under bursts of
 	// large list responses: 36 MiB leaves room for the read caches' live
 	// entries (at most about 25 MB) and kept the whole load run's peak
-	// RSS at 92.7 MB, where 40 MiB let it reach 96.5 (docs/PERFORMANCE.md).
+	// RSS at 92.7 MB, where 40 MiB let it reach 96.5.
 	// GOGC and GOMEMLIMIT in the environment win.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(36 << 20)

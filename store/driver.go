@@ -24,7 +24,7 @@ const writerDriver = "sqlite3_liaison_writer"
 // (restartAfter pages of 4 KiB), which a log under steady writes reaches
 // and keeps. Cutting it back to 64 MiB at every restart, as before, made
 // the next 200 MiB appends, each sync a change of the file's size too
-// (docs/PERFORMANCE.md, seventh round).
+// (the fixed-URL run).
 const logKeepBytes = 512 << 20
 
 func init() {

@@ -28,7 +28,7 @@ import (
 // faulted in again, the same memory on almost every query: under the
 // overdue-list load the server made ten times as many madvise calls, and
 // the page faults and the TLB shootdowns they send to the other core cost
-// a third of its CPU (docs/PERFORMANCE.md, fifth round). So an arena keeps
+// a third of its CPU. So an arena keeps
 // up to 64 MiB of free memory (an arena of a thread is at most 64 MiB, so
 // in practice they are not trimmed), and there are at most two arenas, so
 // that what they keep stays small: two measured as fast as glibc's default

@@ -41,7 +41,7 @@ import "fmt"
 // such a statement parsed and planned it again: the statement caches of the
 // readers and of the group committer saved nothing for the page queries,
 // and the overdue list's page query cost 130 µs instead of 60
-// (docs/PERFORMANCE.md, sixth round). Liaison's queries are written for one
+// on the fixed-URL run. Liaison's queries are written for one
 // plan each, so the values never should choose it.
 //
 // The setting is registered as an automatic extension, which SQLite runs

@@ -238,7 +238,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// overdue list probes for visibility (about 450 pages), and measured
 		// that list 1.5 times as fast as 1 MiB; 4 MiB took the server's peak
 		// RSS over a whole load run past its 100 MB budget. The writer's
-		// cache gave up the 4 MiB the readers took (docs/PERFORMANCE.md).
+		// cache gave up the 4 MiB the readers took.
 		q.Set("_cache_size", "-2048")
 		q.Del("_journal_mode")
 		// Readers keep their statements prepared: parsing and planning the

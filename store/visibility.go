@@ -48,7 +48,7 @@ func memberSQL(idCol string) string {
 // meeting the caller may see, and sorts them all to return a page. A
 // participant's first page of meetings took 0.5 s and of action items
 // 2.6 s at 100,000 meetings; walking the list's sort index and checking
-// each row takes 6 and 8 ms (docs/PERFORMANCE.md, sixth round). A TLP
+// each row takes 6 and 8 ms. A TLP
 // filter of the caller's own still uses the index. Statistics, which
 // count everything the caller may see, want that gathering: they use
 // visibleSetSQL.

@@ -285,7 +285,7 @@ import (
 // group committer writes 60–90 pages, so 120–180 calls, each of which,
 // on the virtualised machines measured, costs more than the bytes it
 // copies (180 calls 370–440 µs, one call of the same bytes 21–24 µs;
-// docs/PERFORMANCE.md, sixth round). This file system is the default one
+// fixed-URL run). This file system is the default one
 // except for log files, which keep what SQLite writes one after another
 // in a buffer of 1 MiB and write it, in 64 KiB pieces, before anything
 // else is done to the file: a sync, a read, a size, a truncation, a write
