@@ -51,6 +51,8 @@ func main() {
 	fixed := flag.Bool("fixed", false, "also run the fixed-URL operations (a secondary table)")
 	sizes := flag.String("sizes", "10000,100000,1000000", "action items of each mixed run's data set (a tenth as many meetings); empty: no mixed run")
 	participants := flag.Int("participants", 24, "participants of distinct organisations in the mixed run")
+	flag.BoolVar(&onSQLite, "sqlite", true, "run the mixed run on SQLite (false: on Postgres only, with -postgres)")
+	pgURL := flag.String("postgres", "", "also run the mixed run against Postgres: the URL of a database whose user may create databases (one per data set is seeded and kept)")
 	flag.StringVar(&profileDir, "profile", "", "write the server's CPU profile of each mixed run with the caches off to this directory")
 	only := flag.String("only", "", "comma-separated operations to measure (all when empty), e.g. get_meeting,create_action_item")
 	flag.Parse()
@@ -72,11 +74,14 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
-	if err := run(*meetings, *items, *clients, *dur, *dataDir, *scale, *fixed, ns, *participants); err != nil {
+	if err := run(*meetings, *items, *clients, *dur, *dataDir, *scale, *fixed, ns, *participants, *pgURL); err != nil {
 		fmt.Fprintln(os.Stderr, "loadrun:", err)
 		os.Exit(1)
 	}
 }
+
+// onSQLite runs the mixed run on SQLite.
+var onSQLite = true
 
 // profileDir is where CPU profiles of mixed runs go; empty: none.
 var profileDir string
@@ -84,7 +89,7 @@ var profileDir string
 // selected limits the run to the operations named by -only; nil means all.
 var selected map[string]bool
 
-func run(meetings, items, clients int, dur time.Duration, dataDir string, scale, fixed bool, sizes []int, participants int) error {
+func run(meetings, items, clients int, dur time.Duration, dataDir string, scale, fixed bool, sizes []int, participants int, pgURL string) error {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return err
 	}
@@ -96,6 +101,9 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 	fmt.Printf("machine: %d cores (GOMAXPROCS of the server: all); clients: %d; %s per run\n\n", numCPU(), clients, dur)
 	for _, n := range sizes {
 		for _, cache := range []string{"on", "off"} {
+			if !onSQLite {
+				break
+			}
 			env := []string{"LIAISON_READ_CACHE=" + cache}
 			pprofAddr := ""
 			if profileDir != "" && cache == "off" {
@@ -115,6 +123,24 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 				go profile(pprofAddr, dur, filepath.Join(profileDir, fmt.Sprintf("mixed-%d.pprof", n)))
 			}
 			fmt.Printf("mixed run: %d meetings, %d action items, SQLite, read caches %s; %d clients for %s\n", n/10, n, cache, clients, dur)
+			runMixed(srv, m, clients, dur)
+			fmt.Println()
+			srv.stop()
+		}
+		if pgURL == "" {
+			continue
+		}
+		for _, servers := range []int{1, 2} {
+			srv, err := startPostgres(bin, pgURL, n/10, n, servers)
+			if err != nil {
+				return err
+			}
+			m, err := srv.setupMixed(participants)
+			if err != nil {
+				srv.stop()
+				return err
+			}
+			fmt.Printf("mixed run: %d meetings, %d action items, Postgres (no read caches), %d server(s); %d clients for %s\n", n/10, n, servers, clients, dur)
 			runMixed(srv, m, clients, dur)
 			fmt.Println()
 			srv.stop()
@@ -152,6 +178,9 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 type server struct {
 	cmd                 *exec.Cmd
 	base                string
+	others              []*exec.Cmd // more servers on the same Postgres database
+	bases               []string    // every server's address, base first
+	postgres            bool
 	admin, participant  string
 	meetingIDs, itemIDs []string
 	orgIDs, personIDs   []string
@@ -238,7 +267,7 @@ func start(bin, dataDir string, meetings, items int, env ...string) (*server, er
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{cmd: cmd, base: "http://" + addr, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 30 * time.Second}}
+	s := &server{cmd: cmd, base: "http://" + addr, bases: []string{"http://" + addr}, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 30 * time.Second}}
 	for i := 0; ; i++ {
 		if res, err := http.Get(s.base + "/readyz"); err == nil {
 			res.Body.Close()
@@ -264,14 +293,34 @@ func (s *server) stop() {
 		return
 	}
 	s.stopped = true
-	s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		s.cmd.Process.Kill()
+	for _, cmd := range append([]*exec.Cmd{s.cmd}, s.others...) {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+		}
 	}
+}
+
+// cpu is the CPU seconds of every server process so far.
+func (s *server) cpu() float64 {
+	t := cpuSeconds(s.cmd.Process.Pid)
+	for _, c := range s.others {
+		t += cpuSeconds(c.Process.Pid)
+	}
+	return t
+}
+
+// rss is each server process's peak RSS.
+func (s *server) rss() string {
+	out := peakRSS(s.cmd.Process.Pid)
+	for _, c := range s.others {
+		out += ", " + peakRSS(c.Process.Pid)
+	}
+	return out
 }
 
 func (s *server) call(method, path, token string, body any) (int, []byte, error) {

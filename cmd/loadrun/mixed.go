@@ -197,6 +197,7 @@ type sample struct {
 // mixClient makes requests and keeps their samples.
 type mixClient struct {
 	m       *mixed
+	server  int // which of the servers this client asks
 	hc      *http.Client
 	rng     *rand.Rand
 	samples []sample
@@ -208,7 +209,7 @@ func (c *mixClient) req(op, method, path, token string, body any, header map[str
 		b, _ := json.Marshal(body)
 		rd = strings.NewReader(string(b))
 	}
-	req, _ := http.NewRequest(method, c.m.s.base+path, rd)
+	req, _ := http.NewRequest(method, c.m.s.bases[c.server]+path, rd)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -464,8 +465,7 @@ func runMixed(srv *server, m *mixed, clients int, d time.Duration) {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients * 2, MaxConnsPerHost: clients * 2}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second}
-	pid := srv.cmd.Process.Pid
-	cpu0 := cpuSeconds(pid)
+	cpu0, db0 := srv.cpu(), postgresCPU()
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var (
@@ -477,7 +477,7 @@ func runMixed(srv *server, m *mixed, clients int, d time.Duration) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := &mixClient{m: m, hc: hc, rng: rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))}
+			c := &mixClient{m: m, server: i % len(srv.bases), hc: hc, rng: rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))}
 			for time.Now().Before(deadline) {
 				c.step()
 			}
@@ -488,7 +488,7 @@ func runMixed(srv *server, m *mixed, clients int, d time.Duration) {
 	}
 	wg.Wait()
 	el := time.Since(start).Seconds()
-	cpu := cpuSeconds(pid) - cpu0
+	cpu, db := srv.cpu()-cpu0, postgresCPU()-db0
 	byOp := map[string][]sample{}
 	for _, s := range all {
 		byOp[s.op] = append(byOp[s.op], s)
@@ -518,5 +518,8 @@ func runMixed(srv *server, m *mixed, clients int, d time.Duration) {
 		line(n, byOp[n])
 	}
 	line("total", all)
-	fmt.Printf("server CPU: %.3f ms per request; peak RSS: %s\n", cpu*1000/float64(max(len(all), 1)), peakRSS(pid))
+	fmt.Printf("server CPU: %.3f ms per request; peak RSS: %s\n", cpu*1000/float64(max(len(all), 1)), srv.rss())
+	if len(srv.others) > 0 || srv.postgres {
+		fmt.Printf("Postgres CPU (every postgres process of this machine): %.3f ms per request\n", db*1000/float64(max(len(all), 1)))
+	}
 }
