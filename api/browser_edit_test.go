@@ -256,6 +256,12 @@ func TestBrowserPhoneAndPrint(t *testing.T) {
 		if width > 390 || !menu {
 			t.Errorf("%s at phone width: %d px wide, navigation folded %v", path, width, menu)
 		}
+		if path == "/meetings" || path == "/action-items" {
+			var folded bool
+			if err := chromedp.Run(bctx, chromedp.Evaluate(`!document.querySelector('details.filter-panel').open`, &folded)); err != nil || !folded {
+				t.Errorf("%s at phone width: the filter panel is not folded (%v)", path, err)
+			}
+		}
 	}
 	var opened bool
 	if err := chromedp.Run(bctx, chromedp.Click(`button.menu`, chromedp.ByQuery),

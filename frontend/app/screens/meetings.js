@@ -19,6 +19,7 @@ export function Meetings({ search }) {
     navigate('/meetings' + qs(f));
   };
   return html`<main><h1>Meetings</h1>
+    <details class="filter-panel" open=${!window.matchMedia || !window.matchMedia('(max-width: 40rem)').matches}><summary>Filters</summary>
     <form class="filters" onSubmit=${apply} aria-label="Filter meetings">
       <label>Search <input name="q" value=${params.q || ''} /></label>
       <label>TLP <select name="tlp" value=${params.tlp || ''}><option value="">any</option>${TLPS.map((t) => html`<option value=${t}>${t}</option>`)}</select></label>
@@ -29,8 +30,8 @@ export function Meetings({ search }) {
       <label>Topic <input name="topic" value=${params.topic || ''} /></label>
       <label>Sector <select name="sector" value=${params.sector || ''}><option value="">any</option>${SECTORS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></label>
       <label>Organisation <${Picker} name="organization" path="/organizations" value=${params.organization || ''} label=${orgName} ariaLabel="Organisation (hosted or attended)" /></label>
-      <button type="submit">Apply</button>
-    </form>
+      <button type="submit">Apply</button> <a href="/meetings">Clear</a>
+    </form></details>
     <${Loading} state=${st}>${(page) => html`
       ${page.items.length === 0 ? html`<p class="empty">No meetings match.</p>` : html`
       <ul class="cards">${page.items.map((m) => html`<li><a href=${'/meetings/' + m.id}><${TLPBadge} tlp=${m.tlp} /> <strong>${m.title}</strong></a>
