@@ -50,6 +50,17 @@ func startPostgres(bin, baseURL string, meetings, items, servers int) (*server, 
 	if out, err := exec.Command(bin, "migrate", "--database-url", dbURL(seeded), "--log-level", "warn").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("migrate the data set: %w: %s", err, out)
 	}
+	// The planner's statistics, which a fresh bulk load has not yet had
+	// autovacuum gather; the copy inherits them.
+	seededDB, err := sql.Open("pgx", dbURL(seeded))
+	if err != nil {
+		return nil, err
+	}
+	_, err = seededDB.Exec(`ANALYZE`)
+	seededDB.Close()
+	if err != nil {
+		return nil, fmt.Errorf("analyze the data set: %w", err)
+	}
 	if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + run + ` WITH (FORCE)`); err != nil {
 		return nil, err
 	}
