@@ -1,5 +1,7 @@
 package store
 
+import "strings"
+
 // migration is one forward-only schema step. Statements are written once
 // for both databases; {TS} becomes each one's timestamp type.
 type migration struct {
@@ -319,11 +321,35 @@ var migrations = []migration{
 	}, postgres: []string{
 		// q matches words by prefix through full-text indexes: the text
 		// as a stored tsvector ('simple': no stemming or stop words, so
-		// any word of a title can be found), searched with prefixes.
-		`ALTER TABLE meetings ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', ` + meetingBodySQL("") + `)) STORED`,
+		// any word of a title can be found), searched with prefixes. A
+		// meeting's topics are copied into topics_text by triggers, so that
+		// one index answers for all of its text.
+		`ALTER TABLE meetings ADD COLUMN topics_text TEXT NOT NULL DEFAULT ''`,
+		`CREATE FUNCTION meeting_topics_text(mid TEXT) RETURNS TEXT LANGUAGE sql STABLE AS $$
+			SELECT ` + strings.Replace(meetingTopicsSQL("mid"), "group_concat", "string_agg", 1) + `
+		$$`,
+		`UPDATE meetings SET topics_text = meeting_topics_text(id)`,
+		`CREATE FUNCTION meeting_topics_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF TG_OP = 'DELETE' THEN
+				UPDATE meetings SET topics_text = meeting_topics_text(OLD.meeting_id) WHERE id = OLD.meeting_id;
+				RETURN OLD;
+			END IF;
+			UPDATE meetings SET topics_text = meeting_topics_text(NEW.meeting_id) WHERE id = NEW.meeting_id;
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER meeting_topics_text AFTER INSERT OR DELETE ON meeting_topics FOR EACH ROW EXECUTE FUNCTION meeting_topics_changed()`,
+		`CREATE FUNCTION topic_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			UPDATE meetings SET topics_text = meeting_topics_text(id) WHERE id IN (SELECT meeting_id FROM meeting_topics WHERE topic_id = NEW.id);
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER topic_renamed AFTER UPDATE OF name, reference ON topics FOR EACH ROW EXECUTE FUNCTION topic_renamed()`,
+		// Postgres's parser keeps "-2024" or "a.b" as one token; every
+		// character but a letter or digit separates words, as on SQLite.
+		`ALTER TABLE meetings ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(` + meetingBodySQL("") + ` || ' ' || topics_text, '[^[:alnum:]]+', ' ', 'g'))) STORED`,
 		`CREATE INDEX meetings_search ON meetings USING gin (search)`,
-		`CREATE INDEX topics_search ON topics USING gin ((to_tsvector('simple', name || ' ' || reference)))`,
-		`ALTER TABLE action_items ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || description)) STORED`,
+		`ALTER TABLE action_items ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(title || ' ' || description, '[^[:alnum:]]+', ' ', 'g'))) STORED`,
 		`CREATE INDEX action_items_search ON action_items USING gin (search)`,
 	}},
 }

@@ -53,6 +53,20 @@ func TestTextSearch(t *testing.T) {
 				t.Errorf("q=%q: %d meetings %q, want %d", q, len(got), got, want)
 			}
 		}
+		// A topic's reference is found by any of its parts.
+		if _, err := s.CreateTopic(ctx, coord, store.TopicInput{Name: "PAN-OS GlobalProtect", Kind: "vulnerability", Reference: "CVE-2024-3400"}); err != nil {
+			t.Fatal(err)
+		}
+		ms0, _, _ := s.ListMeetings(ctx, coord, store.MeetingFilter{Q: "Lima"}, store.Page{Limit: 1})
+		topics := []string{"Salt Typhoon", "PRC cyber espionage", "PAN-OS GlobalProtect"}
+		if _, err := s.UpdateMeeting(ctx, coord, ms0[0].ID, store.MeetingPatch{Topics: &topics}); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"CVE-2024-3400", "2024 3400", "3400", "globalprotect", "pan os"} {
+			if got := titles(coord, q); len(got) != 1 {
+				t.Errorf("q=%q: %q, want the Lima meeting", q, got)
+			}
+		}
 		// Text with no words is matched as a substring, as it always was.
 		if got := titles(coord, "%"); len(got) != 0 {
 			t.Errorf(`q="%%": %q`, got)

@@ -35,7 +35,7 @@ const maxSearchWords = 16
 // textIndex names a table's word index: on SQLite the FTS4 table fts,
 // whose docids are the table's rowids; on Postgres the table's tsvector
 // column search. Meetings' topics are searched with them (a column of
-// meeting_text; on Postgres, the topics' own index).
+// meeting_text; on Postgres, part of search through topics_text).
 type textIndex struct{ table, fts string }
 
 var (
@@ -53,18 +53,10 @@ func (s *Store) textMatch(db *gorm.DB, q string, t textIndex) (cond string, args
 	}
 	words = words[:min(len(words), maxSearchWords)]
 	if s.dialect == Postgres {
-		var conds []string
-		for _, w := range words {
-			sub := "SELECT id FROM " + t.table + " WHERE search @@ to_tsquery('simple', ?)"
-			args = append(args, w+":*")
-			if t == meetingText {
-				sub += " UNION SELECT mt.meeting_id FROM meeting_topics mt JOIN topics tt ON tt.id = mt.topic_id" +
-					" WHERE to_tsvector('simple', tt.name || ' ' || tt.reference) @@ to_tsquery('simple', ?)"
-				args = append(args, w+":*")
-			}
-			conds = append(conds, t.table+".id IN ("+sub+")")
+		for i, w := range words {
+			words[i] = w + ":*"
 		}
-		return strings.Join(conds, " AND "), args, true
+		return t.table + ".search @@ to_tsquery('simple', ?)", []any{strings.Join(words, " & ")}, true
 	}
 	for i, w := range words {
 		words[i] = w + "*"
