@@ -116,7 +116,6 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 			}
 			m, err := srv.setupMixed(participants)
 			if err != nil {
-				srv.stop()
 				return err
 			}
 			if pprofAddr != "" {
@@ -137,7 +136,6 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 			}
 			m, err := srv.setupMixed(participants)
 			if err != nil {
-				srv.stop()
 				return err
 			}
 			fmt.Printf("mixed run: %d meetings, %d action items, Postgres (no read caches), %d server(s); %d clients for %s\n", n/10, n, servers, clients, dur)
@@ -347,42 +345,7 @@ func (s *server) call(method, path, token string, body any) (int, []byte, error)
 
 // token signs in and makes a write token.
 func (s *server) token(email, password string) (string, error) {
-	jar := &cookieClient{s: s}
-	return jar.token(email, password)
-}
-
-type cookieClient struct{ s *server }
-
-func (c *cookieClient) token(email, password string) (string, error) {
-	b, _ := json.Marshal(map[string]string{"email": email, "password": password})
-	res, err := http.Post(c.s.base+"/api/v1/auth/login", "application/json", bytes.NewReader(b))
-	if err != nil {
-		return "", err
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		return "", fmt.Errorf("login %s: %d", email, res.StatusCode)
-	}
-	var cookie string
-	for _, ck := range res.Cookies() {
-		if ck.Name == "liaison_session" {
-			cookie = ck.Value
-		}
-	}
-	req, _ := http.NewRequest("POST", c.s.base+"/api/v1/me/tokens", strings.NewReader(`{"name":"loadrun","scope":"write"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Cookie", "liaison_session="+cookie)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer res.Body.Close()
-	var t struct{ Token string }
-	json.NewDecoder(res.Body).Decode(&t)
-	if t.Token == "" {
-		return "", fmt.Errorf("no token for %s: %d", email, res.StatusCode)
-	}
-	return t.Token, nil
+	return s.tokenScoped(email, password, "write")
 }
 
 // setup signs in, picks ids to request, and makes a participant who owns

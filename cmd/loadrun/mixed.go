@@ -58,8 +58,14 @@ var (
 // setupMixed makes the run's users: two coordinators, participants of
 // distinct organisations, two viewers with read tokens, and the admin;
 // each lists what it may see once to learn ids to ask for.
-func (s *server) setupMixed(participants int) (*mixed, error) {
-	m := &mixed{s: s, callers: map[string][]*caller{}}
+// On an error it stops the server.
+func (s *server) setupMixed(participants int) (m *mixed, err error) {
+	defer func() {
+		if err != nil {
+			s.stop()
+		}
+	}()
+	m = &mixed{s: s, callers: map[string][]*caller{}}
 	add := func(class, role, personID, scope string, n int) error {
 		email := fmt.Sprintf("%s-%d-%s@bench.test", class, n, strings.ReplaceAll(personID, "-", "")[max(0, len(personID)-10):])
 		body := map[string]any{"email": email, "password": "bench-password-123", "role": role}
