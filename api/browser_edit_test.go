@@ -405,3 +405,62 @@ func TestBrowserAccessibility(t *testing.T) {
 		cancel()
 	}
 }
+
+// TestBrowserPublicPagesThroughEveryReadout: signed out, the public page
+// shows twenty readouts and then, page by page, every TLP:CLEAR readout.
+func TestBrowserPublicPagesThroughEveryReadout(t *testing.T) {
+	chromium(t)
+	st := demoStore(t)
+	coord := must(st.CallerByEmail(ctx, "coordinator@liaison.demo"))
+	orgs, _, err := st.ListOrganizations(ctx, coord, store.OrganizationFilter{}, store.Page{Limit: 1})
+	if err != nil || len(orgs) == 0 {
+		t.Fatalf("an organisation: %v", err)
+	}
+	start := time.Date(2025, 6, 2, 14, 0, 0, 0, time.UTC)
+	for i := range 25 {
+		at := start.AddDate(0, 0, i)
+		if _, err := st.CreateMeeting(ctx, coord, store.MeetingInput{Title: fmt.Sprintf("Open call %02d", i), StartsAt: at, EndsAt: at.Add(time.Hour),
+			Timezone: "UTC", Modality: "virtual", Kind: "call", Status: "held", TLP: "CLEAR", HostOrganizationID: orgs[0].ID,
+			PublicReadout: "A readout of the call."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, _, err := st.ListPublicMeetings(ctx, store.PublicFilter{}, store.Page{Limit: 100})
+	if err != nil || len(all) < 26 {
+		t.Fatalf("public readouts: %d (%v)", len(all), err)
+	}
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	bctx, cancel := browser(t)
+	defer cancel()
+	const shown = `document.querySelectorAll('article.readout').length`
+	var first int
+	if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+"/public"), chromedp.WaitVisible(`article.readout`, chromedp.ByQuery),
+		chromedp.Evaluate(shown, &first)); err != nil {
+		t.Fatal(err)
+	}
+	if first != 20 {
+		t.Fatalf("the first page shows %d readouts, want 20", first)
+	}
+	for page := 0; page < 10; page++ {
+		var more bool
+		if err := chromedp.Run(bctx, chromedp.Evaluate(`!!document.evaluate('//button[text()="Older readouts"]', document, null, 9, null).singleNodeValue`, &more)); err != nil {
+			t.Fatal(err)
+		}
+		if !more {
+			break
+		}
+		var n int
+		if err := chromedp.Run(bctx, chromedp.Evaluate(shown, &n), chromedp.Click(`//button[text()="Older readouts"]`, chromedp.BySearch),
+			chromedp.Poll(shown+` > `+fmt.Sprint(n), nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := chromedp.Run(bctx, chromedp.Evaluate(shown, &n)); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(all) {
+		t.Errorf("the public page shows %d readouts of %d", n, len(all))
+	}
+}

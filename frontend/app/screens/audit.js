@@ -1,8 +1,8 @@
 // The audit trail (administrators and coordinators): who changed what,
 // newest first, with each change's fields before and after.
-import { html, useState, useEffect } from '../../vendor/htm-preact-standalone-3.1.1.js';
-import { get } from '../api.js';
+import { html } from '../../vendor/htm-preact-standalone-3.1.1.js';
 import { when } from '../format.js';
+import { usePaged } from '../components.js';
 
 // entityLink is where an audited record can be seen in the UI, if anywhere.
 function entityLink(ev) {
@@ -20,18 +20,13 @@ function shown(v) {
 }
 
 export function Audit() {
-  const [rows, setRows] = useState(null);
-  const [next, setNext] = useState(null);
-  const [error, setError] = useState(null);
-  const load = (cursor) => get('/audit-events?limit=50' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''))
-    .then((d) => { setRows((r) => (cursor ? [...(r || []), ...d.items] : d.items)); setNext(d.next_cursor); }, setError);
-  useEffect(() => { load(); }, []);
+  const { rows, error, more } = usePaged('/audit-events', [], 50);
   return html`<main><h1>Audit trail</h1>
     ${error && html`<p class="error" role="alert">${error.message}</p>`}
     ${rows === null && !error ? html`<p class="loading">Loading…</p>` : rows && html`<div class="table-wrap"><table class="grid audit"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Record</th><th scope="col">Changes</th></tr></thead><tbody>
       ${rows.map((ev) => html`<tr><td>${when(ev.at, 'UTC')}</td><td>${ev.actor_email || (ev.actor_id ? 'a deleted user' : 'the system')}</td><td>${ev.action}</td>
         <td>${entityLink(ev) ? html`<a href=${entityLink(ev)}>${ev.entity_type.replaceAll('_', ' ')}</a>` : ev.entity_type.replaceAll('_', ' ')}</td>
         <td class="changes"><ul>${Object.entries(ev.changes).filter(([k]) => k !== 'id').map(([k, c]) => html`<li><strong>${k}</strong>: ${shown(c && c.before)} → ${shown(c && c.after)}</li>`)}</ul></td></tr>`)}</tbody></table></div>
-      ${next && html`<p><button type="button" onClick=${() => load(next)}>Older events</button></p>`}`}
+      ${more && html`<p><button type="button" onClick=${more}>Older events</button></p>`}`}
   </main>`;
 }
