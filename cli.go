@@ -234,14 +234,10 @@ func serve(ctx context.Context, args []string) error {
 	if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return errors.New("--public-url must be an http:// or https:// URL such as https://liaison.example.gov")
 	}
-	// The server's live heap is small (2-6 MB under writes), so with Go's
-	// default GOGC=100 it collected 25-35 times a second under the create
-	// load. GOGC=400 collects a quarter as often (creates +5-6 %), and a
-	// soft heap limit bounds what that lets the heap hold under bursts of
-	// large list responses: 36 MiB leaves room for the read caches' live
-	// entries (at most about 25 MB) and kept the whole load run's peak
-	// RSS at 92.7 MB, where 40 MiB let it reach 96.5.
-	// GOGC and GOMEMLIMIT in the environment win.
+	// The live heap is small, so the collector runs less often than Go's
+	// default (GOGC=400), and a soft heap limit bounds what that lets the
+	// heap hold under bursts of large responses while leaving room for the
+	// read caches. GOGC and GOMEMLIMIT in the environment win.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(36 << 20)
 	}

@@ -39,16 +39,13 @@ func memberSQL(idCol string) string {
 // (organisation, meeting), its few entries then checked for a status:
 // written as "attendance IN (…)", SQLite seeks once per status instead.
 // Appending the empty string changes no value (attendance is never NULL)
-// and keeps the status out of the seek, on SQLite and Postgres alike; it
-// took the overdue page query from about 520 to 390 page visits.
+// and keeps the status out of the seek, on SQLite and Postgres alike.
 //
 // The TLP is read the same way, as a value rather than through the index
 // by TLP, in the queries that page through a list: otherwise SQLite
 // answers the disjunction with one index lookup per TLP, gathers every
-// meeting the caller may see, and sorts them all to return a page. A
-// participant's first page of meetings took 0.5 s and of action items
-// 2.6 s at 100,000 meetings; walking the list's sort index and checking
-// each row takes 6 and 8 ms. A TLP
+// meeting the caller may see, and sorts them all to return a page,
+// rather than walking the list's sort index to the page's end. A TLP
 // filter of the caller's own still uses the index. Statistics, which
 // count everything the caller may see, want that gathering: they use
 // visibleSetSQL.
