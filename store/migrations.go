@@ -352,6 +352,7 @@ var migrations = []migration{
 		`ALTER TABLE action_items ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(title || ' ' || description, '[^[:alnum:]]+', ' ', 'g'))) STORED`,
 		`CREATE INDEX action_items_search ON action_items USING gin (search)`,
 	}},
+	{name: "statistics from summary tables", sqlite: summaryGen{SQLite}.create(), postgres: summaryGen{Postgres}.create()},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

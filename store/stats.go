@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -58,24 +59,92 @@ func zeroMap(keys []string) map[string]int {
 	return m
 }
 
-// visibleItemsIn is the caller's visible, live action items of meetings in
-// r. For those who see everything, and no range, the meetings need not be
-// joined: deleting a meeting deletes its action items too.
-func (s *Store) visibleItemsIn(db *gorm.DB, c Caller, r StatsRange) *gorm.DB {
-	if c.Privileged() && r.From == nil && r.To == nil {
-		return db.Model(&models.ActionItem{})
+// A statistic adds up what the summary tables hold for the caller's
+// audiences in the whole days of its range, and what a scan of rows finds
+// in the parts of days at its ends.
+
+// scope is a set of meetings whose rows a statistic scans, as a condition
+// on "meetings".
+type scope func(*gorm.DB) *gorm.DB
+
+// sharedTLPs are the markings every signed-in user sees.
+var sharedTLPs = []string{"CLEAR", "GREEN"}
+
+// scopes are the sets of meetings a statistic must scan for c besides
+// what the summaries of pl answer: those c may see in the parts of days
+// at the ends of the range, and for those who are not staff, the AMBER
+// and RED ones of their audiences in the parts of months at its ends
+// (found through the indexes by organisation and person).
+func (s *Store) scopes(c Caller, pl plan) []scope {
+	var out []scope
+	for _, e := range pl.everyone.edges {
+		e := e
+		out = append(out, func(q *gorm.DB) *gorm.DB {
+			if !c.Privileged() {
+				q = q.Where("(meetings.tlp || '') IN ?", sharedTLPs)
+			}
+			return e.apply(q)
+		})
 	}
-	return r.apply(actionItemsOf(db, meetingVisibleSet(c)))
+	if c.Privileged() || c.OrganizationID == "" && c.PersonID == "" {
+		return out
+	}
+	for _, e := range pl.audiences.edges {
+		e := e
+		out = append(out, func(q *gorm.DB) *gorm.DB {
+			q = q.Where("meetings.id IN (SELECT meeting_id FROM attendees WHERE organization_id = ?"+
+				" UNION SELECT meeting_id FROM attendees WHERE person_id = ?"+
+				" UNION SELECT id FROM meetings WHERE host_organization_id = ?)", c.OrganizationID, c.PersonID, c.OrganizationID).
+				Where("(meetings.tlp || '') NOT IN ?", sharedTLPs)
+			return e.apply(meetingVisible(c)(q))
+		})
+	}
+	return out
 }
 
-// visibleAttendeesIn is the attendance rows of the caller's visible, live
-// meetings in r.
-func (s *Store) visibleAttendeesIn(db *gorm.DB, c Caller, r StatsRange) *gorm.DB {
-	if c.Privileged() && r.From == nil && r.To == nil {
-		return db.Table("attendees").Where("attendees.meeting_id NOT IN (SELECT id FROM meetings WHERE deleted_at IS NOT NULL)")
-	}
-	return r.apply(db.Table("attendees").Joins("JOIN meetings ON meetings.id = attendees.meeting_id AND meetings.deleted_at IS NULL").Scopes(meetingVisibleSet(c)))
+// visibleIn is every meeting c may see in r, for the statistics that are
+// scanned whole.
+func visibleIn(c Caller, r StatsRange) scope {
+	return func(q *gorm.DB) *gorm.DB { return r.apply(meetingVisibleSet(c)(q)) }
 }
+
+// summaryRows reads a summary table for c over pl: sel and group are its
+// columns and grouping, joins any tables it names. Staff read everyone's
+// rows; others everyone's CLEAR and GREEN rows and their organisation's
+// and person's.
+func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, group string, dest any) error {
+	var conds []string
+	var args []any
+	if !pl.everyone.empty {
+		cond := "st.aud = '' AND " + pl.everyone.cond
+		if !c.Privileged() {
+			cond += " AND st.tlp IN ('CLEAR','GREEN')"
+		}
+		conds, args = append(conds, "("+cond+")"), append(args, pl.everyone.args...)
+	}
+	if !c.Privileged() && !pl.audiences.empty {
+		conds = append(conds, "(st.aud IN (?, ?) AND "+pl.audiences.cond+")")
+		args = append(append(args, "o:"+c.OrganizationID, "p:"+c.PersonID), pl.audiences.args...)
+	}
+	if len(conds) == 0 {
+		return nil
+	}
+	q := db.Table(table+" st").Select(sel).Where(strings.Join(conds, " OR "), args...)
+	if joins != "" {
+		q = q.Joins(joins)
+	}
+	return q.Group(group).Having("SUM(st.n) <> 0").Scan(dest).Error
+}
+
+// meetingsIn is the live meetings of sc; attendeesIn their attendance
+// rows; itemsIn their live action items.
+func meetingsIn(db *gorm.DB, sc scope) *gorm.DB { return db.Model(&models.Meeting{}).Scopes(sc) }
+
+func attendeesIn(db *gorm.DB, sc scope) *gorm.DB {
+	return db.Table("attendees").Joins("JOIN meetings ON meetings.id = attendees.meeting_id AND meetings.deleted_at IS NULL").Scopes(sc)
+}
+
+func itemsIn(db *gorm.DB, sc scope) *gorm.DB { return actionItemsOf(db, sc) }
 
 // StatsOverview computes the overview. Every figure counts only what the
 // caller may see; withheld attendees are counted, never named.
@@ -87,34 +156,104 @@ func (s *Store) StatsOverview(ctx context.Context, c Caller, r StatsRange) (*Ove
 	return v.(*Overview), nil
 }
 
-func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
-	db := s.read(ctx)
-	o := &Overview{}
-	o.Meetings.ByStatus = zeroMap(models.MeetingStatuses)
-	o.Meetings.ByTLP = zeroMap(models.TLPs)
-	var mrows []struct {
+// overdueSQL and soonSQL count an action item as overdue, or as due in the
+// next seven days, given today and today+7 as arguments.
+const (
+	overdueSQL = "SUM(CASE WHEN action_items.status IN ('open','in_progress','blocked') AND action_items.due_on < ? THEN 1 ELSE 0 END)"
+	soonSQL    = "SUM(CASE WHEN action_items.status IN ('open','in_progress','blocked') AND action_items.due_on >= ? AND action_items.due_on <= ? THEN 1 ELSE 0 END)"
+)
+
+// overviewCounts are the overview's counts before they are added up.
+type overviewCounts struct {
+	meetings []struct {
 		Status, TLP string
 		N           int
 	}
-	if err := r.apply(db.Model(&models.Meeting{}).Scopes(meetingVisibleSet(c))).
-		Select("meetings.status AS status, meetings.tlp AS tlp, COUNT(*) AS n").Group("meetings.status, meetings.tlp").Scan(&mrows).Error; err != nil {
+	attendees []struct {
+		Disclosure string
+		N          int
+	}
+	items []struct {
+		Status                   string
+		N, Overdue, DueNext7Days int
+	}
+	closeDays []struct{ Days, N int } // done items by whole days to close, from the summaries
+	closed    []float64               // days to close of the done items scanned
+}
+
+// summaryCounts reads the overview's counts from the summaries over sp.
+func (s *Store) summaryCounts(db *gorm.DB, c Caller, pl plan, oc *overviewCounts) error {
+	if err := s.summaryRows(db, c, pl, "stats_meetings", "st.status AS status, st.tlp AS tlp, SUM(st.n) AS n", "", "st.status, st.tlp", &oc.meetings); err != nil {
+		return err
+	}
+	if err := s.summaryRows(db, c, pl, "stats_attendance", "st.disclosure AS disclosure, SUM(st.n) AS n", "", "st.disclosure", &oc.attendees); err != nil {
+		return err
+	}
+	if err := s.summaryRows(db, c, pl, "stats_items", "st.status AS status, SUM(st.n) AS n, "+
+		"SUM(CASE WHEN st.due = 'o' THEN st.n ELSE 0 END) AS overdue, SUM(CASE WHEN st.due = 's' THEN st.n ELSE 0 END) AS due_next7_days",
+		"", "st.status", &oc.items); err != nil {
+		return err
+	}
+	return s.summaryRows(db, c, pl, "stats_close", "st.days AS days, SUM(st.n) AS n", "", "st.days", &oc.closeDays)
+}
+
+// scanCounts adds the overview's counts of the meetings of sc, from their
+// rows, to oc.
+func (s *Store) scanCounts(db *gorm.DB, sc scope, oc *overviewCounts) error {
+	var more overviewCounts
+	today := s.today()
+	if err := meetingsIn(db, sc).Select("meetings.status AS status, meetings.tlp AS tlp, COUNT(*) AS n").
+		Group("meetings.status, meetings.tlp").Scan(&more.meetings).Error; err != nil {
+		return err
+	}
+	if err := attendeesIn(db, sc).Select("attendees.disclosure AS disclosure, COUNT(*) AS n").Group("attendees.disclosure").Scan(&more.attendees).Error; err != nil {
+		return err
+	}
+	if err := itemsIn(db, sc).Select("action_items.status AS status, COUNT(*) AS n, "+overdueSQL+" AS overdue, "+soonSQL+" AS due_next7_days",
+		today.String(), today.String(), today.AddDays(7).String()).Group("action_items.status").Scan(&more.items).Error; err != nil {
+		return err
+	}
+	if err := itemsIn(db, sc).Where("action_items.status = 'done' AND action_items.days_to_close IS NOT NULL").
+		Pluck("action_items.days_to_close", &more.closed).Error; err != nil {
+		return err
+	}
+	oc.meetings = append(oc.meetings, more.meetings...)
+	oc.attendees = append(oc.attendees, more.attendees...)
+	oc.items = append(oc.items, more.items...)
+	oc.closed = append(oc.closed, more.closed...)
+	return nil
+}
+
+func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
+	if err := s.rollStatsClock(ctx); err != nil {
 		return nil, err
 	}
-	for _, row := range mrows {
+	db := s.read(ctx)
+	pl := planRange(r, false)
+	var oc overviewCounts
+	if err := s.summaryCounts(db, c, pl, &oc); err != nil {
+		return nil, err
+	}
+	for _, sc := range s.scopes(c, pl) {
+		if err := s.scanCounts(db, sc, &oc); err != nil {
+			return nil, err
+		}
+	}
+	return s.overview(db, c, r, pl, &oc)
+}
+
+// overview adds up oc.
+func (s *Store) overview(db *gorm.DB, c Caller, r StatsRange, pl plan, oc *overviewCounts) (*Overview, error) {
+	o := &Overview{AsOf: s.today()}
+	o.Meetings.ByStatus = zeroMap(models.MeetingStatuses)
+	o.Meetings.ByTLP = zeroMap(models.TLPs)
+	o.ActionItems.ByStatus = zeroMap(models.ActionStatuses)
+	for _, row := range oc.meetings {
 		o.Meetings.Total += row.N
 		o.Meetings.ByStatus[row.Status] += row.N
 		o.Meetings.ByTLP[row.TLP] += row.N
 	}
-
-	var arows []struct {
-		Disclosure string
-		N          int
-	}
-	if err := s.visibleAttendeesIn(db, c, r).
-		Select("attendees.disclosure AS disclosure, COUNT(*) AS n").Group("attendees.disclosure").Scan(&arows).Error; err != nil {
-		return nil, err
-	}
-	for _, row := range arows {
+	for _, row := range oc.attendees {
 		o.Attendees.Total += row.N
 		if models.Disclosure(row.Disclosure).Withholds() {
 			o.Attendees.Withheld += row.N
@@ -123,33 +262,22 @@ func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Ove
 		}
 	}
 	o.Attendees.Suppressed = s.suppressWithheld(c, r, o.Attendees.Withheld)
-
-	today := s.today()
-	o.AsOf = today
-	o.ActionItems.ByStatus = zeroMap(models.ActionStatuses)
-	var irows []struct {
-		Status         string
-		N, Overdue, D7 int
-	}
-	if err := s.visibleItemsIn(db, c, r).Select(
-		"action_items.status AS status, COUNT(*) AS n, "+
-			"SUM(CASE WHEN action_items.status IN ('open','in_progress','blocked') AND action_items.due_on < ? THEN 1 ELSE 0 END) AS overdue, "+
-			"SUM(CASE WHEN action_items.status NOT IN ('done','cancelled') AND action_items.due_on >= ? AND action_items.due_on <= ? THEN 1 ELSE 0 END) AS d7",
-		today.String(), today.String(), today.AddDays(7).String()).Group("action_items.status").Scan(&irows).Error; err != nil {
-		return nil, err
-	}
-	for _, row := range irows {
+	for _, row := range oc.items {
 		o.ActionItems.Total += row.N
 		o.ActionItems.ByStatus[row.Status] += row.N
 		o.ActionItems.Overdue += row.Overdue
-		o.ActionItems.DueNext7Days += row.D7
+		o.ActionItems.DueNext7Days += row.DueNext7Days
 	}
 	done, cancelled := o.ActionItems.ByStatus["done"], o.ActionItems.ByStatus["cancelled"]
 	if denom := o.ActionItems.Total - cancelled; denom > 0 {
 		o.ActionItems.CompletionRate = float64(done) / float64(denom)
 	}
 	if done > 0 {
-		med, err := s.medianDaysToClose(db, c, r, done)
+		hist := map[int]int{}
+		for _, row := range oc.closeDays {
+			hist[row.Days] += row.N
+		}
+		med, err := s.medianDaysToClose(db, c, pl, hist, oc.closed)
 		if err != nil {
 			return nil, err
 		}
@@ -163,22 +291,100 @@ func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Ove
 	return o, nil
 }
 
-// medianDaysToClose reads the middle one or two values of days_to_close
-// (kept with completed_at, indexed with status) in order, in one query,
-// rather than every value.
-func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, r StatsRange, n int) (float64, error) {
-	var vs []float64
-	if err := s.visibleItemsIn(db, c, r).Where("action_items.status = 'done' AND action_items.days_to_close IS NOT NULL").
-		Select("action_items.days_to_close").Order("action_items.days_to_close").Limit(2 - n%2).Offset((n - 1) / 2).Scan(&vs).Error; err != nil {
+// covered is the meetings whose rows the summaries of pl count for c.
+func (pl plan) covered(c Caller) scope {
+	return func(q *gorm.DB) *gorm.DB {
+		if c.Privileged() {
+			return pl.everyone.covered.apply(q)
+		}
+		var conds []string
+		var args []any
+		add := func(sp span, tlps string) {
+			if sp.empty {
+				return
+			}
+			cond := "(meetings.tlp || '') " + tlps
+			if sp.covered.From != nil {
+				cond, args = cond+" AND meetings.starts_at >= ?", append(args, sp.covered.From.UTC())
+			}
+			if sp.covered.To != nil {
+				cond, args = cond+" AND meetings.starts_at < ?", append(args, sp.covered.To.UTC())
+			}
+			conds = append(conds, "("+cond+")")
+		}
+		add(pl.everyone, "IN ('CLEAR','GREEN')")
+		add(pl.audiences, "NOT IN ('CLEAR','GREEN')")
+		if len(conds) == 0 {
+			return q.Where("1=0")
+		}
+		return meetingVisible(c)(q).Where("("+strings.Join(conds, " OR ")+")", args...)
+	}
+}
+
+// medianDaysToClose is the median of the days to close of the done items
+// that hist counts by whole days (from the summaries over sp) and of
+// scanned. It finds the day that holds the middle value or values and
+// reads the exact values of that day alone.
+func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]int, scanned []float64) (float64, error) {
+	byDay := map[int][]float64{}
+	n := len(scanned)
+	for _, v := range scanned {
+		d := int(math.Floor(v))
+		byDay[d] = append(byDay[d], v)
+	}
+	days := make([]int, 0, len(hist)+len(byDay))
+	for d, k := range hist {
+		n += k
+		days = append(days, d)
+	}
+	for d := range byDay {
+		if hist[d] == 0 {
+			days = append(days, d)
+		}
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	sort.Ints(days)
+	values := map[int][]float64{} // a day's values, read once
+	at := func(rank int) (float64, error) {
+		for _, d := range days {
+			k := hist[d] + len(byDay[d])
+			if rank >= k {
+				rank -= k
+				continue
+			}
+			vs, ok := values[d]
+			if !ok {
+				vs = append([]float64{}, byDay[d]...)
+				if hist[d] > 0 {
+					var more []float64
+					q := db.Table("action_items").Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
+						Where("action_items.status = 'done' AND action_items.days_to_close >= ? AND action_items.days_to_close < ? AND action_items.deleted_at IS NULL", d, d+1)
+					if err := pl.covered(c)(q).Pluck("action_items.days_to_close", &more).Error; err != nil {
+						return 0, err
+					}
+					vs = append(vs, more...)
+				}
+				sort.Float64s(vs)
+				values[d] = vs
+			}
+			if rank >= len(vs) { // the summary and the rows disagree: a write between the reads
+				return vs[len(vs)-1], nil
+			}
+			return vs[rank], nil
+		}
+		return 0, nil
+	}
+	lo, err := at((n - 1) / 2)
+	if err != nil {
 		return 0, err
 	}
-	switch len(vs) {
-	case 0:
-		return 0, nil
-	case 1:
-		return round2(vs[0]), nil
+	hi, err := at(n / 2)
+	if err != nil {
+		return 0, err
 	}
-	return round2((vs[0] + vs[1]) / 2), nil
+	return round2((lo + hi) / 2), nil
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
@@ -225,9 +431,52 @@ func (s *Store) StatsMeetings(ctx context.Context, c Caller, groupBy string, r S
 	return v.([]Bucket), nil
 }
 
+// meetingRow is one (group, TLP) count of meetings.
+type meetingRow struct {
+	K, L, TLP string
+	N         int
+}
+
 func (s *Store) statsMeetings(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
 	db := s.read(ctx)
-	q := r.apply(db.Model(&models.Meeting{}).Scopes(meetingVisibleSet(c)))
+	var rows []meetingRow
+	if groupBy == "sector" {
+		// Which sectors a meeting shows depends on the directory and on
+		// who asks: it is counted from the rows.
+		if err := s.scanMeetingGroups(db, c, groupBy, visibleIn(c, r), &rows); err != nil {
+			return nil, err
+		}
+		return meetingBuckets(rows, false), nil
+	}
+	var table, key, label, joins string
+	switch groupBy {
+	case "month":
+		table, key, label = "stats_meetings", "substr(st.period, 3, 7)", "''"
+	case "kind":
+		table, key, label = "stats_meetings", "st.kind", "''"
+	case "host_organization":
+		table, key, label, joins = "stats_hosts", "st.host", "MAX(o.name)", "JOIN organizations o ON o.id = st.host"
+	case "topic":
+		table, key, label, joins = "stats_topics", "st.topic", "MAX(t.name)", "JOIN topics t ON t.id = st.topic"
+	default:
+		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of month, sector, topic, kind, host_organization"}}}
+	}
+	pl := planRange(r, groupBy == "month")
+	if err := s.summaryRows(db, c, pl, table, key+" AS k, "+label+" AS l, st.tlp AS tlp, SUM(st.n) AS n", joins, key+", st.tlp", &rows); err != nil {
+		return nil, err
+	}
+	for _, sc := range s.scopes(c, pl) {
+		if err := s.scanMeetingGroups(db, c, groupBy, sc, &rows); err != nil {
+			return nil, err
+		}
+	}
+	return meetingBuckets(rows, groupBy == "month"), nil
+}
+
+// scanMeetingGroups appends the counts of the meetings of sc by group and
+// TLP to rows.
+func (s *Store) scanMeetingGroups(db *gorm.DB, c Caller, groupBy string, sc scope, rows *[]meetingRow) error {
+	q := meetingsIn(db, sc)
 	var key, label string
 	switch groupBy {
 	case "month":
@@ -255,29 +504,29 @@ func (s *Store) statsMeetings(ctx context.Context, c Caller, groupBy string, r S
 		q = q.Joins("JOIN (SELECT a.meeting_id AS mid, "+sector+" AS sector FROM attendees a JOIN organizations o ON o.id = a.organization_id "+
 			"UNION SELECT m2.id, o2.sector FROM meetings m2 JOIN organizations o2 ON o2.id = m2.host_organization_id) gs ON gs.mid = meetings.id AND gs.sector <> ''", args...)
 		key, label = "gs.sector", "''"
-	default:
-		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of month, sector, topic, kind, host_organization"}}}
 	}
-	var rows []struct {
-		K, L, TLP string
-		N         int
+	var more []meetingRow
+	if err := q.Select(key + " AS k, " + label + " AS l, meetings.tlp AS tlp, COUNT(*) AS n").Group(key + ", meetings.tlp").Scan(&more).Error; err != nil {
+		return err
 	}
-	if err := q.Select(key + " AS k, " + label + " AS l, meetings.tlp AS tlp, COUNT(*) AS n").Group(key + ", meetings.tlp").Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	byKey := map[string]*Bucket{}
+	*rows = append(*rows, more...)
+	return nil
+}
+
+func meetingBuckets(rows []meetingRow, byKey bool) []Bucket {
+	buckets := map[string]*Bucket{}
 	var out []*Bucket
 	for _, row := range rows {
-		b := byKey[row.K]
+		b := buckets[row.K]
 		if b == nil {
 			b = &Bucket{Key: row.K, Label: row.L, ByTLP: zeroMap(models.TLPs)}
-			byKey[row.K] = b
+			buckets[row.K] = b
 			out = append(out, b)
 		}
 		b.Count += row.N
 		b.ByTLP[row.TLP] += row.N
 	}
-	return sortBuckets(out, groupBy == "month"), nil
+	return sortBuckets(out, byKey)
 }
 
 // StatsActionItems counts visible action items by group, with how many of
@@ -291,9 +540,56 @@ func (s *Store) StatsActionItems(ctx context.Context, c Caller, groupBy string, 
 	return v.([]Bucket), nil
 }
 
+// itemRow is one group's count of action items.
+type itemRow struct {
+	K, L       string
+	N, Overdue int
+}
+
 func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
+	if err := s.rollStatsClock(ctx); err != nil {
+		return nil, err
+	}
 	db := s.read(ctx)
-	q := s.visibleItemsIn(db, c, r)
+	var rows []itemRow
+	if groupBy == "owner_organization" && !c.Privileged() {
+		// Which owners are withheld depends on the attendance, the
+		// directory and who asks: it is counted from the rows.
+		if err := s.scanItemGroups(db, c, groupBy, visibleIn(c, r), &rows); err != nil {
+			return nil, err
+		}
+		return s.itemBuckets(c, r, rows, false), nil
+	}
+	var table, key, label, joins string
+	switch groupBy {
+	case "status":
+		table, key, label = "stats_items", "st.status", "''"
+	case "priority":
+		table, key, label = "stats_items", "st.priority", "''"
+	case "month":
+		table, key, label = "stats_item_months", "CASE WHEN st.month = '' THEN 'none' ELSE st.month END", "''"
+	case "owner_organization":
+		table, key, label, joins = "stats_item_owners", "CASE WHEN st.owner = '' THEN 'none' ELSE st.owner END", "MAX(o.name)", "LEFT JOIN organizations o ON o.id = st.owner"
+	default:
+		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of status, owner_organization, priority, month"}}}
+	}
+	pl := planRange(r, false)
+	if err := s.summaryRows(db, c, pl, table, key+" AS k, "+label+" AS l, SUM(st.n) AS n, SUM(CASE WHEN st.due = 'o' THEN st.n ELSE 0 END) AS overdue",
+		joins, key, &rows); err != nil {
+		return nil, err
+	}
+	for _, sc := range s.scopes(c, pl) {
+		if err := s.scanItemGroups(db, c, groupBy, sc, &rows); err != nil {
+			return nil, err
+		}
+	}
+	return s.itemBuckets(c, r, rows, groupBy == "month"), nil
+}
+
+// scanItemGroups appends the counts of the action items of the meetings
+// of sc by group to rows.
+func (s *Store) scanItemGroups(db *gorm.DB, c Caller, groupBy string, sc scope, rows *[]itemRow) error {
+	q := itemsIn(db, sc)
 	var key, label string
 	var keyArgs []any
 	switch groupBy {
@@ -314,32 +610,40 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 			keyArgs = append([]any{c.OrganizationID}, wargs...)
 		}
 		label = "MAX(oo.name)"
-	default:
-		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of status, owner_organization, priority, month"}}}
 	}
-	today := s.today().String()
-	sel := "%s AS k, %s AS l, COUNT(*) AS n, SUM(CASE WHEN action_items.status IN ('open','in_progress','blocked') AND action_items.due_on < ? THEN 1 ELSE 0 END) AS overdue"
-	args := append(keyArgs, today)
-	var rows []struct {
-		K, L       string
-		N, Overdue int
-	}
+	sel := "%s AS k, %s AS l, COUNT(*) AS n, " + overdueSQL + " AS overdue"
+	args := append(keyArgs, s.today().String())
+	var more []itemRow
 	// GROUP BY the output column: the key may carry placeholders.
-	if err := q.Select(fmt.Sprintf(sel, key, label), args...).Group("k").Scan(&rows).Error; err != nil {
-		return nil, err
+	if err := q.Select(fmt.Sprintf(sel, key, label), args...).Group("k").Scan(&more).Error; err != nil {
+		return err
 	}
-	out := make([]*Bucket, 0, len(rows))
+	*rows = append(*rows, more...)
+	return nil
+}
+
+// itemBuckets adds up rows by key. A "withheld" bucket that c may not be
+// told is folded into another (foldWithheld).
+func (s *Store) itemBuckets(c Caller, r StatsRange, rows []itemRow, byKey bool) []Bucket {
+	buckets := map[string]*Bucket{}
+	var out []*Bucket
 	var withheld *Bucket
 	for _, row := range rows {
-		b := &Bucket{Key: row.K, Label: row.L, Count: row.N, Overdue: row.Overdue}
-		if b.Key == "withheld" || b.Key == "none" {
-			b.Label = ""
+		b := buckets[row.K]
+		if b == nil {
+			b = &Bucket{Key: row.K, Label: row.L}
+			if b.Key == "withheld" || b.Key == "none" {
+				b.Label = ""
+			}
+			buckets[row.K] = b
+			if b.Key == "withheld" {
+				withheld = b
+			} else {
+				out = append(out, b)
+			}
 		}
-		if b.Key == "withheld" {
-			withheld = b
-			continue
-		}
-		out = append(out, b)
+		b.Count += row.N
+		b.Overdue += row.Overdue
 	}
 	if withheld != nil {
 		if s.suppressWithheld(c, r, withheld.Count) {
@@ -348,7 +652,7 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 			out = append(out, withheld)
 		}
 	}
-	return sortBuckets(out, groupBy == "month"), nil
+	return sortBuckets(out, byKey)
 }
 
 // foldWithheld adds a suppressed "withheld" bucket to the smallest other
@@ -370,8 +674,15 @@ func foldWithheld(bs []*Bucket, withheld *Bucket) []*Bucket {
 }
 
 // sortBuckets orders months by key, everything else by count (then key),
-// and caps the number of buckets.
+// leaves out empty buckets, and caps the number of buckets.
 func sortBuckets(bs []*Bucket, byKey bool) []Bucket {
+	kept := bs[:0]
+	for _, b := range bs {
+		if b.Count != 0 {
+			kept = append(kept, b)
+		}
+	}
+	bs = kept
 	sort.Slice(bs, func(i, j int) bool {
 		if byKey || bs[i].Count == bs[j].Count {
 			return bs[i].Key < bs[j].Key

@@ -331,6 +331,22 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if s.writes != nil {
 		return s.writeGrouped(ctx, fn)
 	}
+	return s.writeDirect(ctx, func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			// The clock of the statistics first, as every write's triggers
+			// take it, so that no two writes wait for each other's locks
+			// (summary.go).
+			if err := tx.Exec("SELECT 1 FROM stats_clock FOR SHARE").Error; err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
+}
+
+// writeDirect runs fn in a transaction of its own, again while the
+// database is busy or the transaction was chosen to break a deadlock.
+func (s *Store) writeDirect(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		err = s.w.WithContext(ctx).Transaction(fn)
@@ -354,7 +370,8 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 func isBusy(err error) bool {
 	msg := err.Error()
-	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database table is locked")
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database table is locked") ||
+		strings.Contains(msg, "SQLSTATE 40P01") // Postgres: deadlock detected
 }
 
 // newID returns a new UUIDv7: time-ordered, so inserts stay at the end of

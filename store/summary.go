@@ -1,0 +1,619 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"liaison/models"
+)
+
+// Statistics are answered from summary tables that triggers keep up to
+// date in the same transaction as every write. Each row counts live
+// records by an audience, the TLP of their meeting, a period of the
+// meeting's start ("*" for all time, "m:2025-01" for a month,
+// "d:2025-01-15" for a UTC day) and the dimensions the statistics group
+// by. The audience is "" for every meeting (what staff see, and with the
+// TLP limited to CLEAR and GREEN what every user sees), "o:<id>" for the
+// AMBER meetings an organisation sees (it hosts one or is on its
+// attendance) and "p:<id>" for the RED meetings a person attends: a
+// caller's figures are those of its three audiences.
+//
+// A change to an action item or a topic link adds or subtracts its
+// contribution to each audience of its meeting. A change to attendance or
+// to a meeting may change who the meeting's audiences are: the meeting's
+// contributions to them are subtracted before the change and added after
+// it. A live meeting is never deleted outright (meetings are deleted by
+// marking them), so nothing cascades from one.
+//
+// An open action item's due class ("o" overdue, "s" due in the next seven
+// days, "" otherwise) is kept relative to the day in stats_clock, which
+// the store moves to its today before it reads (rollStatsClock).
+
+// summary is one summary table: its key columns beyond audience, period
+// and tlp, the expressions that compute them from a source row r of its
+// base table and the row's meeting m, and which rows count.
+type summary struct {
+	table string
+	base  string   // the table whose rows it counts
+	cols  []string // key columns
+	exprs []string // their values, over r, m and the clock k
+	where string   // which rows of base count ("" for all)
+	clock bool     // exprs read the clock
+	// Only everyone's rows are kept: those who are not staff are told
+	// owners from the rows (statsActionItems).
+	everyoneOnly bool
+}
+
+// dueClassSQL is an action item's due class, as a column of r.
+const dueClassSQL = `CASE WHEN r.status IN ('open','in_progress','blocked') AND r.due_on IS NOT NULL THEN
+	CASE WHEN r.due_on < k.day THEN 'o' WHEN r.due_on <= k.soon THEN 's' ELSE '' END ELSE '' END`
+
+var summaries = []summary{
+	{table: "stats_meetings", base: "meetings", cols: []string{"status", "kind"}, exprs: []string{"m.status", "m.kind"}},
+	{table: "stats_hosts", base: "meetings", cols: []string{"host"}, exprs: []string{"m.host_organization_id"}},
+	{table: "stats_topics", base: "meeting_topics", cols: []string{"topic"}, exprs: []string{"r.topic_id"}},
+	{table: "stats_attendance", base: "attendees", cols: []string{"disclosure"}, exprs: []string{"r.disclosure"}},
+	{table: "stats_items", base: "action_items", cols: []string{"status", "priority", "due"},
+		exprs: []string{"r.status", "r.priority", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
+	{table: "stats_item_months", base: "action_items", cols: []string{"month", "due"},
+		exprs: []string{"COALESCE(substr(r.due_on, 1, 7), '')", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
+	{table: "stats_item_owners", base: "action_items", cols: []string{"owner", "due"},
+		exprs: []string{"COALESCE(r.owner_organization_id, '')", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true, everyoneOnly: true},
+	{table: "stats_close", base: "action_items", cols: []string{"days"},
+		exprs: []string{"{FLOOR r.days_to_close}"}, where: "r.deleted_at IS NULL AND r.status = 'done' AND r.days_to_close IS NOT NULL"},
+}
+
+// audience is one way a meeting's contributions reach an audience: its
+// key, and the join and condition that yield the audience's rows for the
+// meeting m.
+type audience struct{ key, join, where string }
+
+var (
+	everyone = audience{key: "''"}
+	// The organisation hosting an AMBER meeting.
+	hostAudience = audience{key: "'o:' || m.host_organization_id", where: "m.tlp IN ('AMBER','AMBER+STRICT')"}
+	// The organisations on an AMBER meeting's attendance (each once, and
+	// not the host), and the people on a RED meeting's.
+	attendeeAudience = audience{
+		key:  "CASE WHEN m.tlp = 'RED' THEN 'p:' || au.person_id ELSE 'o:' || au.organization_id END",
+		join: ", attendees au",
+		where: "au.meeting_id = m.id AND au.attendance IN " + attendingStatuses + " AND (" +
+			"(m.tlp IN ('AMBER','AMBER+STRICT') AND au.organization_id <> m.host_organization_id" +
+			" AND NOT EXISTS (SELECT 1 FROM attendees a2 WHERE a2.organization_id = au.organization_id AND a2.meeting_id = au.meeting_id" +
+			" AND a2.attendance IN " + attendingStatuses + " AND a2.id < au.id))" +
+			" OR (m.tlp = 'RED' AND au.person_id IS NOT NULL))",
+	}
+	allAudiences  = []audience{everyone, hostAudience, attendeeAudience}
+	someAudiences = []audience{hostAudience, attendeeAudience} // all but everyone
+)
+
+// baseColumns are the columns of each base table that the summaries read;
+// a trigger builds its source row from them.
+var baseColumns = map[string][]string{
+	"meetings":       {"id", "starts_at", "tlp", "status", "kind", "host_organization_id", "deleted_at"},
+	"meeting_topics": {"meeting_id", "topic_id"},
+	"attendees":      {"id", "meeting_id", "person_id", "organization_id", "attendance", "disclosure"},
+	"action_items":   {"meeting_id", "status", "priority", "due_on", "owner_organization_id", "days_to_close", "deleted_at"},
+}
+
+// summaryGen writes the summary SQL of one dialect.
+type summaryGen struct{ d Dialect }
+
+// day is the UTC day of the timestamp expression ts, as YYYY-MM-DD.
+func (g summaryGen) day(ts string) string {
+	if g.d == Postgres {
+		return "to_char(" + ts + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	return "date(" + ts + ")"
+}
+
+// floor writes "{FLOOR x}" as the whole days of x (never negative):
+// SQLite's cast truncates, and its floor needs a build option; Postgres's
+// cast rounds.
+func (g summaryGen) floor(expr string) string {
+	x, ok := strings.CutPrefix(expr, "{FLOOR ")
+	if !ok {
+		return expr
+	}
+	x = strings.TrimSuffix(x, "}")
+	if g.d == Postgres {
+		return "CAST(floor(" + x + ") AS INTEGER)"
+	}
+	return "CAST(" + x + " AS INTEGER)"
+}
+
+func (g summaryGen) distinct() string {
+	if g.d == Postgres {
+		return " IS DISTINCT FROM "
+	}
+	return " IS NOT "
+}
+
+// rowOf is a one-row source of the given columns of a trigger's row ref
+// (NEW or OLD).
+func rowOf(ref string, cols []string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = ref + "." + c + " AS " + c
+	}
+	return "(SELECT " + strings.Join(parts, ", ") + ")"
+}
+
+// source is the base table's rows joined to their meetings: rows either
+// of the table itself or of a trigger's row.
+func source(base, row string) string {
+	if base == "meetings" {
+		return row + " m"
+	}
+	return row + " r JOIN meetings m ON m.id = r.meeting_id"
+}
+
+// deltas are the statements that add sign ("" or "-") times the
+// contribution of the rows of source (which names the base row r and its
+// meeting m) that pass cond to sum, for each of the audiences.
+func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience) []string {
+	keys := append([]string{"aud", "period", "tlp"}, sum.cols...)
+	period := "CASE g.g WHEN '*' THEN '*' WHEN 'm' THEN 'm:' || substr(" + g.day("m.starts_at") + ", 1, 7) ELSE 'd:' || " + g.day("m.starts_at") + " END"
+	groups := make([]string, len(keys))
+	for i := range keys {
+		groups[i] = strconv.Itoa(i + 1)
+	}
+	var out []string
+	for _, a := range auds {
+		grains := "(SELECT '*' AS g UNION ALL SELECT 'm' UNION ALL SELECT 'd') g"
+		if a != everyone {
+			if sum.everyoneOnly {
+				continue
+			}
+			grains = "(SELECT '*' AS g UNION ALL SELECT 'm') g" // no days: see plan
+		}
+		sel := []string{a.key, period, "m.tlp"}
+		for _, e := range sum.exprs {
+			sel = append(sel, g.floor(e))
+		}
+		from := src + a.join + ", " + grains
+		if sum.clock {
+			from += ", stats_clock k"
+		}
+		where := []string{"m.deleted_at IS NULL"}
+		for _, w := range []string{sum.where, a.where, cond} {
+			if w != "" {
+				where = append(where, w)
+			}
+		}
+		out = append(out, "INSERT INTO "+sum.table+" ("+strings.Join(keys, ", ")+", n) SELECT "+strings.Join(sel, ", ")+", "+sign+"COUNT(*)"+
+			" FROM "+from+" WHERE "+strings.Join(where, " AND ")+" GROUP BY "+strings.Join(groups, ", ")+
+			" ON CONFLICT ("+strings.Join(keys, ", ")+") DO UPDATE SET n = "+sum.table+".n + excluded.n")
+	}
+	return out
+}
+
+// rowDeltas add sign times the contribution of the trigger row ref of
+// base to the given audiences.
+func (g summaryGen) rowDeltas(base, ref, sign string, auds []audience) []string {
+	var out []string
+	for _, sum := range summaries {
+		if sum.base == base {
+			out = append(out, g.deltas(sum, sign, source(base, rowOf(ref, baseColumns[base])), "", auds)...)
+		}
+	}
+	return out
+}
+
+// meetingDeltas add sign times the contributions of everything that
+// hangs off the meeting row ref, as that row has it, to everyone.
+func (g summaryGen) moveDeltas(ref, sign string) []string {
+	var out []string
+	for _, sum := range summaries {
+		if sum.base != "meetings" {
+			m := rowOf(ref, []string{"id", "starts_at", "tlp", "deleted_at"})
+			out = append(out, g.deltas(sum, sign, sum.base+" r JOIN "+m+" m ON m.id = r.meeting_id", "", []audience{everyone})...)
+		}
+	}
+	return out
+}
+
+// audienceDeltas add sign times all the contributions of the meeting
+// whose id is the expression id (when cond holds) to its audiences but
+// everyone, as the tables are now.
+func (g summaryGen) audienceDeltas(id, cond, sign string) []string {
+	where := "m.id = " + id
+	if cond != "" {
+		where += " AND " + cond
+	}
+	var out []string
+	for _, sum := range summaries {
+		out = append(out, g.deltas(sum, sign, source(sum.base, sum.base), where, someAudiences)...)
+	}
+	return out
+}
+
+// create is the DDL of the summary tables, their triggers and their first
+// filling; the clock starts at the database's today.
+func (g summaryGen) create() []string {
+	today, soon := "date('now')", "date('now', '+7 days')"
+	if g.d == Postgres {
+		today, soon = "to_char(current_date, 'YYYY-MM-DD')", "to_char(current_date + 7, 'YYYY-MM-DD')"
+	}
+	out := []string{
+		`CREATE TABLE stats_clock (id INTEGER PRIMARY KEY, day TEXT NOT NULL, soon TEXT NOT NULL)`,
+		`INSERT INTO stats_clock (id, day, soon) VALUES (1, ` + today + `, ` + soon + `)`,
+	}
+	for _, sum := range summaries {
+		cols := []string{"aud TEXT NOT NULL", "period TEXT NOT NULL", "tlp TEXT NOT NULL"}
+		for _, c := range sum.cols {
+			typ := "TEXT"
+			if c == "days" {
+				typ = "INTEGER"
+			}
+			cols = append(cols, c+" "+typ+" NOT NULL")
+		}
+		out = append(out, "CREATE TABLE "+sum.table+" ("+strings.Join(cols, ", ")+", n INTEGER NOT NULL, PRIMARY KEY (aud, period, tlp, "+strings.Join(sum.cols, ", ")+"))")
+		out = append(out, g.deltas(sum, "", source(sum.base, sum.base), "", allAudiences)...)
+	}
+	if g.d == Postgres {
+		return append(out, g.postgresTriggers()...)
+	}
+	return append(out, g.sqliteTriggers()...)
+}
+
+// changed is the condition that one of cols differs between OLD and NEW.
+func (g summaryGen) changed(cols []string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = "OLD." + c + g.distinct() + "NEW." + c
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// movedSQL is true when a meeting's update moves what hangs off it: its
+// day, its TLP or whether it is live changed.
+func (g summaryGen) movedSQL() string {
+	op := g.distinct()
+	return "(" + g.day("OLD.starts_at") + op + g.day("NEW.starts_at") + " OR OLD.tlp" + op + "NEW.tlp OR (OLD.deleted_at IS NULL)" + op + "(NEW.deleted_at IS NULL))"
+}
+
+// triggerSet is the statements of a base table's triggers, by when they
+// run; the dialects wrap them.
+type triggerSet struct {
+	base                      string
+	insertBefore, insertAfter []string
+	deleteBefore, deleteAfter []string
+	updateBefore, updateAfter []string
+	moveAfter                 []string // meetings: after an update that moves what hangs off it
+	lockMeeting               string   // Postgres: how a write locks the row's meeting
+}
+
+func (g summaryGen) triggerSets() []triggerSet {
+	everyoneOnly := []audience{everyone}
+	both := func(a, b []string) []string { return append(append([]string{}, a...), b...) }
+	var sets []triggerSet
+	// Meetings: their own rows reach every audience. A change of who may
+	// see one, or of its keys, is taken out of its audiences before and
+	// put back after; for everyone, the old row is subtracted and the new
+	// added, and what hangs off it moves when its day, TLP or liveness
+	// changes.
+	sets = append(sets, triggerSet{base: "meetings",
+		insertAfter:  g.rowDeltas("meetings", "NEW", "", allAudiences),
+		updateBefore: g.audienceDeltas("OLD.id", "", "-"),
+		updateAfter: both(both(g.rowDeltas("meetings", "OLD", "-", everyoneOnly), g.rowDeltas("meetings", "NEW", "", everyoneOnly)),
+			g.audienceDeltas("NEW.id", "", "")),
+		moveAfter: both(g.moveDeltas("OLD", "-"), g.moveDeltas("NEW", "")),
+	})
+	// Attendance: its rows count for everyone one by one; a change to one
+	// may change who the meeting's audiences are, so the meeting's
+	// contributions to them are taken out before and put back after.
+	other := "NEW.meeting_id <> OLD.meeting_id"
+	sets = append(sets, triggerSet{base: "attendees", lockMeeting: "FOR NO KEY UPDATE",
+		insertBefore: g.audienceDeltas("NEW.meeting_id", "", "-"),
+		insertAfter:  both(g.rowDeltas("attendees", "NEW", "", everyoneOnly), g.audienceDeltas("NEW.meeting_id", "", "")),
+		deleteBefore: g.audienceDeltas("OLD.meeting_id", "", "-"),
+		deleteAfter:  both(g.rowDeltas("attendees", "OLD", "-", everyoneOnly), g.audienceDeltas("OLD.meeting_id", "", "")),
+		updateBefore: both(g.audienceDeltas("OLD.meeting_id", "", "-"), g.audienceDeltas("NEW.meeting_id", other, "-")),
+		updateAfter: both(both(g.rowDeltas("attendees", "OLD", "-", everyoneOnly), g.rowDeltas("attendees", "NEW", "", everyoneOnly)),
+			both(g.audienceDeltas("OLD.meeting_id", "", ""), g.audienceDeltas("NEW.meeting_id", other, ""))),
+	})
+	// Topic links and action items change no audience: each row's
+	// contribution goes to its meeting's audiences.
+	for _, base := range []string{"meeting_topics", "action_items"} {
+		sets = append(sets, triggerSet{base: base, lockMeeting: "FOR SHARE",
+			insertAfter: g.rowDeltas(base, "NEW", "", allAudiences),
+			deleteAfter: g.rowDeltas(base, "OLD", "-", allAudiences),
+			updateAfter: both(g.rowDeltas(base, "OLD", "-", allAudiences), g.rowDeltas(base, "NEW", "", allAudiences)),
+		})
+	}
+	return sets
+}
+
+func (g summaryGen) sqliteTriggers() []string {
+	var out []string
+	trigger := func(name, event string, stmts []string) {
+		if len(stmts) > 0 {
+			out = append(out, "CREATE TRIGGER "+name+" "+event+" BEGIN\n"+strings.Join(stmts, ";\n")+";\nEND")
+		}
+	}
+	for _, t := range g.triggerSets() {
+		cols := strings.Join(baseColumns[t.base], ", ")
+		when := " WHEN " + g.changed(baseColumns[t.base])
+		name := "stats_" + t.base
+		trigger(name+"_insert_before", "BEFORE INSERT ON "+t.base, t.insertBefore)
+		trigger(name+"_insert", "AFTER INSERT ON "+t.base, t.insertAfter)
+		trigger(name+"_delete_before", "BEFORE DELETE ON "+t.base, t.deleteBefore)
+		trigger(name+"_delete", "AFTER DELETE ON "+t.base, t.deleteAfter)
+		trigger(name+"_update_before", "BEFORE UPDATE OF "+cols+" ON "+t.base+when, t.updateBefore)
+		trigger(name+"_update", "AFTER UPDATE OF "+cols+" ON "+t.base+when, t.updateAfter)
+		trigger(name+"_move", "AFTER UPDATE OF starts_at, tlp, deleted_at ON "+t.base+" WHEN "+g.movedSQL(), t.moveAfter)
+	}
+	out = append(out, `CREATE TRIGGER stats_meetings_delete_live BEFORE DELETE ON meetings WHEN OLD.deleted_at IS NULL BEGIN
+		SELECT RAISE(ABORT, 'a live meeting is deleted by marking it');
+	END`)
+	return out
+}
+
+func (g summaryGen) postgresTriggers() []string {
+	var out []string
+	block := func(stmts []string) string {
+		if len(stmts) == 0 {
+			return "NULL;\n"
+		}
+		return strings.Join(stmts, ";\n") + ";\n"
+	}
+	for _, t := range g.triggerSets() {
+		// A write holds the clock (rollStatsClock) and the meetings it
+		// counts under until it commits, so that two writes never count
+		// from what the other has not yet committed.
+		lock := "PERFORM 1 FROM stats_clock FOR SHARE;\n"
+		if t.lockMeeting != "" {
+			lock += "IF TG_OP <> 'INSERT' THEN PERFORM 1 FROM meetings WHERE id = OLD.meeting_id " + t.lockMeeting + "; END IF;\n" +
+				"IF TG_OP <> 'DELETE' THEN PERFORM 1 FROM meetings WHERE id = NEW.meeting_id " + t.lockMeeting + "; END IF;\n"
+		}
+		name := "stats_" + t.base
+		cols := strings.Join(baseColumns[t.base], ", ")
+		when := " WHEN " + g.changed(baseColumns[t.base])
+		if len(t.insertBefore)+len(t.deleteBefore)+len(t.updateBefore) > 0 {
+			out = append(out, `CREATE FUNCTION `+name+`_before() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+`+lock+`IF TG_OP = 'INSERT' THEN
+`+block(t.insertBefore)+`RETURN NEW;
+ELSIF TG_OP = 'DELETE' THEN
+`+block(t.deleteBefore)+`RETURN OLD;
+END IF;
+`+block(t.updateBefore)+`RETURN NEW;
+END $$`)
+			if len(t.insertBefore)+len(t.deleteBefore) > 0 {
+				out = append(out, "CREATE TRIGGER "+name+"_before BEFORE INSERT OR DELETE ON "+t.base+" FOR EACH ROW EXECUTE FUNCTION "+name+"_before()")
+			}
+			if len(t.updateBefore) > 0 {
+				out = append(out, "CREATE TRIGGER "+name+"_update_before BEFORE UPDATE OF "+cols+" ON "+t.base+" FOR EACH ROW"+when+" EXECUTE FUNCTION "+name+"_before()")
+			}
+		}
+		move := ""
+		if len(t.moveAfter) > 0 {
+			move = "IF " + g.movedSQL() + " THEN\n" + block(t.moveAfter) + "END IF;\n"
+		}
+		out = append(out, `CREATE FUNCTION `+name+`() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+`+lock+`IF TG_OP = 'INSERT' THEN
+`+block(t.insertAfter)+`ELSIF TG_OP = 'DELETE' THEN
+`+block(t.deleteAfter)+`ELSE
+`+block(t.updateAfter)+move+`END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER "+name+" AFTER INSERT OR DELETE ON "+t.base+" FOR EACH ROW EXECUTE FUNCTION "+name+"()",
+			"CREATE TRIGGER "+name+"_update AFTER UPDATE OF "+cols+" ON "+t.base+" FOR EACH ROW"+when+" EXECUTE FUNCTION "+name+"()")
+	}
+	out = append(out, `CREATE FUNCTION stats_meetings_delete_live() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'a live meeting is deleted by marking it';
+END $$`,
+		`CREATE TRIGGER stats_meetings_delete_live BEFORE DELETE ON meetings FOR EACH ROW WHEN (OLD.deleted_at IS NULL) EXECUTE FUNCTION stats_meetings_delete_live()`)
+	return out
+}
+
+// roll is the statements that move the clock to a new day: before and
+// after take the first and last due day whose class the move can change,
+// and subtract and add back the items due then; clock takes the new day
+// and the day a week later.
+func (g summaryGen) roll() (before []string, clock string, after []string) {
+	cond := "r.status IN ('open','in_progress','blocked') AND r.due_on >= ? AND r.due_on <= ?"
+	for _, sum := range summaries {
+		if sum.clock {
+			before = append(before, g.deltas(sum, "-", source("action_items", "action_items"), cond, allAudiences)...)
+			after = append(after, g.deltas(sum, "", source("action_items", "action_items"), cond, allAudiences)...)
+		}
+	}
+	return before, "UPDATE stats_clock SET day = ?, soon = ? WHERE id = 1", after
+}
+
+// span is what the summaries answer of a range for some audiences: a
+// condition on their period column, the starts it covers, and the parts
+// of the range at its ends that rows must answer.
+type span struct {
+	cond    string
+	args    []any
+	covered StatsRange
+	edges   []StatsRange
+	empty   bool // the summaries answer nothing
+}
+
+// plan is how a statistic over a range is answered: everyone's summaries
+// have days, months and all time; the other audiences' have months and all
+// time, and rows answer the parts of months at the ends of a range.
+type plan struct{ everyone, audiences span }
+
+func planRange(r StatsRange, months bool) plan {
+	return plan{everyone: planSpan(r, months, true), audiences: planSpan(r, months, false)}
+}
+
+// planSpan splits r into whole months, and (with days) whole days (UTC),
+// of summary rows, and the parts of days, or of months, at its ends.
+// Without a range the all-time rows answer, unless months are wanted
+// (group_by month).
+func planSpan(r StatsRange, months, days bool) span {
+	if r.From == nil && r.To == nil {
+		if months {
+			return span{cond: "(st.period >= 'm:' AND st.period < 'm;')"}
+		}
+		return span{cond: "st.period = '*'"}
+	}
+	var sp span
+	from, to := utc(r.From), utc(r.To)
+	var lo, hi *time.Time // the whole days, or months, inside r
+	if from != nil {
+		d := ceilDay(*from)
+		if !days {
+			d = ceilMonth(d)
+		}
+		lo = &d
+	}
+	if to != nil {
+		d := floorDay(*to)
+		if !days {
+			d = floorMonth(d)
+		}
+		hi = &d
+	}
+	if lo != nil && hi != nil && !lo.Before(*hi) {
+		// Nothing whole inside: the rows answer it all.
+		if from.Before(*to) {
+			sp.edges = []StatsRange{{From: from, To: to}}
+		}
+		sp.empty = true
+		return sp
+	}
+	if lo != nil && !lo.Equal(*from) {
+		sp.edges = append(sp.edges, StatsRange{From: from, To: lo})
+	}
+	if hi != nil && !hi.Equal(*to) {
+		sp.edges = append(sp.edges, StatsRange{From: hi, To: to})
+	}
+	sp.covered = StatsRange{From: lo, To: hi}
+	var parts []string
+	add := func(grain string, lo, hi *time.Time) {
+		lower, upper := grain+":", grain+";" // every key of the grain
+		layout := time.DateOnly
+		if grain == "m" {
+			layout = "2006-01"
+		}
+		if lo != nil {
+			lower += lo.Format(layout)
+		}
+		if hi != nil {
+			upper = grain + ":" + hi.Format(layout)
+		}
+		parts = append(parts, "(st.period >= ? AND st.period < ?)")
+		sp.args = append(sp.args, lower, upper)
+	}
+	var monthFrom, monthTo *time.Time
+	if lo != nil {
+		m := ceilMonth(*lo)
+		monthFrom = &m
+	}
+	if hi != nil {
+		m := floorMonth(*hi)
+		monthTo = &m
+	}
+	if monthFrom == nil || monthTo == nil || monthFrom.Before(*monthTo) {
+		add("m", monthFrom, monthTo)
+		if lo != nil && lo.Before(*monthFrom) {
+			add("d", lo, monthFrom)
+		}
+		if hi != nil && monthTo.Before(*hi) {
+			add("d", monthTo, hi)
+		}
+	} else {
+		add("d", lo, hi)
+	}
+	sp.cond = "(" + strings.Join(parts, " OR ") + ")"
+	return sp
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func floorDay(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func ceilDay(t time.Time) time.Time {
+	if d := floorDay(t); !d.Equal(t) {
+		return d.AddDate(0, 0, 1)
+	}
+	return t
+}
+
+func floorMonth(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+func ceilMonth(t time.Time) time.Time {
+	if m := floorMonth(t); !m.Equal(t) {
+		return m.AddDate(0, 1, 0)
+	}
+	return t
+}
+
+// rollStatsClock moves the summaries' clock to the store's today, so that
+// the items' due classes count from it. It writes once a day (and when a
+// test moves the store's clock).
+func (s *Store) rollStatsClock(ctx context.Context) error {
+	today := s.today()
+	var day string
+	if err := s.read(ctx).Raw("SELECT day FROM stats_clock WHERE id = 1").Scan(&day).Error; err != nil {
+		return err
+	}
+	if day == today.String() {
+		return nil
+	}
+	before, clock, after := summaryGen{s.dialect}.roll()
+	write := s.write
+	if s.dialect == Postgres {
+		write = s.writeDirect // without the shared hold of the clock that writes take
+	}
+	return write(ctx, func(tx *gorm.DB) error {
+		lock := "SELECT day FROM stats_clock WHERE id = 1"
+		if s.dialect == Postgres {
+			lock += " FOR UPDATE" // waits for the item writes that read the old day
+		}
+		var old string
+		if err := tx.Raw(lock).Scan(&old).Error; err != nil {
+			return err
+		}
+		if old == today.String() {
+			return nil
+		}
+		prev, err := models.ParseDate(old)
+		if err != nil {
+			return fmt.Errorf("stats clock: %w", err)
+		}
+		lo, hi := prev, today
+		if today.Before(prev.Time) {
+			lo, hi = today, prev
+		}
+		span := []any{lo.String(), hi.AddDays(7).String()}
+		for _, st := range before {
+			if err := tx.Exec(st, span...).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec(clock, today.String(), today.AddDays(7).String()).Error; err != nil {
+			return err
+		}
+		for _, st := range after {
+			if err := tx.Exec(st, span...).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,258 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"liaison/models"
+	"liaison/store"
+	"liaison/store/storetest"
+)
+
+// TestStatisticsAgreeWithRows builds a small world at random, changes it
+// in every way the store offers (and moves the clock back and forth), and
+// checks after each round that every statistic, for every kind of caller
+// and over ranges that cut days and months, equals what a scan of the rows
+// the caller may see computes.
+func TestStatisticsAgreeWithRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		rng := rand.New(rand.NewPCG(7, 11))
+		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+		var clock time.Time
+		s.SetClock(func() time.Time { return clock })
+		base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		clock = base.AddDate(0, 1, 10).Add(9 * time.Hour)
+
+		admin := store.Caller{UserID: "u-admin", Role: models.RoleAdmin}
+		coord := store.Caller{UserID: "u-coord", Role: models.RoleCoordinator}
+		callers := map[string]store.Caller{"admin": admin, "viewer": {UserID: "u-view", Role: models.RoleViewer}}
+		var orgs, people []string
+		personOrg := map[string]string{}
+		for i, sector := range []string{"", "communications", "communications", "water", "energy"} {
+			kind := "industry"
+			if sector == "" {
+				kind = "government"
+			}
+			o := must(s.CreateOrganization(ctx, store.System, store.OrganizationInput{Name: fmt.Sprintf("Org %d", i), Kind: kind, Sector: sector, Country: "US"}))
+			orgs = append(orgs, o.ID)
+			for j := range 2 {
+				p := must(s.CreatePerson(ctx, store.System, store.PersonInput{FullName: fmt.Sprintf("Person %d-%d", i, j), OrganizationID: o.ID}))
+				people = append(people, p.ID)
+				personOrg[p.ID] = o.ID
+				if j == 0 {
+					callers[fmt.Sprintf("participant %d", i)] = store.Caller{UserID: "u-" + p.ID, Role: models.RoleParticipant, PersonID: p.ID, OrganizationID: o.ID}
+				}
+			}
+		}
+		topics := []string{"Salt Typhoon", "Volt Typhoon", "Ransomware"}
+		day := func() *models.Date {
+			if rng.IntN(6) == 0 {
+				return nil
+			}
+			d := models.DateOf(base.AddDate(0, 0, rng.IntN(120)))
+			return &d
+		}
+		start := func() time.Time {
+			return base.AddDate(0, 0, rng.IntN(110)).Add(time.Duration(rng.IntN(24*60)) * time.Minute)
+		}
+		attendee := func(taken map[string]bool) (store.AttendeeInput, bool) {
+			p := people[rng.IntN(len(people))]
+			if taken[p] {
+				return store.AttendeeInput{}, false
+			}
+			taken[p] = true
+			d := pick(models.Disclosures)
+			reason := ""
+			if d != "public" {
+				reason = "national_security"
+			}
+			in := store.AttendeeInput{PersonID: &p, Role: "attendee", Attendance: pick(models.Attendances), Disclosure: d, WithholdingReason: reason}
+			if rng.IntN(5) == 0 && d == "organization_only" {
+				in.PersonID, in.OrganizationID = nil, personOrg[p]
+			}
+			return in, true
+		}
+		item := func() store.ActionItemInput {
+			in := store.ActionItemInput{Title: "Follow up", Status: pick(models.ActionStatuses), Priority: pick(models.Priorities), DueOn: day()}
+			switch rng.IntN(3) {
+			case 0:
+				p := people[rng.IntN(len(people))]
+				o := personOrg[p]
+				in.OwnerPersonID, in.OwnerOrganizationID = &p, &o
+			case 1:
+				o := orgs[rng.IntN(len(orgs))]
+				in.OwnerOrganizationID = &o
+			}
+			return in
+		}
+		var meetings []string
+		newMeeting := func() {
+			st := start()
+			in := store.MeetingInput{Title: "Meeting", StartsAt: st, EndsAt: st.Add(time.Hour), Timezone: "UTC", Modality: "virtual",
+				Kind: pick(models.MeetingKinds), Status: pick(models.MeetingStatuses), TLP: pick(models.TLPs), HostOrganizationID: orgs[rng.IntN(len(orgs))],
+				Topics: []string{pick(topics)}}
+			taken := map[string]bool{}
+			for range 1 + rng.IntN(4) {
+				if a, ok := attendee(taken); ok {
+					in.Attendees = append(in.Attendees, a)
+				}
+			}
+			for range rng.IntN(4) {
+				in.ActionItems = append(in.ActionItems, item())
+			}
+			meetings = append(meetings, must(s.CreateMeeting(ctx, coord, in)).ID)
+		}
+		for range 25 {
+			newMeeting()
+		}
+
+		// change makes one change of any kind the store offers.
+		change := func() {
+			if len(meetings) == 0 {
+				newMeeting()
+				return
+			}
+			mid := meetings[rng.IntN(len(meetings))]
+			m, err := s.GetMeeting(ctx, coord, mid)
+			if err != nil {
+				t.Fatalf("get meeting: %v", err)
+			}
+			items, _, err := s.ListActionItems(ctx, coord, store.ActionItemFilter{MeetingID: mid}, store.Page{Limit: 100})
+			if err != nil {
+				t.Fatalf("list items: %v", err)
+			}
+			switch rng.IntN(12) {
+			case 0:
+				newMeeting()
+			case 1:
+				tlp, st := pick(models.TLPs), start()
+				end := st.Add(time.Hour)
+				must(s.UpdateMeeting(ctx, coord, mid, store.MeetingPatch{TLP: &tlp, StartsAt: &st, EndsAt: &end}))
+			case 2:
+				status, kind, host := pick(models.MeetingStatuses), pick(models.MeetingKinds), orgs[rng.IntN(len(orgs))]
+				ts := []string{pick(topics), pick(topics)}
+				must(s.UpdateMeeting(ctx, coord, mid, store.MeetingPatch{Status: &status, Kind: &kind, HostOrganizationID: &host, Topics: &ts}))
+			case 3:
+				if err := s.DeleteMeeting(ctx, coord, mid, nil); err != nil {
+					t.Fatalf("delete meeting: %v", err)
+				}
+				for i, id := range meetings {
+					if id == mid {
+						meetings = append(meetings[:i], meetings[i+1:]...)
+						break
+					}
+				}
+			case 4:
+				taken := map[string]bool{}
+				for _, a := range m.Attendees {
+					if a.PersonID != nil {
+						taken[*a.PersonID] = true
+					}
+				}
+				if a, ok := attendee(taken); ok {
+					if _, err := s.CreateAttendee(ctx, coord, mid, a); err != nil && a.PersonID != nil {
+						t.Fatalf("add attendee: %v", err)
+					}
+				}
+			case 5, 6:
+				if len(m.Attendees) > 0 {
+					a := m.Attendees[rng.IntN(len(m.Attendees))]
+					if rng.IntN(3) == 0 {
+						if err := s.DeleteAttendee(ctx, coord, mid, a.ID, nil); err != nil {
+							t.Fatalf("delete attendee: %v", err)
+						}
+						break
+					}
+					att, d := pick(models.Attendances), pick(models.Disclosures)
+					reason := ""
+					if d != "public" {
+						reason = "national_security"
+					}
+					if _, err := s.UpdateAttendee(ctx, coord, mid, a.ID, store.AttendeePatch{Attendance: &att, Disclosure: &d, WithholdingReason: &reason}); err != nil &&
+						!errors.As(err, new(*store.ValidationError)) {
+						t.Fatalf("update attendee: %v", err)
+					}
+				}
+			case 7:
+				in := item()
+				in.MeetingID = mid
+				must(s.CreateActionItem(ctx, coord, in))
+			default:
+				if len(items) == 0 {
+					break
+				}
+				it := items[rng.IntN(len(items))]
+				if rng.IntN(6) == 0 {
+					if err := s.DeleteActionItem(ctx, coord, it.ID, nil); err != nil {
+						t.Fatalf("delete item: %v", err)
+					}
+					break
+				}
+				status, priority, due := pick(models.ActionStatuses), pick(models.Priorities), day()
+				p := store.ActionItemPatch{Status: &status}
+				if rng.IntN(2) == 0 {
+					p.Priority, p.DueOn = &priority, &due
+				}
+				if rng.IntN(3) == 0 {
+					o := orgs[rng.IntN(len(orgs))]
+					po := &o
+					var none *string
+					p.OwnerPersonID, p.OwnerOrganizationID = &none, &po
+				}
+				must(s.UpdateActionItem(ctx, coord, it.ID, p))
+			}
+		}
+
+		at := func(y int, m time.Month, d, h, min int) *time.Time {
+			x := time.Date(y, m, d, h, min, 0, 0, time.UTC)
+			return &x
+		}
+		ranges := map[string]store.StatsRange{
+			"all time":         {},
+			"from a midnight":  {From: at(2025, 2, 1, 0, 0)},
+			"until an instant": {To: at(2025, 3, 14, 17, 30)},
+			"days and months":  {From: at(2025, 1, 9, 6, 15), To: at(2025, 4, 2, 20, 0)},
+			"within a month":   {From: at(2025, 2, 3, 0, 0), To: at(2025, 2, 20, 0, 0)},
+			"within a day":     {From: at(2025, 3, 5, 3, 0), To: at(2025, 3, 5, 22, 0)},
+			"whole months":     {From: at(2025, 1, 1, 0, 0), To: at(2025, 3, 1, 0, 0)},
+			"empty":            {From: at(2025, 3, 5, 3, 0), To: at(2025, 3, 1, 0, 0)},
+		}
+		check := func(round int) {
+			t.Helper()
+			for who, c := range callers {
+				for name, r := range ranges {
+					where := fmt.Sprintf("round %d, %s, %s", round, who, name)
+					got, want := must(s.StatsOverview(ctx, c, r)), must(s.ScanStatsOverview(ctx, c, r))
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s: overview\n got %+v\nwant %+v", where, *got, *want)
+					}
+					for _, g := range store.MeetingGroups {
+						got, want := must(s.StatsMeetings(ctx, c, g, r)), must(s.ScanStatsMeetings(ctx, c, g, r))
+						if !reflect.DeepEqual(got, want) {
+							t.Fatalf("%s: meetings by %s\n got %+v\nwant %+v", where, g, got, want)
+						}
+					}
+					for _, g := range store.ActionItemGroups {
+						got, want := must(s.StatsActionItems(ctx, c, g, r)), must(s.ScanStatsActionItems(ctx, c, g, r))
+						if !reflect.DeepEqual(got, want) {
+							t.Fatalf("%s: action items by %s\n got %+v\nwant %+v", where, g, got, want)
+						}
+					}
+				}
+			}
+		}
+		check(0)
+		days := []int{40, 41, 48, 20, 75, 75, 130}
+		for round := 1; round <= len(days); round++ {
+			for range 12 {
+				change()
+			}
+			clock = base.AddDate(0, 0, days[round-1]).Add(time.Duration(rng.IntN(24)) * time.Hour)
+			check(round)
+		}
+	})
+}
