@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -581,6 +582,9 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 	if f.DueAfter != nil {
 		q = q.Where(due+" > ? AND "+due+" < '"+noDueDate+"'", f.DueAfter.String())
 	}
+	if cond, args, ok := s.fewDue(q.Session(&gorm.Session{NewDB: true}), f); ok {
+		q = q.Where(cond, args...)
+	}
 	if cond, args, ok := s.textMatch(q.Session(&gorm.Session{NewDB: true}), f.Q, itemText); ok {
 		q = q.Where(cond, args...)
 	} else if f.Q != "" {
@@ -588,6 +592,45 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 		q = q.Where("(action_items.title "+op+" ? ESCAPE '\\' OR action_items.description "+op+" ? ESCAPE '\\')", pat, pat)
 	}
 	return q
+}
+
+// fewDue is, on SQLite, the condition that an item is among the few whose
+// due date is in the range of f's due filters, when the list is not sorted
+// by due date and no owner's (owner, due date) index bounds it. SQLite
+// cannot tell how many items a range holds: a few are fetched by rowid and
+// sorted, rather than walking the sort's index to the end in search of
+// them; many are met on that walk.
+func (s *Store) fewDue(db *gorm.DB, f ActionItemFilter) (string, []any, bool) {
+	if s.dialect == Postgres || f.sort == "due_on" || f.OwnerMe || f.OwnerOrganization != "" || f.OwnerPerson != "" || f.MeetingID != "" ||
+		!f.Overdue && f.DueBefore == nil && f.DueAfter == nil {
+		return "", nil, false
+	}
+	// Items with no due date are in no range. The due date is read as the
+	// index by due date holds it.
+	due := "COALESCE(due_on, '" + noDueDate + "')"
+	cond, args := due+" < '"+noDueDate+"'", []any{}
+	if f.Overdue {
+		cond, args = cond+" AND "+due+" < ? AND status IN ?", append(args, s.today().String(), models.OpenStatuses)
+	}
+	if f.DueBefore != nil {
+		cond, args = cond+" AND "+due+" < ?", append(args, f.DueBefore.String())
+	}
+	if f.DueAfter != nil {
+		cond, args = cond+" AND "+due+" > ?", append(args, f.DueAfter.String())
+	}
+	var rowids []int64
+	if err := db.Raw("SELECT rowid FROM action_items INDEXED BY action_items_due WHERE "+cond+" LIMIT ?", append(args, manyMatches)...).Scan(&rowids).Error; err != nil || len(rowids) >= manyMatches {
+		return "", nil, false
+	}
+	if len(rowids) == 0 {
+		return "1 = 0", nil, true
+	}
+	// The rowids as a list of numbers, which SQLite knows to be few.
+	list := make([]string, len(rowids))
+	for i, id := range rowids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	return "action_items.rowid IN (" + strings.Join(list, ",") + ")", nil, true
 }
 
 // ListActionItems pages through the action items the caller may see. As
@@ -609,6 +652,9 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 	// takes for selective, it would gather every item of a status and
 	// sort them all.
 	f.sort = strings.TrimPrefix(p.Sort, "-")
+	if f.Overdue && len(f.Status) > 0 && !slices.ContainsFunc(f.Status, func(st string) bool { return models.OneOf(st, models.OpenStatuses) }) {
+		return []ActionItemView{}, nil, nil // only open items are overdue
+	}
 	visible := func(f ActionItemFilter) *gorm.DB { return s.filterActionItems(s.visibleActionItems(db, c), c, f) }
 	var (
 		q    *gorm.DB
