@@ -601,7 +601,7 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 // sorted, rather than walking the sort's index to the end in search of
 // them; many are met on that walk.
 func (s *Store) fewDue(db *gorm.DB, f ActionItemFilter) (string, []any, bool) {
-	if s.dialect == Postgres || f.sort == "due_on" || f.OwnerMe || f.OwnerOrganization != "" || f.OwnerPerson != "" || f.MeetingID != "" ||
+	if s.dialect == Postgres || s.walkOnly || f.sort == "due_on" || f.OwnerMe || f.OwnerOrganization != "" || f.OwnerPerson != "" || f.MeetingID != "" ||
 		!f.Overdue && f.DueBefore == nil && f.DueAfter == nil {
 		return "", nil, false
 	}
@@ -622,15 +622,7 @@ func (s *Store) fewDue(db *gorm.DB, f ActionItemFilter) (string, []any, bool) {
 	if err := db.Raw("SELECT rowid FROM action_items INDEXED BY action_items_due WHERE "+cond+" LIMIT ?", append(args, manyMatches)...).Scan(&rowids).Error; err != nil || len(rowids) >= manyMatches {
 		return "", nil, false
 	}
-	if len(rowids) == 0 {
-		return "1 = 0", nil, true
-	}
-	// The rowids as a list of numbers, which SQLite knows to be few.
-	list := make([]string, len(rowids))
-	for i, id := range rowids {
-		list[i] = strconv.FormatInt(id, 10)
-	}
-	return "action_items.rowid IN (" + strings.Join(list, ",") + ")", nil, true
+	return rowidIn("action_items", rowids), nil, true
 }
 
 // ListActionItems pages through the action items the caller may see. As

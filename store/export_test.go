@@ -29,3 +29,6 @@ func (s *Store) ScanStatsActionItems(ctx context.Context, c Caller, groupBy stri
 	}
 	return s.itemBuckets(c, r, rows, groupBy == "month"), nil
 }
+
+// SetWalkOnly makes lists walk their sort's index whatever their filters.
+func (s *Store) SetWalkOnly(on bool) { s.walkOnly = on }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"liaison/models"
+	"liaison/seed"
 	"liaison/store"
 	"liaison/store/storetest"
 )
@@ -119,4 +121,124 @@ func dueKey(a models.ActionItem) string {
 		return "9999-12-31"
 	}
 	return a.DueOn.String()
+}
+
+// TestListsFetchWhatTheyWalk: a list that fetches the few rows its filters
+// leave finds the very pages that walking its sort's index finds, for
+// random combinations of filters, sorts and callers.
+func TestListsFetchWhatTheyWalk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if err := seed.VolumeSeeded(ctx, s, 300, 1500, io.Discard, 9); err != nil {
+			t.Fatal(err)
+		}
+		people, _, err := s.ListPeople(ctx, store.System, store.PersonFilter{}, store.Page{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		topics, _, err := s.ListTopics(ctx, store.System, store.TopicFilter{}, store.Page{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(4, 4))
+		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+		caller := func() store.Caller {
+			switch rng.IntN(4) {
+			case 0:
+				return store.Caller{UserID: "u-coord", Role: models.RoleCoordinator}
+			case 1:
+				return store.Caller{UserID: "u-view", Role: models.RoleViewer}
+			}
+			p := people[rng.IntN(len(people))]
+			return store.Caller{UserID: "u-" + p.ID, Role: models.RoleParticipant, PersonID: p.ID, OrganizationID: p.OrganizationID}
+		}
+		meetingIDs := func(c store.Caller, f store.MeetingFilter, sort string) []string {
+			var ids []string
+			var cursor string
+			for {
+				page, next, err := s.ListMeetings(ctx, c, f, store.Page{Limit: 7, Sort: sort, Cursor: cursor})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range page {
+					ids = append(ids, m.ID)
+				}
+				if next == nil {
+					return ids
+				}
+				cursor = *next
+			}
+		}
+		itemIDs := func(c store.Caller, f store.ActionItemFilter, sort string) []string {
+			var ids []string
+			var cursor string
+			for {
+				page, next, err := s.ListActionItems(ctx, c, f, store.Page{Limit: 40, Sort: sort, Cursor: cursor})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range page {
+					ids = append(ids, it.ID)
+				}
+				if next == nil {
+					return ids
+				}
+				cursor = *next
+			}
+		}
+		now := time.Now().UTC()
+		for i := range 150 {
+			c := caller()
+			var f store.MeetingFilter
+			if rng.IntN(2) == 0 {
+				f.Organization = people[rng.IntN(len(people))].OrganizationID
+			}
+			if rng.IntN(3) == 0 {
+				f.Topic = topics[rng.IntN(len(topics))].ID
+			}
+			if rng.IntN(3) == 0 {
+				f.TLP = []string{pick(models.TLPs), pick(models.TLPs)}
+			}
+			if rng.IntN(3) == 0 {
+				f.Status = []string{pick(models.MeetingStatuses)}
+			}
+			if rng.IntN(4) == 0 {
+				f.Kind = []string{pick(models.MeetingKinds)}
+			}
+			if rng.IntN(3) == 0 {
+				from := now.AddDate(0, -rng.IntN(40), 0)
+				to := from.AddDate(0, 1+rng.IntN(6), 0)
+				f.From, f.To = &from, &to
+			}
+			sort := pick([]string{"starts_at", "-title", "created_at", "-updated_at"})
+			got := meetingIDs(c, f, sort)
+			s.SetWalkOnly(true)
+			want := meetingIDs(c, f, sort)
+			s.SetWalkOnly(false)
+			if !slices.Equal(got, want) {
+				t.Fatalf("meetings %d (%s, %+v, %s): %d fetched, %d walked", i, c.Role, f, sort, len(got), len(want))
+			}
+		}
+		for i := range 100 {
+			c := caller()
+			var f store.ActionItemFilter
+			if rng.IntN(2) == 0 {
+				f.Overdue = true
+			} else {
+				after := models.DateOf(now.AddDate(0, 0, rng.IntN(300)-200))
+				before := after.AddDays(1 + rng.IntN(30))
+				f.DueAfter, f.DueBefore = &after, &before
+			}
+			if rng.IntN(3) == 0 {
+				f.Status = []string{pick(models.ActionStatuses)}
+			}
+			sort := pick([]string{"title", "-created_at", "updated_at"})
+			got := itemIDs(c, f, sort)
+			s.SetWalkOnly(true)
+			want := itemIDs(c, f, sort)
+			s.SetWalkOnly(false)
+			if !slices.Equal(got, want) {
+				t.Fatalf("items %d (%s, %+v, %s): %d fetched, %d walked", i, c.Role, f, sort, len(got), len(want))
+			}
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -560,6 +561,9 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 		}
 		q = q.Where("meetings.follow_up_of_id = ? AND EXISTS ("+parent+")", args...)
 	}
+	if cond, args, ok := s.fewMeetings(q.Session(&gorm.Session{NewDB: true}), c, f); ok {
+		q = q.Where(cond, args...)
+	}
 	if cond, args, ok := s.textMatch(q.Session(&gorm.Session{NewDB: true}), f.Q, meetingText); ok {
 		q = q.Where(cond, args...)
 	} else if f.Q != "" {
@@ -569,6 +573,85 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 			pat, pat, pat, pat, pat, pat)
 	}
 	return q
+}
+
+// fewMeetings is, on SQLite, the condition that a meeting is among the few
+// that f's organisation, topic and window, and for a caller who is not
+// staff a TLP filter of AMBER or RED alone, leave (with its TLP, status and
+// kind): read through their own indexes, up to manyMatches of them. SQLite cannot tell how many they
+// are: a few are fetched by rowid and sorted, rather than walking the
+// sort's index to its end in search of them; many are met on that walk.
+// The filters themselves are still checked on each row.
+func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []any, bool) {
+	if s.dialect == Postgres || f.Q != "" || s.walkOnly {
+		return "", nil, false
+	}
+	var sets []string
+	var args []any
+	if f.Topic != "" {
+		sets = append(sets, "SELECT meeting_id FROM meeting_topics WHERE topic_id IN (SELECT id FROM topics WHERE id = ? UNION ALL SELECT id FROM topics WHERE name_key = ?)")
+		args = append(args, f.Topic, strings.ToLower(strings.TrimSpace(f.Topic)))
+	}
+	if f.Organization != "" {
+		sets = append(sets, "SELECT id FROM meetings WHERE host_organization_id = ? UNION SELECT meeting_id FROM attendees WHERE organization_id = ?")
+		args = append(args, f.Organization, f.Organization)
+	}
+	if !c.Privileged() && len(f.TLP) > 0 && !slices.ContainsFunc(f.TLP, func(t string) bool { return slices.Contains(sharedTLPs, t) }) {
+		// Only the caller's organisation's and person's meetings can be seen.
+		if c.OrganizationID == "" && c.PersonID == "" {
+			return "1 = 0", nil, true
+		}
+		sets = append(sets, "SELECT meeting_id FROM attendees WHERE organization_id = ? UNION SELECT meeting_id FROM attendees WHERE person_id = ?"+
+			" UNION SELECT id FROM meetings WHERE host_organization_id = ?")
+		args = append(args, c.OrganizationID, c.PersonID, c.OrganizationID)
+	}
+	window := f.From != nil || f.To != nil
+	if len(sets) == 0 && (!window || f.sort == "starts_at") {
+		return "", nil, false
+	}
+	q := "SELECT rowid FROM meetings WHERE deleted_at IS NULL"
+	if len(sets) == 0 {
+		q = "SELECT rowid FROM meetings INDEXED BY meetings_starts_at WHERE deleted_at IS NULL"
+	}
+	if len(sets) > 0 {
+		for i, set := range sets {
+			sets[i] = "SELECT * FROM (" + set + ")" // each set whole before they meet
+		}
+		q += " AND id IN (" + strings.Join(sets, " INTERSECT ") + ")"
+	}
+	if f.From != nil {
+		q, args = q+" AND starts_at >= ?", append(args, f.From.UTC())
+	}
+	if f.To != nil {
+		q, args = q+" AND starts_at < ?", append(args, f.To.UTC())
+	}
+	// Read from the sets, not through the indexes of these columns.
+	for _, col := range []struct {
+		name string
+		vals []string
+	}{{"tlp", f.TLP}, {"status", f.Status}, {"kind", f.Kind}} {
+		if len(col.vals) > 0 {
+			q, args = q+" AND +"+col.name+" IN ?", append(args, col.vals)
+		}
+	}
+	var rowids []int64
+	if err := db.Raw(q+" LIMIT ?", append(args, manyMatches)...).Scan(&rowids).Error; err != nil || len(rowids) >= manyMatches {
+		return "", nil, false
+	}
+	return rowidIn("meetings", rowids), nil, true
+}
+
+// rowidIn is the condition that a row of table is one of rowids, as a list
+// of numbers, which SQLite knows to be few.
+func rowidIn(table string, rowids []int64) string {
+	if len(rowids) == 0 {
+		return "1 = 0"
+	}
+	list := make([]string, len(rowids))
+	for i, id := range rowids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	return table + ".rowid IN (" + strings.Join(list, ",") + ")"
 }
 
 // ListMeetings pages through the meetings the caller may see, each with

@@ -71,6 +71,10 @@ type Store struct {
 	topics *genCache[*models.Topic]
 	dirGen atomic.Uint64 // moved by directoryChanged
 
+	// walkOnly: lists never fetch a filter's few rows (fewMeetings,
+	// fewDue) but always walk their sort's index; tests compare the two.
+	walkOnly bool
+
 	// Group commit (SQLite): writes queue here for the committer goroutine.
 	writes        chan *writeReq
 	stop, stopped chan struct{}
