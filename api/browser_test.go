@@ -72,8 +72,10 @@ func signIn(base, email string) chromedp.Tasks {
 	return chromedp.Tasks{
 		chromedp.Navigate(base + "/login"),
 		chromedp.WaitVisible(`#email`, chromedp.ByID),
-		chromedp.SendKeys(`#email`, email, chromedp.ByID),
-		chromedp.SendKeys(`#password`, seed.DemoPassword, chromedp.ByID),
+		// Typed key by key, the first keys can reach the page before its
+		// script listens, and the sign-in then never comes.
+		choose(`#email`, email), choose(`#password`, seed.DemoPassword),
+		chromedp.Poll(`document.querySelector('#email').value !== '' && document.querySelector('#password').value !== ''`, nil),
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`//h1[text()="Dashboard"]`, chromedp.BySearch),
 		chromedp.WaitNotPresent(`main .loading`, chromedp.ByQuery),
