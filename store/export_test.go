@@ -16,6 +16,22 @@ func (s *Store) ScanStatsOverview(ctx context.Context, c Caller, r StatsRange) (
 
 func (s *Store) ScanStatsMeetings(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
 	var rows []meetingRow
+	if groupBy == "sector" {
+		// Counted in one query, independently of sectorRows.
+		sector := "o.sector"
+		var args []any
+		if !c.Privileged() {
+			sector = "CASE WHEN NOT " + s.shownRowSQL("a") + " AND " + s.smallSectorSQL("o.sector") +
+				" AND NOT EXISTS (SELECT 1 FROM attendees mx WHERE mx.meeting_id = a.meeting_id AND mx.person_id = ? AND mx.attendance IN " + attendingStatuses + ")" +
+				" THEN 'withheld' ELSE o.sector END"
+			args = append(args, c.PersonID)
+		}
+		err := meetingsIn(s.read(ctx), visibleIn(c, r)).
+			Joins("JOIN (SELECT a.meeting_id AS mid, "+sector+" AS sector FROM attendees a JOIN organizations o ON o.id = a.organization_id "+
+				"UNION SELECT m2.id, o2.sector FROM meetings m2 JOIN organizations o2 ON o2.id = m2.host_organization_id) gs ON gs.mid = meetings.id AND gs.sector <> ''", args...).
+			Select("gs.sector AS k, '' AS l, meetings.tlp AS tlp, COUNT(*) AS n").Group("gs.sector, meetings.tlp").Scan(&rows).Error
+		return meetingBuckets(rows, false), err
+	}
 	if err := s.scanMeetingGroups(s.read(ctx), c, groupBy, visibleIn(c, r), &rows); err != nil {
 		return nil, err
 	}

@@ -170,8 +170,8 @@ func TestListsWalkTheirSortIndex(t *testing.T) {
 
 	// Statistics read the summaries by audience and period, and scan only
 	// the meetings of the parts of days at the ends of a range, by their
-	// start. (Sectors, and owners for those who are not staff, are
-	// counted from the rows.)
+	// start. (Owners for those who are not staff are counted from the
+	// rows.)
 	from, to = start.AddDate(0, 0, -40).Add(5*time.Hour), start.AddDate(0, 0, 3).Add(7*time.Hour)
 	for _, c := range []Caller{coord, participant} {
 		for _, r := range []StatsRange{{}, {From: &from, To: &to}} {
@@ -180,10 +180,8 @@ func TestListsWalkTheirSortIndex(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, g := range MeetingGroups {
-				if g != "sector" {
-					if _, err := s.StatsMeetings(ctx, c, g, r); err != nil {
-						t.Fatal(err)
-					}
+				if _, err := s.StatsMeetings(ctx, c, g, r); err != nil {
+					t.Fatal(err)
 				}
 			}
 			for _, g := range ActionItemGroups {
@@ -201,7 +199,9 @@ func TestListsWalkTheirSortIndex(t *testing.T) {
 				for _, step := range explain(t, s, q.sql, q.vars) {
 					// (A summary's audiences and periods are an OR of its
 					// primary key's ranges.)
-					if strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN CONSTANT ROW") ||
+					// (The sectors that fewer than k organisations share are
+					// counted from the directory's index by sector.)
+					if strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN CONSTANT ROW") && !strings.Contains(step, "INDEX organizations_sector") ||
 						strings.Contains(step, "MULTI-INDEX OR") && !strings.Contains(q.sql, " st ") {
 						t.Errorf("a statistics query of %s reads a whole table (%q):\n%s", c.Role, step, q.sql)
 					}

@@ -440,16 +440,10 @@ type meetingRow struct {
 func (s *Store) statsMeetings(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
 	db := s.read(ctx)
 	var rows []meetingRow
-	if groupBy == "sector" {
-		// Which sectors a meeting shows depends on the directory and on
-		// who asks: it is counted from the rows.
-		if err := s.scanMeetingGroups(db, c, groupBy, visibleIn(c, r), &rows); err != nil {
-			return nil, err
-		}
-		return meetingBuckets(rows, false), nil
-	}
 	var table, key, label, joins string
 	switch groupBy {
+	case "sector":
+		table, key, label = "stats_sectors", "st.sector", "''"
 	case "month":
 		table, key, label = "stats_meetings", "substr(st.period, 3, 7)", "''"
 	case "kind":
@@ -470,7 +464,83 @@ func (s *Store) statsMeetings(ctx context.Context, c Caller, groupBy string, r S
 			return nil, err
 		}
 	}
+	if groupBy == "sector" && !c.Privileged() {
+		if err := s.outsiderSectors(db, c, pl, &rows); err != nil {
+			return nil, err
+		}
+	}
 	return meetingBuckets(rows, groupBy == "month"), nil
+}
+
+// outsiderSectors corrects the sectors the summaries count (as staff see
+// them) for a caller who is not staff: a withheld attendee's sector that
+// fewer than k organisations share is shown as "withheld" to those who
+// were not in the room. Only meetings attended by an organisation of such
+// a sector can differ; they are counted both ways from their rows.
+func (s *Store) outsiderSectors(db *gorm.DB, c Caller, pl plan, rows *[]meetingRow) error {
+	var small []string
+	// (Organisations of no sector too: fewer than k of them, a withheld
+	// one counts as "withheld", though it has no sector to show.)
+	if err := db.Raw("SELECT sector FROM organizations GROUP BY sector HAVING COUNT(*) < ?", s.k).Scan(&small).Error; err != nil {
+		return err
+	}
+	if len(small) == 0 {
+		return nil
+	}
+	covered := pl.covered(c)
+	sc := func(q *gorm.DB) *gorm.DB {
+		return covered(q).Where("meetings.id IN (SELECT sa.meeting_id FROM attendees sa JOIN organizations so ON so.id = sa.organization_id WHERE so.sector IN ?)", small)
+	}
+	var staff, outsider []meetingRow
+	if err := s.sectorRows(db, Caller{Role: models.RoleAdmin}, sc, &staff); err != nil {
+		return err
+	}
+	if err := s.sectorRows(db, c, sc, &outsider); err != nil {
+		return err
+	}
+	for _, row := range staff {
+		row.N = -row.N
+		*rows = append(*rows, row)
+	}
+	*rows = append(*rows, outsider...)
+	return nil
+}
+
+// sectorRows appends the meetings of sc counted once in each sector of
+// their host and attendance, as c may know them, to rows. A withheld
+// attendee's sector that fewer than k organisations share counts as
+// "withheld" for those not in the room.
+func (s *Store) sectorRows(db *gorm.DB, c Caller, sc scope, rows *[]meetingRow) error {
+	sector, args := "o.sector", []any{}
+	if !c.Privileged() {
+		sector = "CASE WHEN NOT " + s.shownRowSQL("attendees") + " AND " + s.smallSectorSQL("o.sector") + " AND NOT " + memberSQL("meetings.id") +
+			" THEN 'withheld' ELSE o.sector END"
+		args = append(args, c.PersonID)
+	}
+	type row struct{ ID, TLP, Sector string }
+	var attended, hosted []row
+	if err := attendeesIn(db, sc).Joins("JOIN organizations o ON o.id = attendees.organization_id").
+		Select("meetings.id AS id, meetings.tlp AS tlp, "+sector+" AS sector", args...).Scan(&attended).Error; err != nil {
+		return err
+	}
+	if err := meetingsIn(db, sc).Joins("JOIN organizations o ON o.id = meetings.host_organization_id").
+		Select("meetings.id AS id, meetings.tlp AS tlp, o.sector AS sector").Scan(&hosted).Error; err != nil {
+		return err
+	}
+	type key struct{ id, sector string }
+	seen := map[key]bool{}
+	counts := map[[2]string]int{} // sector, TLP
+	for _, r := range append(attended, hosted...) {
+		if r.Sector == "" || seen[key{r.ID, r.Sector}] {
+			continue
+		}
+		seen[key{r.ID, r.Sector}] = true
+		counts[[2]string{r.Sector, r.TLP}]++
+	}
+	for k, n := range counts {
+		*rows = append(*rows, meetingRow{K: k[0], TLP: k[1], N: n})
+	}
+	return nil
 }
 
 // scanMeetingGroups appends the counts of the meetings of sc by group and
@@ -490,20 +560,7 @@ func (s *Store) scanMeetingGroups(db *gorm.DB, c Caller, groupBy string, sc scop
 		q = q.Joins("JOIN meeting_topics gt ON gt.meeting_id = meetings.id JOIN topics gtt ON gtt.id = gt.topic_id")
 		key, label = "gtt.id", "MAX(gtt.name)"
 	case "sector":
-		// Sectors of attendees and of the host; a meeting counts once per
-		// sector. A withheld attendee's sector shared by fewer than k
-		// organisations counts under "withheld" for those not in the room.
-		sector := "o.sector"
-		var args []any
-		if !c.Privileged() {
-			sector = "CASE WHEN NOT " + s.shownRowSQL("a") + " AND " + s.smallSectorSQL("o.sector") +
-				" AND NOT EXISTS (SELECT 1 FROM attendees mx WHERE mx.meeting_id = a.meeting_id AND mx.person_id = ? AND mx.attendance IN " + attendingStatuses + ")" +
-				" THEN 'withheld' ELSE o.sector END"
-			args = append(args, c.PersonID)
-		}
-		q = q.Joins("JOIN (SELECT a.meeting_id AS mid, "+sector+" AS sector FROM attendees a JOIN organizations o ON o.id = a.organization_id "+
-			"UNION SELECT m2.id, o2.sector FROM meetings m2 JOIN organizations o2 ON o2.id = m2.host_organization_id) gs ON gs.mid = meetings.id AND gs.sector <> ''", args...)
-		key, label = "gs.sector", "''"
+		return s.sectorRows(db, c, sc, rows)
 	}
 	var more []meetingRow
 	if err := q.Select(key + " AS k, " + label + " AS l, meetings.tlp AS tlp, COUNT(*) AS n").Group(key + ", meetings.tlp").Scan(&more).Error; err != nil {

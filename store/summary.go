@@ -47,6 +47,7 @@ type summary struct {
 	// Only everyone's rows are kept: those who are not staff are told
 	// owners from the rows (statsActionItems).
 	everyoneOnly bool
+	count        string // what a row adds; COUNT(*) when empty
 }
 
 // dueClassSQL is an action item's due class, as a column of r.
@@ -64,6 +65,9 @@ var summaries = []summary{
 		exprs: []string{"COALESCE(substr(r.due_on, 1, 7), '')", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
 	{table: "stats_item_owners", base: "action_items", cols: []string{"owner", "due"},
 		exprs: []string{"COALESCE(r.owner_organization_id, '')", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true, everyoneOnly: true},
+	// A meeting counts once in each sector of its host and attendance (as
+	// staff see them: statsMeetings corrects for those who are not).
+	{table: "stats_sectors", base: "sectors", cols: []string{"sector"}, exprs: []string{"o.sector"}, where: "o.sector <> ''", count: "COUNT(DISTINCT m.id)"},
 	{table: "stats_close", base: "action_items", cols: []string{"days"},
 		exprs: []string{"{FLOOR r.days_to_close}"}, where: "r.deleted_at IS NULL AND r.status = 'done' AND r.days_to_close IS NOT NULL"},
 }
@@ -99,6 +103,7 @@ var baseColumns = map[string][]string{
 	"meeting_topics": {"meeting_id", "topic_id"},
 	"attendees":      {"id", "meeting_id", "person_id", "organization_id", "attendance", "disclosure"},
 	"action_items":   {"meeting_id", "status", "priority", "due_on", "owner_organization_id", "days_to_close", "deleted_at"},
+	"organizations":  {"sector"},
 }
 
 // summaryGen writes the summary SQL of one dialect.
@@ -147,10 +152,48 @@ func rowOf(ref string, cols []string) string {
 // source is the base table's rows joined to their meetings: rows either
 // of the table itself or of a trigger's row.
 func source(base, row string) string {
-	if base == "meetings" {
+	switch base {
+	case "meetings":
 		return row + " m"
+	case "sectors":
+		return sectorsOf("meetings", "SELECT id FROM meetings")
 	}
 	return row + " r JOIN meetings m ON m.id = r.meeting_id"
+}
+
+// sectorsOf is the organisations (o) of the hosts and attendance of the
+// meetings m of the table or row meetings whose ids the query ids gives.
+func sectorsOf(meetings, ids string) string {
+	return meetings + " m JOIN (SELECT meeting_id AS mid, organization_id AS oid FROM attendees WHERE meeting_id IN (" + ids + ")" +
+		" UNION ALL SELECT id, host_organization_id FROM meetings WHERE id IN (" + ids + ")) x ON x.mid = m.id JOIN organizations o ON o.id = x.oid"
+}
+
+// sectorsOfRow is sectorsOf for a trigger's meeting row ref, whose host is
+// the row's, whatever the table holds.
+func sectorsOfRow(ref string) string {
+	return rowOf(ref, baseColumns["meetings"]) + " m JOIN (SELECT meeting_id AS mid, organization_id AS oid FROM attendees WHERE meeting_id = " + ref + ".id" +
+		" UNION ALL SELECT " + ref + ".id, " + ref + ".host_organization_id) x ON x.mid = m.id JOIN organizations o ON o.id = x.oid"
+}
+
+// sectorDeltas add sign times the sector counts of the meetings of src
+// that pass cond to the given audiences.
+func (g summaryGen) sectorDeltas(src, cond, sign string, auds []audience) []string {
+	for _, sum := range summaries {
+		if sum.base == "sectors" {
+			return g.deltas(sum, sign, src, cond, auds)
+		}
+	}
+	return nil
+}
+
+// sectorsOfMeeting is sectorDeltas for the meeting whose id is the
+// expression id, as the tables stand, when cond holds.
+func (g summaryGen) sectorsOfMeeting(id, cond, sign string, auds []audience) []string {
+	where := "m.id = " + id
+	if cond != "" {
+		where += " AND " + cond
+	}
+	return g.sectorDeltas(sectorsOf("meetings", "SELECT "+id), where, sign, auds)
 }
 
 // deltas are the statements that add sign ("" or "-") times the
@@ -186,7 +229,11 @@ func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience)
 				where = append(where, w)
 			}
 		}
-		out = append(out, "INSERT INTO "+sum.table+" ("+strings.Join(keys, ", ")+", n) SELECT "+strings.Join(sel, ", ")+", "+sign+"COUNT(*)"+
+		count := sum.count
+		if count == "" {
+			count = "COUNT(*)"
+		}
+		out = append(out, "INSERT INTO "+sum.table+" ("+strings.Join(keys, ", ")+", n) SELECT "+strings.Join(sel, ", ")+", "+sign+count+
 			" FROM "+from+" WHERE "+strings.Join(where, " AND ")+" GROUP BY "+strings.Join(groups, ", ")+
 			" ON CONFLICT ("+strings.Join(keys, ", ")+") DO UPDATE SET n = "+sum.table+".n + excluded.n")
 	}
@@ -210,7 +257,7 @@ func (g summaryGen) rowDeltas(base, ref, sign string, auds []audience) []string 
 func (g summaryGen) moveDeltas(ref, sign string) []string {
 	var out []string
 	for _, sum := range summaries {
-		if sum.base != "meetings" {
+		if sum.base != "meetings" && sum.base != "sectors" { // a meeting's sectors move with its own rows
 			m := rowOf(ref, []string{"id", "starts_at", "tlp", "deleted_at"})
 			out = append(out, g.deltas(sum, sign, sum.base+" r JOIN "+m+" m ON m.id = r.meeting_id", "", []audience{everyone})...)
 		}
@@ -228,7 +275,11 @@ func (g summaryGen) audienceDeltas(id, cond, sign string) []string {
 	}
 	var out []string
 	for _, sum := range summaries {
-		out = append(out, g.deltas(sum, sign, source(sum.base, sum.base), where, someAudiences)...)
+		src := source(sum.base, sum.base)
+		if sum.base == "sectors" {
+			src = sectorsOf("meetings", "SELECT "+id)
+		}
+		out = append(out, g.deltas(sum, sign, src, where, someAudiences)...)
 	}
 	return out
 }
@@ -299,9 +350,10 @@ func (g summaryGen) triggerSets() []triggerSet {
 	// added, and what hangs off it moves when its day, TLP or liveness
 	// changes.
 	sets = append(sets, triggerSet{base: "meetings",
-		insertAfter:  g.rowDeltas("meetings", "NEW", "", allAudiences),
+		insertAfter:  both(g.rowDeltas("meetings", "NEW", "", allAudiences), g.sectorDeltas(sectorsOfRow("NEW"), "", "", allAudiences)),
 		updateBefore: g.audienceDeltas("OLD.id", "", "-"),
-		updateAfter: both(both(g.rowDeltas("meetings", "OLD", "-", everyoneOnly), g.rowDeltas("meetings", "NEW", "", everyoneOnly)),
+		updateAfter: both(both(both(g.rowDeltas("meetings", "OLD", "-", everyoneOnly), g.rowDeltas("meetings", "NEW", "", everyoneOnly)),
+			both(g.sectorDeltas(sectorsOfRow("OLD"), "", "-", everyoneOnly), g.sectorDeltas(sectorsOfRow("NEW"), "", "", everyoneOnly))),
 			g.audienceDeltas("NEW.id", "", "")),
 		moveAfter: both(g.moveDeltas("OLD", "-"), g.moveDeltas("NEW", "")),
 	})
@@ -309,14 +361,25 @@ func (g summaryGen) triggerSets() []triggerSet {
 	// may change who the meeting's audiences are, so the meeting's
 	// contributions to them are taken out before and put back after.
 	other := "NEW.meeting_id <> OLD.meeting_id"
+	// The meeting's sectors change with its attendance for everyone too.
+	recount := func(id, cond, sign string) []string {
+		return both(g.audienceDeltas(id, cond, sign), g.sectorsOfMeeting(id, cond, sign, everyoneOnly))
+	}
 	sets = append(sets, triggerSet{base: "attendees", lockMeeting: "FOR NO KEY UPDATE",
-		insertBefore: g.audienceDeltas("NEW.meeting_id", "", "-"),
-		insertAfter:  both(g.rowDeltas("attendees", "NEW", "", everyoneOnly), g.audienceDeltas("NEW.meeting_id", "", "")),
-		deleteBefore: g.audienceDeltas("OLD.meeting_id", "", "-"),
-		deleteAfter:  both(g.rowDeltas("attendees", "OLD", "-", everyoneOnly), g.audienceDeltas("OLD.meeting_id", "", "")),
-		updateBefore: both(g.audienceDeltas("OLD.meeting_id", "", "-"), g.audienceDeltas("NEW.meeting_id", other, "-")),
+		insertBefore: recount("NEW.meeting_id", "", "-"),
+		insertAfter:  both(g.rowDeltas("attendees", "NEW", "", everyoneOnly), recount("NEW.meeting_id", "", "")),
+		deleteBefore: recount("OLD.meeting_id", "", "-"),
+		deleteAfter:  both(g.rowDeltas("attendees", "OLD", "-", everyoneOnly), recount("OLD.meeting_id", "", "")),
+		updateBefore: both(recount("OLD.meeting_id", "", "-"), recount("NEW.meeting_id", other, "-")),
 		updateAfter: both(both(g.rowDeltas("attendees", "OLD", "-", everyoneOnly), g.rowDeltas("attendees", "NEW", "", everyoneOnly)),
-			both(g.audienceDeltas("OLD.meeting_id", "", ""), g.audienceDeltas("NEW.meeting_id", other, ""))),
+			both(recount("OLD.meeting_id", "", ""), recount("NEW.meeting_id", other, ""))),
+	})
+	// An organisation's sector: the meetings it hosts or attends are
+	// counted again under the new one.
+	ofOrg := "SELECT meeting_id FROM attendees WHERE organization_id = NEW.id UNION SELECT id FROM meetings WHERE host_organization_id = NEW.id"
+	sets = append(sets, triggerSet{base: "organizations",
+		updateBefore: g.sectorDeltas(sectorsOf("meetings", ofOrg), "m.id IN ("+ofOrg+")", "-", allAudiences),
+		updateAfter:  g.sectorDeltas(sectorsOf("meetings", ofOrg), "m.id IN ("+ofOrg+")", "", allAudiences),
 	})
 	// Topic links and action items change no audience: each row's
 	// contribution goes to its meeting's audiences.
