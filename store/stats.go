@@ -112,7 +112,7 @@ func visibleIn(c Caller, r StatsRange) scope {
 // columns and grouping, joins any tables it names. Staff read everyone's
 // rows; others everyone's CLEAR and GREEN rows and their organisation's
 // and person's.
-func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, group string, dest any) error {
+func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, group string, dest any, selArgs ...any) error {
 	var conds []string
 	var args []any
 	if !pl.everyone.empty {
@@ -129,7 +129,7 @@ func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, g
 	if len(conds) == 0 {
 		return nil
 	}
-	q := db.Table(table+" st").Select(sel).Where(strings.Join(conds, " OR "), args...)
+	q := db.Table(table+" st").Select(sel, selArgs...).Where(strings.Join(conds, " OR "), args...)
 	if joins != "" {
 		q = q.Joins(joins)
 	}
@@ -609,15 +609,8 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 	}
 	db := s.read(ctx)
 	var rows []itemRow
-	if groupBy == "owner_organization" && !c.Privileged() {
-		// Which owners are withheld depends on the attendance, the
-		// directory and who asks: it is counted from the rows.
-		if err := s.scanItemGroups(db, c, groupBy, visibleIn(c, r), &rows); err != nil {
-			return nil, err
-		}
-		return s.itemBuckets(c, r, rows, false), nil
-	}
 	var table, key, label, joins string
+	var keyArgs []any
 	switch groupBy {
 	case "status":
 		table, key, label = "stats_items", "st.status", "''"
@@ -627,12 +620,22 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 		table, key, label = "stats_item_months", "CASE WHEN st.month = '' THEN 'none' ELSE st.month END", "''"
 	case "owner_organization":
 		table, key, label, joins = "stats_item_owners", "CASE WHEN st.owner = '' THEN 'none' ELSE st.owner END", "MAX(o.name)", "LEFT JOIN organizations o ON o.id = st.owner"
+		if !c.Privileged() {
+			// An owner its attendance withholds is "withheld" but to its
+			// own organisation, and (the person audience's RED meetings)
+			// to those in the room; those in the room of the others are
+			// corrected below (ownersInTheRoom).
+			key = "CASE WHEN st.owner = '' THEN 'none' WHEN st.aud NOT LIKE 'p:%' AND st.owner <> ? AND (st.hidden = 'h' OR st.hidden = 'q' AND " +
+				s.smallOrgSQL("st.owner") + ") THEN 'withheld' ELSE st.owner END"
+			keyArgs = []any{c.OrganizationID}
+		}
 	default:
 		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of status, owner_organization, priority, month"}}}
 	}
 	pl := planRange(r, false)
+	// GROUP BY the output column: the key may carry placeholders.
 	if err := s.summaryRows(db, c, pl, table, key+" AS k, "+label+" AS l, SUM(st.n) AS n, SUM(CASE WHEN st.due = 'o' THEN st.n ELSE 0 END) AS overdue",
-		joins, key, &rows); err != nil {
+		joins, "k", &rows, keyArgs...); err != nil {
 		return nil, err
 	}
 	for _, sc := range s.scopes(c, pl) {
@@ -640,7 +643,36 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 			return nil, err
 		}
 	}
+	if groupBy == "owner_organization" && !c.Privileged() && c.PersonID != "" {
+		if err := s.ownersInTheRoom(db, c, pl, &rows); err != nil {
+			return nil, err
+		}
+	}
 	return s.itemBuckets(c, r, rows, groupBy == "month"), nil
+}
+
+// ownersInTheRoom corrects the owners the summaries withhold from c in the
+// CLEAR, GREEN and AMBER meetings c's person attends, where c sees them:
+// those meetings' items are counted again from their rows, as an outsider
+// of c's organisation would see them and as c does.
+func (s *Store) ownersInTheRoom(db *gorm.DB, c Caller, pl plan, rows *[]itemRow) error {
+	covered := pl.covered(c)
+	sc := func(q *gorm.DB) *gorm.DB {
+		return covered(q).Where("(meetings.tlp || '') <> 'RED' AND meetings.id IN (SELECT meeting_id FROM attendees WHERE person_id = ? AND attendance IN "+attendingStatuses+")", c.PersonID)
+	}
+	var outsider, inside []itemRow
+	if err := s.scanItemGroups(db, Caller{Role: c.Role, OrganizationID: c.OrganizationID}, "owner_organization", sc, &outsider); err != nil {
+		return err
+	}
+	if err := s.scanItemGroups(db, c, "owner_organization", sc, &inside); err != nil {
+		return err
+	}
+	for _, row := range outsider {
+		row.N, row.Overdue = -row.N, -row.Overdue
+		*rows = append(*rows, row)
+	}
+	*rows = append(*rows, inside...)
+	return nil
 }
 
 // scanItemGroups appends the counts of the action items of the meetings
@@ -702,7 +734,7 @@ func (s *Store) itemBuckets(c Caller, r StatsRange, rows []itemRow, byKey bool) 
 		b.Count += row.N
 		b.Overdue += row.Overdue
 	}
-	if withheld != nil {
+	if withheld != nil && withheld.Count != 0 {
 		if s.suppressWithheld(c, r, withheld.Count) {
 			out = foldWithheld(out, withheld)
 		} else {

@@ -44,15 +44,26 @@ type summary struct {
 	exprs []string // their values, over r, m and the clock k
 	where string   // which rows of base count ("" for all)
 	clock bool     // exprs read the clock
-	// Only everyone's rows are kept: those who are not staff are told
-	// owners from the rows (statsActionItems).
-	everyoneOnly bool
-	count        string // what a row adds; COUNT(*) when empty
+	count string   // what a row adds; COUNT(*) when empty
 }
 
 // dueClassSQL is an action item's due class, as a column of r.
 const dueClassSQL = `CASE WHEN r.status IN ('open','in_progress','blocked') AND r.due_on IS NOT NULL THEN
 	CASE WHEN r.due_on < k.day THEN 'o' WHEN r.due_on <= k.soon THEN 's' ELSE '' END ELSE '' END`
+
+// ownerHiddenSQL tells, of an action item r, whether its owner
+// organisation is withheld from those who were not in the room by the
+// organisation's own attendance rows (withheldOrgSQL): "h" when every row
+// withholds it, "q" when it is withheld only if the organisation has fewer
+// than k people (some rows are organisation-only with a person), "" when
+// a row shows it or it has none.
+const ownerHiddenSQL = `CASE WHEN r.owner_organization_id IS NULL THEN ''
+	WHEN EXISTS (SELECT 1 FROM attendees w WHERE w.meeting_id = r.meeting_id AND w.organization_id = r.owner_organization_id
+		AND (w.disclosure = 'public' OR (w.disclosure = 'organization_only' AND w.person_id IS NULL))) THEN ''
+	WHEN EXISTS (SELECT 1 FROM attendees w WHERE w.meeting_id = r.meeting_id AND w.organization_id = r.owner_organization_id
+		AND w.disclosure = 'organization_only') THEN 'q'
+	WHEN EXISTS (SELECT 1 FROM attendees w WHERE w.meeting_id = r.meeting_id AND w.organization_id = r.owner_organization_id) THEN 'h'
+	ELSE '' END`
 
 var summaries = []summary{
 	{table: "stats_meetings", base: "meetings", cols: []string{"status", "kind"}, exprs: []string{"m.status", "m.kind"}},
@@ -63,8 +74,8 @@ var summaries = []summary{
 		exprs: []string{"r.status", "r.priority", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
 	{table: "stats_item_months", base: "action_items", cols: []string{"month", "due"},
 		exprs: []string{"COALESCE(substr(r.due_on, 1, 7), '')", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
-	{table: "stats_item_owners", base: "action_items", cols: []string{"owner", "due"},
-		exprs: []string{"COALESCE(r.owner_organization_id, '')", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true, everyoneOnly: true},
+	{table: "stats_item_owners", base: "action_items", cols: []string{"owner", "hidden", "due"},
+		exprs: []string{"COALESCE(r.owner_organization_id, '')", ownerHiddenSQL, dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
 	// A meeting counts once in each sector of its host and attendance (as
 	// staff see them: statsMeetings corrects for those who are not).
 	{table: "stats_sectors", base: "sectors", cols: []string{"sector"}, exprs: []string{"o.sector"}, where: "o.sector <> ''", count: "COUNT(DISTINCT m.id)"},
@@ -186,6 +197,22 @@ func (g summaryGen) sectorDeltas(src, cond, sign string, auds []audience) []stri
 	return nil
 }
 
+// ownersOfMeeting adds sign times the owners of the action items of the
+// meeting whose id is the expression id, as the tables stand, to
+// everyone's rows, when cond holds.
+func (g summaryGen) ownersOfMeeting(id, cond, sign string) []string {
+	where := "m.id = " + id
+	if cond != "" {
+		where += " AND " + cond
+	}
+	for _, sum := range summaries {
+		if sum.table == "stats_item_owners" {
+			return g.deltas(sum, sign, source(sum.base, sum.base), where, []audience{everyone})
+		}
+	}
+	return nil
+}
+
 // sectorsOfMeeting is sectorDeltas for the meeting whose id is the
 // expression id, as the tables stand, when cond holds.
 func (g summaryGen) sectorsOfMeeting(id, cond, sign string, auds []audience) []string {
@@ -210,9 +237,6 @@ func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience)
 	for _, a := range auds {
 		grains := "(SELECT '*' AS g UNION ALL SELECT 'm' UNION ALL SELECT 'd') g"
 		if a != everyone {
-			if sum.everyoneOnly {
-				continue
-			}
 			grains = "(SELECT '*' AS g UNION ALL SELECT 'm') g" // no days: see plan
 		}
 		sel := []string{a.key, period, "m.tlp"}
@@ -361,9 +385,10 @@ func (g summaryGen) triggerSets() []triggerSet {
 	// may change who the meeting's audiences are, so the meeting's
 	// contributions to them are taken out before and put back after.
 	other := "NEW.meeting_id <> OLD.meeting_id"
-	// The meeting's sectors change with its attendance for everyone too.
+	// The meeting's sectors, and which of its items' owners are withheld,
+	// change with its attendance for everyone too.
 	recount := func(id, cond, sign string) []string {
-		return both(g.audienceDeltas(id, cond, sign), g.sectorsOfMeeting(id, cond, sign, everyoneOnly))
+		return both(both(g.audienceDeltas(id, cond, sign), g.sectorsOfMeeting(id, cond, sign, everyoneOnly)), g.ownersOfMeeting(id, cond, sign))
 	}
 	sets = append(sets, triggerSet{base: "attendees", lockMeeting: "FOR NO KEY UPDATE",
 		insertBefore: recount("NEW.meeting_id", "", "-"),
