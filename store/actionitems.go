@@ -622,7 +622,8 @@ func (s *Store) fewDue(db *gorm.DB, f ActionItemFilter) (string, []any, bool) {
 	if err := db.Raw("SELECT rowid FROM action_items INDEXED BY action_items_due WHERE "+cond+" LIMIT ?", append(args, manyMatches)...).Scan(&rowids).Error; err != nil || len(rowids) >= manyMatches {
 		return "", nil, false
 	}
-	return rowidIn("action_items", rowids), nil, true
+	cond, args = rowidIn("action_items", rowids)
+	return cond, args, true
 }
 
 // ListActionItems pages through the action items the caller may see. As

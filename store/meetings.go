@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -638,20 +637,27 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 	if err := db.Raw(q+" LIMIT ?", append(args, manyMatches)...).Scan(&rowids).Error; err != nil || len(rowids) >= manyMatches {
 		return "", nil, false
 	}
-	return rowidIn("meetings", rowids), nil, true
+	cond, args := rowidIn("meetings", rowids)
+	return cond, args, true
 }
 
 // rowidIn is the condition that a row of table is one of rowids, as a list
-// of numbers, which SQLite knows to be few.
-func rowidIn(table string, rowids []int64) string {
+// of values, which SQLite knows to be few. The list is padded to a power
+// of two by repeating its last rowid, so that lists of any length share a
+// few prepared statements.
+func rowidIn(table string, rowids []int64) (string, []any) {
 	if len(rowids) == 0 {
-		return "1 = 0"
+		return "1 = 0", nil
 	}
-	list := make([]string, len(rowids))
-	for i, id := range rowids {
-		list[i] = strconv.FormatInt(id, 10)
+	n := 1
+	for n < len(rowids) {
+		n *= 2
 	}
-	return table + ".rowid IN (" + strings.Join(list, ",") + ")"
+	args := make([]any, n)
+	for i := range args {
+		args[i] = rowids[min(i, len(rowids)-1)]
+	}
+	return table + ".rowid IN (" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")", args
 }
 
 // ListMeetings pages through the meetings the caller may see, each with
