@@ -353,6 +353,17 @@ var migrations = []migration{
 		`CREATE INDEX action_items_search ON action_items USING gin (search)`,
 	}},
 	{name: "statistics from summary tables", sqlite: summaryGen{SQLite}.create(), postgres: summaryGen{Postgres}.create()},
+	{name: "an owner's items in every order", statements: []string{
+		// An owner's list (owner=me, owner_person, owner_organization)
+		// walks one of these to its page in any sort but the due date's,
+		// which the (owner, due date) indexes serve.
+		`CREATE INDEX action_items_owner_person_created ON action_items (owner_person_id, created_at, id)`,
+		`CREATE INDEX action_items_owner_person_updated ON action_items (owner_person_id, updated_at, id)`,
+		`CREATE INDEX action_items_owner_person_title ON action_items (owner_person_id, title, id)`,
+		`CREATE INDEX action_items_owner_org_created ON action_items (owner_organization_id, created_at, id)`,
+		`CREATE INDEX action_items_owner_org_updated ON action_items (owner_organization_id, updated_at, id)`,
+		`CREATE INDEX action_items_owner_org_title ON action_items (owner_organization_id, title, id)`,
+	}},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row
