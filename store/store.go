@@ -249,6 +249,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// same SQL on every request costs more than running it.
 		rcfg := *cfg
 		rcfg.PrepareStmt = true
+		// Bounded: lists and statistics with their many combinations of
+		// filters have thousands of texts, and each one kept prepared on
+		// every reader holds memory.
+		rcfg.PrepareStmtMaxSize = 256
 		rdb, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), &rcfg)
 		if err != nil {
 			ckdb.Close()
