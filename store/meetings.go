@@ -588,7 +588,7 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 	var sets []string
 	var args []any
 	if f.Topic != "" {
-		sets = append(sets, "SELECT meeting_id FROM meeting_topics WHERE topic_id IN (SELECT id FROM topics WHERE id = ? UNION ALL SELECT id FROM topics WHERE name_key = ?)")
+		sets = append(sets, "SELECT meeting_id AS id FROM meeting_topics WHERE topic_id IN (SELECT id FROM topics WHERE id = ? UNION ALL SELECT id FROM topics WHERE name_key = ?)")
 		args = append(args, f.Topic, strings.ToLower(strings.TrimSpace(f.Topic)))
 	}
 	if f.Organization != "" {
@@ -600,7 +600,7 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 		if c.OrganizationID == "" && c.PersonID == "" {
 			return "1 = 0", nil, true
 		}
-		sets = append(sets, "SELECT meeting_id FROM attendees WHERE organization_id = ? UNION SELECT meeting_id FROM attendees WHERE person_id = ?"+
+		sets = append(sets, "SELECT meeting_id AS id FROM attendees WHERE organization_id = ? UNION SELECT meeting_id FROM attendees WHERE person_id = ?"+
 			" UNION SELECT id FROM meetings WHERE host_organization_id = ?")
 		args = append(args, c.OrganizationID, c.PersonID, c.OrganizationID)
 	}
@@ -608,15 +608,19 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 	if len(sets) == 0 && (!window || f.sort == "starts_at") {
 		return "", nil, false
 	}
-	q := "SELECT rowid FROM meetings WHERE deleted_at IS NULL"
-	if len(sets) == 0 {
-		q = "SELECT rowid FROM meetings INDEXED BY meetings_starts_at WHERE deleted_at IS NULL"
-	}
-	if len(sets) > 0 {
+	var q string
+	switch len(sets) {
+	case 0:
+		q = "SELECT meetings.rowid FROM meetings INDEXED BY meetings_starts_at WHERE deleted_at IS NULL"
+	case 1:
+		// One set is read as it streams (a meeting may come twice), and the
+		// read stops at manyMatches.
+		q = "SELECT meetings.rowid FROM (" + strings.ReplaceAll(sets[0], " UNION SELECT", " UNION ALL SELECT") + ") x JOIN meetings ON meetings.id = x.id WHERE deleted_at IS NULL"
+	default:
 		for i, set := range sets {
 			sets[i] = "SELECT * FROM (" + set + ")" // each set whole before they meet
 		}
-		q += " AND id IN (" + strings.Join(sets, " INTERSECT ") + ")"
+		q = "SELECT meetings.rowid FROM meetings WHERE deleted_at IS NULL AND id IN (" + strings.Join(sets, " INTERSECT ") + ")"
 	}
 	if f.From != nil {
 		q, args = q+" AND starts_at >= ?", append(args, f.From.UTC())
@@ -637,7 +641,8 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 	if err := db.Raw(q+" LIMIT ?", append(args, manyMatches)...).Scan(&rowids).Error; err != nil || len(rowids) >= manyMatches {
 		return "", nil, false
 	}
-	cond, args := rowidIn("meetings", rowids)
+	slices.Sort(rowids)
+	cond, args := rowidIn("meetings", slices.Compact(rowids))
 	return cond, args, true
 }
 
