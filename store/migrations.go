@@ -353,7 +353,7 @@ var migrations = []migration{
 		`CREATE INDEX action_items_search ON action_items USING gin (search)`,
 	}},
 	{name: "statistics from summary tables", sqlite: summaryGen{SQLite}.create(), postgres: summaryGen{Postgres}.create()},
-	{name: "an owner's items in every order; the median from an index", statements: []string{
+	{name: "an owner's items in every order", statements: []string{
 		// An owner's list (owner=me, owner_person, owner_organization)
 		// walks one of these to its page in any sort but the due date's,
 		// which the (owner, due date) indexes serve.
@@ -363,10 +363,6 @@ var migrations = []migration{
 		`CREATE INDEX action_items_owner_org_created ON action_items (owner_organization_id, created_at, id)`,
 		`CREATE INDEX action_items_owner_org_updated ON action_items (owner_organization_id, updated_at, id)`,
 		`CREATE INDEX action_items_owner_org_title ON action_items (owner_organization_id, title, id)`,
-		// The median reads one day's days to close of the live items of
-		// live meetings from the index alone.
-		`DROP INDEX action_items_close`,
-		`CREATE INDEX action_items_close ON action_items (status, days_to_close, deleted_at, meeting_id)`,
 	}},
 }
 
