@@ -80,7 +80,10 @@ var summaries = []summary{
 	// staff see them: statsMeetings corrects for those who are not).
 	{table: "stats_sectors", base: "sectors", cols: []string{"sector"}, exprs: []string{"o.sector"}, where: "o.sector <> ''", count: "COUNT(DISTINCT m.id)"},
 	{table: "stats_close", base: "action_items", cols: []string{"days"},
-		exprs: []string{"{FLOOR r.days_to_close}"}, where: "r.deleted_at IS NULL AND r.status = 'done' AND r.days_to_close IS NOT NULL"},
+		// (The status as a value: through the index by status and days to
+		// close, SQLite would walk every completed item to count one
+		// meeting's.)
+		exprs: []string{"{FLOOR r.days_to_close}"}, where: "r.deleted_at IS NULL AND (r.status || '') = 'done' AND r.days_to_close IS NOT NULL"},
 }
 
 // audience is one way a meeting's contributions reach an audience: its
@@ -207,7 +210,7 @@ func (g summaryGen) ownersOfMeeting(id, cond, sign string) []string {
 	}
 	for _, sum := range summaries {
 		if sum.table == "stats_item_owners" {
-			return g.deltas(sum, sign, source(sum.base, sum.base), where, []audience{everyone})
+			return g.deltas(sum, sign, source(sum.base, sum.base), where+" AND r.meeting_id = "+id, []audience{everyone})
 		}
 	}
 	return nil
@@ -283,11 +286,15 @@ func (g summaryGen) moveDeltas(ref, sign string) []string {
 	for _, sum := range summaries {
 		if sum.base != "meetings" && sum.base != "sectors" { // a meeting's sectors move with its own rows
 			m := rowOf(ref, []string{"id", "starts_at", "tlp", "deleted_at"})
-			out = append(out, g.deltas(sum, sign, sum.base+" r JOIN "+m+" m ON m.id = r.meeting_id", "", []audience{everyone})...)
+			out = append(out, g.deltas(sum, sign, sum.base+" r JOIN "+m+" m ON m.id = r.meeting_id", "r.meeting_id = "+ref+".id", []audience{everyone})...)
 		}
 	}
 	return out
 }
+
+// (The per-meeting statements name the meeting on the counted rows too:
+// through its meeting, SQLite, which has no statistics here, would count
+// one meeting's completed items by walking every completed item.)
 
 // audienceDeltas add sign times all the contributions of the meeting
 // whose id is the expression id (when cond holds) to its audiences but
@@ -300,10 +307,15 @@ func (g summaryGen) audienceDeltas(id, cond, sign string) []string {
 	var out []string
 	for _, sum := range summaries {
 		src := source(sum.base, sum.base)
-		if sum.base == "sectors" {
-			src = sectorsOf("meetings", "SELECT "+id)
+		switch sum.base {
+		case "sectors", "meetings":
+			if sum.base == "sectors" {
+				src = sectorsOf("meetings", "SELECT "+id)
+			}
+			out = append(out, g.deltas(sum, sign, src, where, someAudiences)...)
+			continue
 		}
-		out = append(out, g.deltas(sum, sign, src, where, someAudiences)...)
+		out = append(out, g.deltas(sum, sign, src, where+" AND r.meeting_id = "+id, someAudiences)...)
 	}
 	return out
 }
