@@ -118,7 +118,7 @@ func (s *Store) visibleActionItems(db *gorm.DB, c Caller) *gorm.DB {
 }
 
 // actionItemsOf is the action items of live meetings that visible keeps
-// (meetingVisible for pages, meetingVisibleSet for statistics).
+// (itemVisible, or a statistic's set of meetings).
 func actionItemsOf(db *gorm.DB, visible func(*gorm.DB) *gorm.DB) *gorm.DB {
 	return db.Model(&models.ActionItem{}).
 		Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").

@@ -1,9 +1,18 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
 
 // The statistics as a scan of every row the caller may see computes them:
 // the summaries must agree with it.
+
+// visibleIn is every meeting c may see in r.
+func visibleIn(c Caller, r StatsRange) scope {
+	return func(q *gorm.DB) *gorm.DB { return r.apply(meetingVisible(c)(q)) }
+}
 
 func (s *Store) ScanStatsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
 	db := s.read(ctx)

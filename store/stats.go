@@ -102,12 +102,6 @@ func (s *Store) scopes(c Caller, pl plan) []scope {
 	return out
 }
 
-// visibleIn is every meeting c may see in r, for the statistics that are
-// scanned whole.
-func visibleIn(c Caller, r StatsRange) scope {
-	return func(q *gorm.DB) *gorm.DB { return r.apply(meetingVisibleSet(c)(q)) }
-}
-
 // summaryRows reads a summary table for c over pl: sel and group are its
 // columns and grouping, joins any tables it names. Staff read everyone's
 // rows; others everyone's CLEAR and GREEN rows and their organisation's

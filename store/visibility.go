@@ -46,19 +46,12 @@ func memberSQL(idCol string) string {
 // answers the disjunction with one index lookup per TLP, gathers every
 // meeting the caller may see, and sorts them all to return a page,
 // rather than walking the list's sort index to the page's end. A TLP
-// filter of the caller's own still uses the index. Statistics, which
-// count everything the caller may see, want that gathering: they use
-// visibleSetSQL.
-func visibleSQL(c Caller) (string, []any) { return visibility(c, "(meetings.tlp || '')") }
-
-// visibleSetSQL is visibleSQL with the TLP through its index, for queries
-// over every meeting the caller may see rather than a page of them.
-func visibleSetSQL(c Caller) (string, []any) { return visibility(c, "meetings.tlp") }
-
-func visibility(c Caller, tlp string) (string, []any) {
+// filter of the caller's own still uses the index.
+func visibleSQL(c Caller) (string, []any) {
 	if c.Privileged() {
 		return "1=1", nil
 	}
+	const tlp = "(meetings.tlp || '')"
 	return "(" + tlp + " IN ('CLEAR','GREEN')" +
 			" OR (" + tlp + " IN ('AMBER','AMBER+STRICT') AND (meetings.host_organization_id = ?" +
 			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND (vx.attendance || '') IN " + attendingStatuses + ")))" +
@@ -69,9 +62,6 @@ func visibility(c Caller, tlp string) (string, []any) {
 // meetingVisible restricts q (which has the meetings table as "meetings")
 // to the meetings the caller may see.
 func meetingVisible(c Caller) func(*gorm.DB) *gorm.DB { return restrict(c, visibleSQL) }
-
-// meetingVisibleSet is meetingVisible for statistics (visibleSetSQL).
-func meetingVisibleSet(c Caller) func(*gorm.DB) *gorm.DB { return restrict(c, visibleSetSQL) }
 
 func restrict(c Caller, rule func(Caller) (string, []any)) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
