@@ -13,7 +13,6 @@ import (
 	"net/http/pprof"
 	"net/url"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -218,7 +217,6 @@ func serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", env("LIAISON_ADDR", "127.0.0.1:8080"), "listen address")
 	secure := fs.Bool("secure-cookies", env("LIAISON_SECURE_COOKIES", "") == "true", "mark session cookies Secure (TLS ends at a proxy)")
 	proxies := fs.String("trusted-proxies", env("LIAISON_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted")
-	readCache := fs.Bool("read-cache", env("LIAISON_READ_CACHE", "on") != "off", "keep meeting details, token lookups and directory summaries until the next relevant write (off: LIAISON_READ_CACHE=off)")
 	metricsAddr := fs.String("metrics-addr", env("LIAISON_METRICS_ADDR", ""), "serve Prometheus metrics at /metrics on this address, apart from the API (default: not served)")
 	k := fs.Int("k-anonymity", envInt("LIAISON_K_ANONYMITY", store.DefaultK), "the smallest group a withheld identity may be narrowed to: sectors shared by fewer organisations, and organisations of fewer people, are withheld with it")
 	publicURL := fs.String("public-url", env("LIAISON_PUBLIC_URL", ""), "where people reach Liaison, such as https://liaison.example.gov; absolute links are built from it (default: http:// and --addr)")
@@ -234,17 +232,7 @@ func serve(ctx context.Context, args []string) error {
 	if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return errors.New("--public-url must be an http:// or https:// URL such as https://liaison.example.gov")
 	}
-	// The live heap is small, so the collector runs less often than Go's
-	// default (GOGC=400), and a soft heap limit bounds what that lets the
-	// heap hold under bursts of large responses while leaving room for the
-	// read caches. GOGC and GOMEMLIMIT in the environment win.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(36 << 20)
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	st, err := cfg.openWith(ctx, true, store.Options{NoReadCache: !*readCache, K: *k})
+	st, err := cfg.openWith(ctx, true, store.Options{K: *k})
 	if err != nil {
 		return err
 	}

@@ -10,16 +10,6 @@ import (
 	"liaison/store"
 )
 
-type actionItemPatch struct {
-	Title               Opt[string]      `json:"title"`
-	Description         Opt[string]      `json:"description"`
-	OwnerPersonID       Opt[string]      `json:"owner_person_id"`
-	OwnerOrganizationID Opt[string]      `json:"owner_organization_id"`
-	DueOn               Opt[models.Date] `json:"due_on"`
-	Status              Opt[string]      `json:"status"`
-	Priority            Opt[string]      `json:"priority"`
-}
-
 func (a *API) listActionItems(c *gin.Context) error {
 	allowed := []string{"status", "owner", "owner_organization", "owner_person", "overdue", "due_before", "due_after", "priority", "q"}
 	meetingID := c.Param("id")
@@ -42,7 +32,7 @@ func (a *API) listActionItems(c *gin.Context) error {
 		return err
 	}
 	return writeList(c, rows, next, func(it *store.ActionItemView) ([]byte, error) {
-		return it.Rendered(func() ([]byte, error) { return json.Marshal(toActionItem(*it)) })
+		return json.Marshal(toActionItem(*it))
 	})
 }
 
@@ -79,16 +69,8 @@ func (a *API) getActionItem(c *gin.Context) error {
 }
 
 func (a *API) updateActionItem(c *gin.Context) error {
-	var req actionItemPatch
-	ver, err := bindPatch(c, &req)
-	if err != nil {
-		return err
-	}
-	var pf patchFields
-	p := store.ActionItemPatch{Title: val(&pf, "title", req.Title), Description: val(&pf, "description", req.Description),
-		OwnerPersonID: nullable(req.OwnerPersonID), OwnerOrganizationID: nullable(req.OwnerOrganizationID), DueOn: nullable(req.DueOn),
-		Status: val(&pf, "status", req.Status), Priority: val(&pf, "priority", req.Priority), IfVersion: ver}
-	if err := pf.err(); err != nil {
+	var p store.ActionItemPatch
+	if err := bindPatch(c, &p, &p.IfVersion); err != nil {
 		return err
 	}
 	it, err := a.st.UpdateActionItem(c.Request.Context(), caller(c), c.Param("id"), p)
@@ -122,8 +104,8 @@ func (a *API) listUpdates(c *gin.Context) error {
 
 func (a *API) createUpdate(c *gin.Context) error {
 	var req updateRequest
-	ver, err := bindPatch(c, &req) // the body, and the item's version from If-Match
-	if err != nil {
+	var ver *int
+	if err := bindPatch(c, &req, &ver); err != nil { // the body, and the item's version from If-Match
 		return err
 	}
 	u, err := a.st.CreateUpdate(c.Request.Context(), caller(c), c.Param("id"), store.UpdateInput{Body: req.Body, Status: req.Status, IfVersion: ver})

@@ -14,6 +14,7 @@ import (
 
 	"liaison/api"
 	"liaison/frontend"
+	"liaison/models"
 	"liaison/seed"
 	"liaison/store"
 	"liaison/store/storetest"
@@ -62,7 +63,7 @@ func TestBrowserCoordinatorEditsAMeeting(t *testing.T) {
 		t.Fatal(err)
 	}
 	newTitle := "Changed elsewhere"
-	if _, err := st.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{Title: &newTitle}); err != nil {
+	if _, err := st.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{Title: models.Some(newTitle)}); err != nil {
 		t.Fatal(err)
 	}
 	var alert string

@@ -16,6 +16,7 @@ import (
 
 	"liaison/api"
 	"liaison/frontend"
+	"liaison/models"
 	"liaison/seed"
 	"liaison/store"
 	"liaison/store/storetest"
@@ -286,7 +287,7 @@ func TestBrowser(t *testing.T) {
 		coord, _ := st.CallerByEmail(ctx, "coordinator@liaison.demo")
 		items, _, _ := st.ListActionItems(ctx, coord, store.ActionItemFilter{Q: "Rotate credentials"}, store.Page{Limit: 1})
 		blocked := "blocked"
-		if _, err := st.UpdateActionItem(ctx, coord, items[0].ID, store.ActionItemPatch{Status: &blocked}); err != nil {
+		if _, err := st.UpdateActionItem(ctx, coord, items[0].ID, store.ActionItemPatch{Status: models.Some(blocked)}); err != nil {
 			t.Fatal(err)
 		}
 		if err := chromedp.Run(bctx,

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
@@ -96,7 +95,7 @@ func typeMessage(t reflect.Type) string {
 		t = t.Elem()
 	}
 	switch t {
-	case reflect.TypeFor[time.Time](), reflect.TypeFor[Timestamp]():
+	case reflect.TypeFor[time.Time](), reflect.TypeFor[models.Timestamp]():
 		return "must be an RFC 3339 timestamp such as 2024-11-22T15:00:00Z"
 	case reflect.TypeFor[models.Date]():
 		return "must be a date in the form YYYY-MM-DD"
@@ -158,75 +157,4 @@ func tagMessage(fe validator.FieldError) string {
 		return "must be at most " + fe.Param()
 	}
 	return "is invalid (" + fe.Tag() + ")"
-}
-
-// Opt is a field of a PATCH body: absent, null, or a value.
-type Opt[T any] struct {
-	Set  bool
-	Null bool
-	V    T
-}
-
-// UnmarshalJSON is only called when the field is present.
-func (o *Opt[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if string(b) == "null" {
-		o.Null = true
-		return nil
-	}
-	return json.Unmarshal(b, &o.V)
-}
-
-// patchFields collects the PATCH conversions' errors.
-type patchFields struct{ errs []store.FieldError }
-
-// val is for fields that cannot be null: absent is nil.
-func val[T any](pf *patchFields, name string, o Opt[T]) *T {
-	if !o.Set {
-		return nil
-	}
-	if o.Null {
-		pf.errs = append(pf.errs, store.FieldError{Field: name, Message: "must not be null"})
-		return nil
-	}
-	v := o.V
-	return &v
-}
-
-// nullable is for fields that may be cleared with null.
-func nullable[T any](o Opt[T]) **T {
-	if !o.Set {
-		return nil
-	}
-	var p *T
-	if !o.Null {
-		v := o.V
-		p = &v
-	}
-	return &p
-}
-
-func (pf *patchFields) err() error {
-	if len(pf.errs) == 0 {
-		return nil
-	}
-	return &store.ValidationError{Errors: pf.errs}
-}
-
-// Timestamp is an RFC 3339 instant in a request body. Unlike time.Time it
-// reports a bad value as a type error, so the problem names the field.
-type Timestamp struct{ time.Time }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: "non-string", Type: reflect.TypeFor[Timestamp]()}
-	}
-	v, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[Timestamp]()}
-	}
-	t.Time = v
-	return nil
 }

@@ -20,13 +20,6 @@ type organizationRequest struct {
 	Country string `json:"country" validate:"max=2"`
 }
 
-type organizationPatch struct {
-	Name    Opt[string] `json:"name"`
-	Kind    Opt[string] `json:"kind"`
-	Sector  Opt[string] `json:"sector"`
-	Country Opt[string] `json:"country"`
-}
-
 func (a *API) listOrganizations(c *gin.Context) error {
 	q := newQuery(c, "kind", "sector", "country", "q")
 	f := store.OrganizationFilter{Kind: q.oneOf("kind", models.OrganizationKinds), Sector: q.oneOf("sector", models.Sectors), Country: q.match("country", countryParam, "must be an ISO 3166-1 alpha-2 code such as US"), Q: q.str("q")}
@@ -65,15 +58,8 @@ func (a *API) getOrganization(c *gin.Context) error {
 }
 
 func (a *API) updateOrganization(c *gin.Context) error {
-	var req organizationPatch
-	ver, err := bindPatch(c, &req)
-	if err != nil {
-		return err
-	}
-	var pf patchFields
-	p := store.OrganizationPatch{Name: val(&pf, "name", req.Name), Kind: val(&pf, "kind", req.Kind), Sector: val(&pf, "sector", req.Sector),
-		Country: val(&pf, "country", req.Country), IfVersion: ver}
-	if err := pf.err(); err != nil {
+	var p store.OrganizationPatch
+	if err := bindPatch(c, &p, &p.IfVersion); err != nil {
 		return err
 	}
 	o, err := a.st.UpdateOrganization(c.Request.Context(), caller(c), c.Param("id"), p)
@@ -109,13 +95,6 @@ type personRequest struct {
 	JobTitle       string `json:"job_title" validate:"max=200"`
 	Email          string `json:"email" validate:"omitempty,email,max=320"`
 	OrganizationID string `json:"organization_id" validate:"required"`
-}
-
-type personPatch struct {
-	FullName       Opt[string] `json:"full_name"`
-	JobTitle       Opt[string] `json:"job_title"`
-	Email          Opt[string] `json:"email"`
-	OrganizationID Opt[string] `json:"organization_id"`
 }
 
 func (a *API) listPeople(c *gin.Context) error {
@@ -156,19 +135,8 @@ func (a *API) getPerson(c *gin.Context) error {
 }
 
 func (a *API) updatePerson(c *gin.Context) error {
-	var req personPatch
-	ver, err := bindPatch(c, &req)
-	if err != nil {
-		return err
-	}
-	var pf patchFields
-	p := store.PersonPatch{FullName: val(&pf, "full_name", req.FullName), JobTitle: val(&pf, "job_title", req.JobTitle),
-		OrganizationID: val(&pf, "organization_id", req.OrganizationID), IfVersion: ver}
-	if req.Email.Set {
-		e := req.Email.V // null clears the email
-		p.Email = &e
-	}
-	if err := pf.err(); err != nil {
+	var p store.PersonPatch
+	if err := bindPatch(c, &p, &p.IfVersion); err != nil {
 		return err
 	}
 	x, err := a.st.UpdatePerson(c.Request.Context(), caller(c), c.Param("id"), p)
@@ -184,13 +152,6 @@ type topicRequest struct {
 	Kind        string `json:"kind"`
 	Reference   string `json:"reference" validate:"max=200"`
 	Description string `json:"description" validate:"max=10000"`
-}
-
-type topicPatch struct {
-	Name        Opt[string] `json:"name"`
-	Kind        Opt[string] `json:"kind"`
-	Reference   Opt[string] `json:"reference"`
-	Description Opt[string] `json:"description"`
 }
 
 func (a *API) listTopics(c *gin.Context) error {
@@ -234,15 +195,8 @@ func (a *API) getTopic(c *gin.Context) error {
 }
 
 func (a *API) updateTopic(c *gin.Context) error {
-	var req topicPatch
-	ver, err := bindPatch(c, &req)
-	if err != nil {
-		return err
-	}
-	var pf patchFields
-	p := store.TopicPatch{Name: val(&pf, "name", req.Name), Kind: val(&pf, "kind", req.Kind), Reference: val(&pf, "reference", req.Reference),
-		Description: val(&pf, "description", req.Description), IfVersion: ver}
-	if err := pf.err(); err != nil {
+	var p store.TopicPatch
+	if err := bindPatch(c, &p, &p.IfVersion); err != nil {
 		return err
 	}
 	t, err := a.st.UpdateTopic(c.Request.Context(), caller(c), c.Param("id"), p)

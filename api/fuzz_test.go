@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"liaison/models"
+	"liaison/store"
 )
 
 // FuzzBindJSON feeds any body to the request decoder behind every write:
@@ -28,10 +29,10 @@ func FuzzBindJSON(f *testing.F) {
 	}
 	targets := []func() any{
 		func() any { return new(createMeetingRequest) },
-		func() any { return new(meetingPatch) },
+		func() any { return new(store.MeetingPatch) },
 		func() any { return new(attendeeRequest) },
 		func() any { return new(actionItemRequest) },
-		func() any { return new(organizationPatch) },
+		func() any { return new(store.OrganizationPatch) },
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, target := range targets {

@@ -3,8 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -41,8 +39,8 @@ func (r actionItemRequest) input() store.ActionItemInput { return store.ActionIt
 // only the sizes of the lists are checked here.
 type createMeetingRequest struct {
 	Title              string              `json:"title"`
-	StartsAt           Timestamp           `json:"starts_at"`
-	EndsAt             Timestamp           `json:"ends_at"`
+	StartsAt           models.Timestamp    `json:"starts_at"`
+	EndsAt             models.Timestamp    `json:"ends_at"`
 	Timezone           string              `json:"timezone"`
 	Location           string              `json:"location"`
 	Modality           string              `json:"modality"`
@@ -56,23 +54,6 @@ type createMeetingRequest struct {
 	Topics             []string            `json:"topics" validate:"max=50"`
 	Attendees          []attendeeRequest   `json:"attendees" validate:"max=500,dive"`
 	ActionItems        []actionItemRequest `json:"action_items" validate:"max=200,dive"`
-}
-
-type meetingPatch struct {
-	Title              Opt[string]    `json:"title"`
-	StartsAt           Opt[Timestamp] `json:"starts_at"`
-	EndsAt             Opt[Timestamp] `json:"ends_at"`
-	Timezone           Opt[string]    `json:"timezone"`
-	Location           Opt[string]    `json:"location"`
-	Modality           Opt[string]    `json:"modality"`
-	Kind               Opt[string]    `json:"kind"`
-	Status             Opt[string]    `json:"status"`
-	TLP                Opt[string]    `json:"tlp"`
-	Summary            Opt[string]    `json:"summary"`
-	PublicReadout      Opt[string]    `json:"public_readout"`
-	HostOrganizationID Opt[string]    `json:"host_organization_id"`
-	FollowUpOfID       Opt[string]    `json:"follow_up_of_id"`
-	Topics             Opt[[]string]  `json:"topics"`
 }
 
 func (a *API) listMeetings(c *gin.Context) error {
@@ -89,7 +70,7 @@ func (a *API) listMeetings(c *gin.Context) error {
 		return err
 	}
 	return writeList(c, rows, next, func(m *store.MeetingView) ([]byte, error) {
-		return m.Rendered(func() ([]byte, error) { return json.Marshal(toMeeting(*m)) })
+		return json.Marshal(toMeeting(*m))
 	})
 }
 
@@ -123,30 +104,13 @@ func (a *API) getMeeting(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	// The body is encoded once per cached detail (what c.JSON would write).
-	body, err := m.Rendered(func() ([]byte, error) { return json.Marshal(toMeeting(*m)) })
-	if err != nil {
-		return err
-	}
-	setETag(c, m.Version)
-	c.Header("Content-Length", strconv.Itoa(len(body))) // one write, not chunked
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	ok(c, m.Version, toMeeting(*m))
 	return nil
 }
 
 func (a *API) updateMeeting(c *gin.Context) error {
-	var req meetingPatch
-	ver, err := bindPatch(c, &req)
-	if err != nil {
-		return err
-	}
-	var pf patchFields
-	p := store.MeetingPatch{Title: val(&pf, "title", req.Title), StartsAt: timeOf(val(&pf, "starts_at", req.StartsAt)), EndsAt: timeOf(val(&pf, "ends_at", req.EndsAt)),
-		Timezone: val(&pf, "timezone", req.Timezone), Location: val(&pf, "location", req.Location), Modality: val(&pf, "modality", req.Modality),
-		Kind: val(&pf, "kind", req.Kind), Status: val(&pf, "status", req.Status), TLP: val(&pf, "tlp", req.TLP), Summary: val(&pf, "summary", req.Summary),
-		PublicReadout: val(&pf, "public_readout", req.PublicReadout), HostOrganizationID: val(&pf, "host_organization_id", req.HostOrganizationID),
-		FollowUpOfID: nullable(req.FollowUpOfID), Topics: val(&pf, "topics", req.Topics), IfVersion: ver}
-	if err := pf.err(); err != nil {
+	var p store.MeetingPatch
+	if err := bindPatch(c, &p, &p.IfVersion); err != nil {
 		return err
 	}
 	m, err := a.st.UpdateMeeting(c.Request.Context(), caller(c), c.Param("id"), p)
@@ -160,15 +124,6 @@ func (a *API) updateMeeting(c *gin.Context) error {
 func (a *API) deleteMeeting(c *gin.Context) error { return a.del(c, a.st.DeleteMeeting) }
 
 // Attendance rows of one meeting.
-
-type attendeePatch struct {
-	PersonID          Opt[string] `json:"person_id"`
-	OrganizationID    Opt[string] `json:"organization_id"`
-	Role              Opt[string] `json:"role"`
-	Attendance        Opt[string] `json:"attendance"`
-	Disclosure        Opt[string] `json:"disclosure"`
-	WithholdingReason Opt[string] `json:"withholding_reason"`
-}
 
 func (a *API) listAttendees(c *gin.Context) error {
 	q := newQuery(c)
@@ -210,20 +165,8 @@ func (a *API) getAttendee(c *gin.Context) error {
 }
 
 func (a *API) updateAttendee(c *gin.Context) error {
-	var req attendeePatch
-	ver, err := bindPatch(c, &req)
-	if err != nil {
-		return err
-	}
-	var pf patchFields
-	p := store.AttendeePatch{PersonID: nullable(req.PersonID), OrganizationID: val(&pf, "organization_id", req.OrganizationID),
-		Role: val(&pf, "role", req.Role), Attendance: val(&pf, "attendance", req.Attendance), Disclosure: val(&pf, "disclosure", req.Disclosure),
-		IfVersion: ver}
-	if req.WithholdingReason.Set {
-		r := req.WithholdingReason.V
-		p.WithholdingReason = &r
-	}
-	if err := pf.err(); err != nil {
+	var p store.AttendeePatch
+	if err := bindPatch(c, &p, &p.IfVersion); err != nil {
 		return err
 	}
 	at, err := a.st.UpdateAttendee(c.Request.Context(), caller(c), c.Param("id"), c.Param("attendee_id"), p)
@@ -244,11 +187,4 @@ func (a *API) deleteAttendee(c *gin.Context) error {
 	}
 	c.Status(http.StatusNoContent)
 	return nil
-}
-
-func timeOf(t *Timestamp) *time.Time {
-	if t == nil {
-		return nil
-	}
-	return &t.Time
 }

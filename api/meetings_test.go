@@ -132,3 +132,47 @@ func TestMeetingListPagingAndFilters(t *testing.T) {
 		}
 	})
 }
+
+// A PATCH names each field that may not be null when a body sets it to
+// null, changes nothing then, and clears the fields that null may clear.
+func TestPatchNulls(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		m := e.createMeeting("GREEN", "undisclosed")
+		id := m["id"].(string)
+		bad := e.expect(422, req{method: "PATCH", path: "/api/v1/meetings/" + id, as: "coordinator",
+			body: map[string]any{"title": nil, "tlp": nil, "location": "Room 2"}}).obj(t)
+		var fields []string
+		for _, fe := range bad["errors"].([]any) {
+			f := fe.(map[string]any)
+			if f["message"] != "must not be null" {
+				t.Errorf("error %v", f)
+			}
+			fields = append(fields, f["field"].(string))
+		}
+		if strings.Join(fields, ",") != "title,tlp" {
+			t.Fatalf("fields named: %v", fields)
+		}
+		if got := e.expect(200, req{method: "GET", path: "/api/v1/meetings/" + id, as: "coordinator"}).obj(t); got["version"].(float64) != 1 || got["location"] == "Room 2" {
+			t.Fatalf("a refused patch changed the meeting: %v", got)
+		}
+		// An attendee's withholding reason and a person's email clear with null.
+		var withheld map[string]any
+		for _, a := range m["attendees"].([]any) {
+			if a := a.(map[string]any); a["disclosure"] == "undisclosed" {
+				withheld = a
+			}
+		}
+		at := e.expect(200, req{method: "PATCH", path: "/api/v1/meetings/" + id + "/attendees/" + withheld["id"].(string), as: "coordinator",
+			body: map[string]any{"disclosure": "public", "withholding_reason": nil}}).obj(t)
+		if at["disclosure"] != "public" || at["withholding_reason"] != nil {
+			t.Fatalf("attendee: %v", at)
+		}
+		e.expect(422, req{method: "PATCH", path: "/api/v1/meetings/" + id + "/attendees/" + withheld["id"].(string), as: "coordinator",
+			body: map[string]any{"role": nil}})
+		p := e.expect(200, req{method: "PATCH", path: "/api/v1/people/" + e.w.telcoP.ID, as: "coordinator", body: map[string]any{"email": nil}}).obj(t)
+		if p["email"] != nil {
+			t.Fatalf("person: %v", p)
+		}
+		e.expect(422, req{method: "PATCH", path: "/api/v1/people/" + e.w.telcoP.ID, as: "coordinator", body: map[string]any{"full_name": nil}})
+	})
+}

@@ -201,9 +201,11 @@ func setETag(c *gin.Context, version int) {
 }
 
 // bindPatch decodes a PATCH body and reads its If-Match version.
-func bindPatch(c *gin.Context, req any) (*int, error) {
+func bindPatch(c *gin.Context, req any, ifVersion **int) error {
 	if err := bindJSON(c, req); err != nil {
-		return nil, err
+		return err
 	}
-	return ifMatch(c)
+	v, err := ifMatch(c)
+	*ifVersion = v
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"liaison/models"
 	"liaison/store"
 )
 
@@ -56,7 +57,7 @@ func TestIdempotentReplaysAreRequests(t *testing.T) {
 		// Demoted to viewer, the same user's replay is refused like a new
 		// request, before anything of the RED meeting is shown.
 		role := "viewer"
-		if _, err := e.st.UpdateUser(ctx, store.System, coord.UserID, store.UserPatch{Role: &role}); err != nil {
+		if _, err := e.st.UpdateUser(ctx, store.System, coord.UserID, store.UserPatch{Role: models.Some(models.Role(role))}); err != nil {
 			t.Fatal(err)
 		}
 		out := e.expect(403, req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: mb, header: key("m-1")})

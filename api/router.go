@@ -20,8 +20,6 @@ import (
 	"liaison/store"
 )
 
-func init() { gin.SetMode(gin.ReleaseMode) }
-
 // Options configure the API.
 type Options struct {
 	// SecureCookies marks the session cookie Secure even when the request
@@ -52,6 +50,7 @@ type API struct {
 
 // New builds the router.
 func New(st *store.Store, opt Options) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode) // no route listing or debug warnings on the log
 	r := gin.New()
 	a := &API{st: st, opt: opt, engine: r}
 	r.RedirectTrailingSlash = false

@@ -16,14 +16,6 @@ type createUserRequest struct {
 	PersonID *string `json:"person_id"`
 }
 
-type updateUserRequest struct {
-	Email    Opt[string] `json:"email"`
-	Password Opt[string] `json:"password"`
-	Role     Opt[string] `json:"role"`
-	PersonID Opt[string] `json:"person_id"`
-	Disabled Opt[bool]   `json:"disabled"`
-}
-
 func (a *API) listUsers(c *gin.Context) error {
 	q := newQuery(c, "role", "q")
 	f := store.UserFilter{Role: q.oneOf("role", models.Roles), Q: q.str("q")}
@@ -62,15 +54,8 @@ func (a *API) getUser(c *gin.Context) error {
 }
 
 func (a *API) updateUser(c *gin.Context) error {
-	var req updateUserRequest
-	ver, err := bindPatch(c, &req)
-	if err != nil {
-		return err
-	}
-	var pf patchFields
-	p := store.UserPatch{Email: val(&pf, "email", req.Email), Password: val(&pf, "password", req.Password), Role: val(&pf, "role", req.Role),
-		PersonID: nullable(req.PersonID), Disabled: val(&pf, "disabled", req.Disabled), IfVersion: ver}
-	if err := pf.err(); err != nil {
+	var p store.UserPatch
+	if err := bindPatch(c, &p, &p.IfVersion); err != nil {
 		return err
 	}
 	u, err := a.st.UpdateUser(c.Request.Context(), caller(c), c.Param("id"), p)

@@ -1,14 +1,10 @@
 package models
 
-import (
-	"time"
-
-	"gorm.io/gorm"
-)
+import "time"
 
 // Organization is a government body, company or other party that meets.
 type Organization struct {
-	ID        string `gorm:"primaryKey"`
+	ID        string
 	Name      string
 	NameKey   string // lower-cased name, unique
 	Kind      string
@@ -21,7 +17,7 @@ type Organization struct {
 
 // Person is a stakeholder: someone who attends meetings or owns action items.
 type Person struct {
-	ID             string `gorm:"primaryKey"`
+	ID             string
 	FullName       string
 	JobTitle       string
 	Email          *string // unique when set
@@ -36,7 +32,7 @@ func (Person) TableName() string { return "people" }
 
 // User is a login. PersonID links it to the stakeholder record it is.
 type User struct {
-	ID           string `gorm:"primaryKey"`
+	ID           string
 	Email        string
 	PasswordHash string
 	Role         Role
@@ -49,7 +45,7 @@ type User struct {
 
 // APIToken is a bearer token; only the SHA-256 of its secret is stored.
 type APIToken struct {
-	ID         string `gorm:"primaryKey"`
+	ID         string
 	UserID     string
 	Name       string
 	Scope      string
@@ -65,7 +61,7 @@ func (APIToken) TableName() string { return "api_tokens" }
 
 // Session is a browser sign-in; only the SHA-256 of its secret is stored.
 type Session struct {
-	ID         string `gorm:"primaryKey"` // SHA-256 of the cookie value, hex
+	ID         string // SHA-256 of the cookie value, hex
 	UserID     string
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
@@ -74,7 +70,7 @@ type Session struct {
 
 // Meeting is a government–industry meeting.
 type Meeting struct {
-	ID                 string `gorm:"primaryKey"`
+	ID                 string
 	Title              string
 	StartsAt           time.Time
 	EndsAt             time.Time
@@ -83,7 +79,7 @@ type Meeting struct {
 	Modality           string
 	Kind               string
 	Status             string
-	TLP                TLP `gorm:"column:tlp"`
+	TLP                TLP
 	Summary            string
 	PublicReadout      string
 	HostOrganizationID string
@@ -92,12 +88,12 @@ type Meeting struct {
 	CreatedBy          string
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
-	DeletedAt          gorm.DeletedAt
+	DeletedAt          *time.Time // set when deleted; a deleted meeting is kept for the audit trail
 }
 
 // Attendee is one row of a meeting's attendance.
 type Attendee struct {
-	ID                string `gorm:"primaryKey"`
+	ID                string
 	MeetingID         string
 	PersonID          *string
 	OrganizationID    string
@@ -112,7 +108,7 @@ type Attendee struct {
 
 // Topic is a subject, campaign, vulnerability, advisory or technique.
 type Topic struct {
-	ID          string `gorm:"primaryKey"`
+	ID          string
 	Name        string
 	NameKey     string
 	Kind        string
@@ -128,13 +124,13 @@ type Topic struct {
 
 // MeetingTopic links a meeting to a topic.
 type MeetingTopic struct {
-	MeetingID string `gorm:"primaryKey"`
-	TopicID   string `gorm:"primaryKey"`
+	MeetingID string
+	TopicID   string
 }
 
 // ActionItem is a follow-up that a meeting produced.
 type ActionItem struct {
-	ID                  string `gorm:"primaryKey"`
+	ID                  string
 	MeetingID           string
 	Title               string
 	Description         string
@@ -149,12 +145,12 @@ type ActionItem struct {
 	CreatedBy           string
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
-	DeletedAt           gorm.DeletedAt
+	DeletedAt           *time.Time // set when deleted
 }
 
 // ActionItemUpdate is an append-only entry of an action item's follow-up log.
 type ActionItemUpdate struct {
-	ID           string `gorm:"primaryKey"`
+	ID           string
 	ActionItemID string
 	AuthorID     string
 	Body         string
@@ -165,7 +161,7 @@ type ActionItemUpdate struct {
 
 // AuditEvent is an append-only record of a change or a security event.
 type AuditEvent struct {
-	ID         string `gorm:"primaryKey"`
+	ID         string
 	At         time.Time
 	ActorID    *string
 	Action     string

@@ -239,7 +239,7 @@ func DemoAt(ctx context.Context, st *store.Store, today time.Time) ([]Login, err
 		}
 		at(cmp.when)
 		done := "done"
-		if _, err := st.UpdateActionItem(ctx, sys, items[0].ID, store.ActionItemPatch{Status: &done}); err != nil {
+		if _, err := st.UpdateActionItem(ctx, sys, items[0].ID, store.ActionItemPatch{Status: models.Some(done)}); err != nil {
 			return nil, err
 		}
 	}

@@ -5,13 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"liaison/models"
+
+	"liaison/store/sqlite"
 )
 
 // ActionItemInput creates an action item.
@@ -23,18 +24,24 @@ type ActionItemInput struct {
 	Status, Priority                   string
 }
 
-// ActionItemPatch changes an action item; nil fields stay as they are.
+// ActionItemPatch changes an action item: the body of a PATCH, decoded
+// as it comes. Fields left out stay as they are.
 type ActionItemPatch struct {
-	Title, Description, Status, Priority *string
-	OwnerPersonID, OwnerOrganizationID   **string
-	DueOn                                **models.Date
-	IfVersion                            *int
+	Title               models.Opt[string]           `json:"title"`
+	Description         models.Opt[string]           `json:"description"`
+	OwnerPersonID       models.Nullable[string]      `json:"owner_person_id"`
+	OwnerOrganizationID models.Nullable[string]      `json:"owner_organization_id"`
+	DueOn               models.Nullable[models.Date] `json:"due_on"`
+	Status              models.Opt[string]           `json:"status"`
+	Priority            models.Opt[string]           `json:"priority"`
+	// IfVersion is the version the change was made against (If-Match).
+	IfVersion *int `json:"-"`
 }
 
 // onlyStatus reports whether the patch changes nothing but the status.
 func (p ActionItemPatch) onlyStatus() bool {
-	return p.Title == nil && p.Description == nil && p.Priority == nil && p.OwnerPersonID == nil &&
-		p.OwnerOrganizationID == nil && p.DueOn == nil
+	return !p.Title.Set && !p.Description.Set && !p.Priority.Set && !p.OwnerPersonID.Set &&
+		!p.OwnerOrganizationID.Set && !p.DueOn.Set
 }
 
 // ActionItemView is an action item as one caller may see it. An owner who
@@ -48,14 +55,6 @@ type ActionItemView struct {
 	MeetingHidden     bool // the caller sees the item as an owner, not its meeting: MeetingID and MeetingTitle are empty
 	Overdue           bool
 	CanEdit           bool // the caller may change its status and add updates
-
-	rendered *renderMemo // shared by the copies of one cached list item
-}
-
-// Rendered returns render(), computed once per cached list item (as
-// MeetingView.Rendered). render must depend on the view alone.
-func (v *ActionItemView) Rendered(render func() ([]byte, error)) ([]byte, error) {
-	return v.rendered.do(render)
 }
 
 func (s *Store) validateActionItem(tx *gorm.DB, v *validator, prefix string, a *models.ActionItem) error {
@@ -122,7 +121,7 @@ func (s *Store) visibleActionItems(db *gorm.DB, c Caller) *gorm.DB {
 func actionItemsOf(db *gorm.DB, visible func(*gorm.DB) *gorm.DB) *gorm.DB {
 	return db.Model(&models.ActionItem{}).
 		Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
-		Scopes(visible)
+		Scopes(live("action_items"), visible)
 }
 
 // ownsItem reports whether a participant owns the item, by person or organisation.
@@ -193,7 +192,7 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 		v.check(personOK, "owner_person_id", noPerson)
 		v.check(orgOK, "owner_organization_id", noOrganization)
 		if err := v.err(); err != nil {
-			return refuse(err) // nothing written
+			return sqlite.Refuse(err) // nothing written
 		}
 		title = meetingTitle.String
 		if err := s.insertActionItem(tx, a); err != nil {
@@ -632,7 +631,6 @@ func (s *Store) fewDue(db *gorm.DB, f ActionItemFilter) (string, []any, bool) {
 // and sort key; whole rows are read and expanded only for the items the
 // list item cache does not hold (expandListedItems).
 func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilter, p Page) ([]ActionItemView, *string, error) {
-	gen := s.commits.Load() // before reading: a write meanwhile makes new entries stale
 	db := s.read(ctx)
 	if f.MeetingID != "" {
 		if _, err := s.visibleMeeting(db, c, f.MeetingID); err != nil {
@@ -684,42 +682,30 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		return nil, nil, err
 	}
 	keys, next := nextCursor(keys, p, name, func(a models.ActionItem) (any, string) { return itemCursorValue(&a, sortCol), a.ID })
-	views, err := s.expandListedItems(ctx, db, c, keys, gen)
+	views, err := s.expandListedItems(ctx, db, c, keys)
 	return views, next, err
 }
 
-// itemClass is what an action item's view depends on besides the item:
-// what the caller may see and whether it may edit, and the day (overdue).
-func (s *Store) itemClass(c Caller) string {
-	return "|" + visibilityKey(c) + "|" + string(c.Role) + "|" + strconv.FormatBool(c.CanWrite()) + "|" + s.today().String()
-}
-
-// expandListedItems turns a page of action item keys into views through
-// the list item cache (listedViews), reading and expanding together those
-// it does not hold.
-func (s *Store) expandListedItems(ctx context.Context, db *gorm.DB, c Caller, keys []models.ActionItem, gen uint64) ([]ActionItemView, error) {
-	rk := make([]rowKey, len(keys))
-	for i, k := range keys {
-		rk[i] = rowKey{k.ID, k.Version}
+// expandListedItems turns a page of action item keys into views, reading
+// and expanding the page's items together.
+func (s *Store) expandListedItems(ctx context.Context, db *gorm.DB, c Caller, keys []models.ActionItem) ([]ActionItemView, error) {
+	if len(keys) == 0 {
+		return nil, nil
 	}
-	return listedViews(s.itemViews, rk, s.itemClass(c), gen,
-		func(v *ActionItemView) rowKey { return rowKey{v.ID, v.Version} },
-		func(ids []string) ([]ActionItemView, error) {
-			in, args := inList(ids)
-			rs, err := s.query(ctx, `SELECT `+actionItemColumns+` FROM action_items WHERE id IN (`+in+`)`, args...)
-			if err != nil {
-				return nil, err
-			}
-			rows, err := scanRows(rs, scanActionItem)
-			if err != nil {
-				return nil, err
-			}
-			views, err := s.expandActionItems(db, c, rows)
-			for i := range views {
-				views[i].rendered = &renderMemo{}
-			}
-			return views, err
-		})
+	in, args := inList(idsOf(keys, func(a models.ActionItem) string { return a.ID }))
+	rs, err := s.query(ctx, `SELECT `+actionItemColumns+` FROM action_items WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := scanRows(rs, scanActionItem)
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.expandActionItems(db, c, rows)
+	if err != nil {
+		return nil, err
+	}
+	return inPageOrder(keys, views, func(a models.ActionItem) string { return a.ID }, func(v ActionItemView) string { return v.ID }), nil
 }
 
 // applyStatus sets the status and keeps completed_at in step with it.
@@ -759,6 +745,9 @@ func (s *Store) loadEditableItem(tx *gorm.DB, c Caller, id string, statusOnly bo
 // UpdateActionItem changes an action item. Participants may change only the
 // status of items their person or organisation owns.
 func (s *Store) UpdateActionItem(ctx context.Context, c Caller, id string, p ActionItemPatch) (*ActionItemView, error) {
+	if err := refuseNulls(p); err != nil {
+		return nil, err
+	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		a, err := s.loadEditableItem(tx, c, id, p.onlyStatus())
 		if err != nil {
@@ -771,20 +760,14 @@ func (s *Store) UpdateActionItem(ctx context.Context, c Caller, id string, p Act
 		setIf(&a.Title, p.Title, strings.TrimSpace)
 		setIf(&a.Description, p.Description, nil)
 		setIf(&a.Priority, p.Priority, nil)
-		if p.OwnerPersonID != nil {
-			a.OwnerPersonID = *p.OwnerPersonID
-		}
-		if p.OwnerOrganizationID != nil {
-			a.OwnerOrganizationID = *p.OwnerOrganizationID
-		}
-		if p.DueOn != nil {
-			a.DueOn = *p.DueOn
-		}
-		if p.Status != nil {
-			if !models.OneOf(*p.Status, models.ActionStatuses) {
+		setNullable(&a.OwnerPersonID, p.OwnerPersonID)
+		setNullable(&a.OwnerOrganizationID, p.OwnerOrganizationID)
+		setNullable(&a.DueOn, p.DueOn)
+		if p.Status.Set {
+			if !models.OneOf(p.Status.V, models.ActionStatuses) {
 				return &ValidationError{Errors: []FieldError{{Field: "status", Message: "must be one of " + strings.Join(models.ActionStatuses, ", ")}}}
 			}
-			s.applyStatus(a, *p.Status)
+			s.applyStatus(a, p.Status.V)
 		}
 		var v validator
 		if err := s.validateActionItem(tx, &v, "", a); err != nil {
@@ -821,7 +804,7 @@ func (s *Store) DeleteActionItem(ctx context.Context, c Caller, id string, ifVer
 			return err
 		}
 		now := s.now()
-		if err := tx.Model(&models.ActionItem{}).Where("id = ? AND version = ?", id, a.Version).
+		if err := tx.Model(&models.ActionItem{}).Where("id = ? AND version = ? AND deleted_at IS NULL", id, a.Version).
 			Updates(map[string]any{"deleted_at": now, "version": a.Version + 1}).Error; err != nil {
 			return err
 		}

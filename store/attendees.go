@@ -23,9 +23,16 @@ type AttendeeInput struct {
 
 // AttendeePatch changes an attendance row; nil fields stay as they are.
 type AttendeePatch struct {
-	PersonID                                                        **string
-	OrganizationID, Role, Attendance, Disclosure, WithholdingReason *string
-	IfVersion                                                       *int
+	PersonID       models.Nullable[string]       `json:"person_id"`
+	OrganizationID models.Opt[string]            `json:"organization_id"`
+	Role           models.Opt[string]            `json:"role"`
+	Attendance     models.Opt[string]            `json:"attendance"`
+	Disclosure     models.Opt[models.Disclosure] `json:"disclosure"`
+	// WithholdingReason: null clears it, as does a disclosure that
+	// withholds nothing.
+	WithholdingReason models.Nullable[string] `json:"withholding_reason"`
+	// IfVersion is the version the change was made against (If-Match).
+	IfVersion *int `json:"-"`
 }
 
 // AttendeeView is an attendance row as one caller may see it. When Redacted,
@@ -271,6 +278,9 @@ func dupAttendee(err error) error {
 
 // UpdateAttendee changes an attendance row.
 func (s *Store) UpdateAttendee(ctx context.Context, c Caller, meetingID, id string, p AttendeePatch) (*AttendeeView, error) {
+	if err := refuseNulls(p); err != nil {
+		return nil, err
+	}
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -286,19 +296,20 @@ func (s *Store) UpdateAttendee(ctx context.Context, c Caller, meetingID, id stri
 			return err
 		}
 		before := a
-		if p.PersonID != nil {
-			a.PersonID = *p.PersonID
-		}
+		setNullable(&a.PersonID, p.PersonID)
 		setIf(&a.OrganizationID, p.OrganizationID, nil)
 		setIf(&a.Role, p.Role, nil)
 		setIf(&a.Attendance, p.Attendance, nil)
-		if p.Disclosure != nil {
-			a.Disclosure = models.Disclosure(*p.Disclosure)
-			if !a.Disclosure.Withholds() && p.WithholdingReason == nil {
-				a.WithholdingReason = ""
+		setIf(&a.Disclosure, p.Disclosure, nil)
+		if p.Disclosure.Set && !a.Disclosure.Withholds() && !p.WithholdingReason.Set {
+			a.WithholdingReason = ""
+		}
+		if p.WithholdingReason.Set {
+			a.WithholdingReason = ""
+			if p.WithholdingReason.V != nil {
+				a.WithholdingReason = *p.WithholdingReason.V
 			}
 		}
-		setIf(&a.WithholdingReason, p.WithholdingReason, nil)
 		var v validator
 		validateAttendee(&v, "", &a)
 		if err := s.resolveAttendeeRefs(tx, &v, "", &a); err != nil {

@@ -86,11 +86,6 @@ func plain(v reflect.Value) any {
 		return x.UTC().Format(time.RFC3339Nano)
 	case models.Date:
 		return x.String()
-	case gorm.DeletedAt:
-		if !x.Valid {
-			return nil
-		}
-		return x.Time.UTC().Format(time.RFC3339Nano)
 	case models.TLP:
 		return string(x)
 	case models.Role:

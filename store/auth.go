@@ -151,10 +151,6 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 		return Caller{}, fail
 	}
 	hash := secretHash(secret)
-	gen := s.authGen.Load()
-	if e, ok := s.tokens.get(hash, gen); ok && (e.expires.IsZero() || s.now().Before(e.expires)) {
-		return e.caller, nil
-	}
 	var (
 		tokenID, scope, userID, role string
 		disabled                     bool
@@ -189,18 +185,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 			return Caller{}, err
 		}
 	}
-	e := tokenEntry{caller: c}
-	if expires.Valid {
-		e.expires = expires.Time
-	}
-	s.tokens.put(hash, gen, e, time.Now())
 	return c, nil
-}
-
-// tokenEntry is a token's caller as kept by the token cache.
-type tokenEntry struct {
-	caller  Caller
-	expires time.Time
 }
 
 // TokenInput creates a token.
@@ -266,7 +251,6 @@ func (s *Store) ListTokens(ctx context.Context, c Caller, p Page) ([]models.APIT
 
 // RevokeToken revokes one of the caller's own tokens.
 func (s *Store) RevokeToken(ctx context.Context, c Caller, id string) error {
-	defer s.identityChanged() // after the commit: see readcache.go
 	if c.ReadOnly {
 		return newErr(ErrForbidden, "a read-only token cannot revoke tokens")
 	}

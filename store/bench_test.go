@@ -18,11 +18,10 @@ import (
 // runs with benchstat.
 
 var (
-	benchOnce    sync.Once
-	benchStore   *store.Store
-	benchNoCache *store.Store // the same database with the read caches off
-	benchIDs     []string
-	benchOwner   store.Caller
+	benchOnce  sync.Once
+	benchStore *store.Store
+	benchIDs   []string
+	benchOwner store.Caller
 )
 
 func benchSetup(b *testing.B) *store.Store {
@@ -35,7 +34,6 @@ func benchSetup(b *testing.B) *store.Store {
 		if err := seed.VolumeSeeded(ctx, s, 2000, 20000, io.Discard, 1); err != nil { // the same data set every run
 			panic(err)
 		}
-		benchNoCache = must(store.Open(ctx, dsn, store.Options{NoReadCache: true}))
 		ms, _, err := s.ListMeetings(ctx, store.System, store.MeetingFilter{}, store.Page{Limit: 200})
 		if err != nil {
 			panic(err)
@@ -66,36 +64,10 @@ func BenchmarkGetMeeting(b *testing.B) {
 	}
 }
 
-// BenchmarkGetMeetingUncached is what the detail's queries cost: the read
-// cache of BenchmarkGetMeeting is off.
-func BenchmarkGetMeetingUncached(b *testing.B) {
-	benchSetup(b)
-	i := 0
-	for b.Loop() {
-		if _, err := benchNoCache.GetMeeting(ctx, store.System, benchIDs[i%len(benchIDs)]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
-
 func BenchmarkListMeetingsByTLP(b *testing.B) {
 	s := benchSetup(b)
 	for b.Loop() {
 		if _, _, err := s.ListMeetings(ctx, store.System, store.MeetingFilter{TLP: []string{"AMBER"}}, store.Page{Limit: 50}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkListMeetingsByTLPUncached is the list with every read cache
-// off (list items, details, directory summaries): every meeting is read
-// and expanded and every person, organisation and topic it names is read,
-// as with LIAISON_READ_CACHE=off in the load run.
-func BenchmarkListMeetingsByTLPUncached(b *testing.B) {
-	benchSetup(b)
-	for b.Loop() {
-		if _, _, err := benchNoCache.ListMeetings(ctx, store.System, store.MeetingFilter{TLP: []string{"AMBER"}}, store.Page{Limit: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -114,17 +86,6 @@ func BenchmarkOverdueMine(b *testing.B) {
 	s := benchSetup(b)
 	for b.Loop() {
 		if _, _, err := s.ListActionItems(ctx, benchOwner, store.ActionItemFilter{OwnerMe: true, Overdue: true}, store.Page{Limit: 50}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkOverdueMineUncached is the overdue list with every read cache
-// off (list items and directory summaries).
-func BenchmarkOverdueMineUncached(b *testing.B) {
-	benchSetup(b)
-	for b.Loop() {
-		if _, _, err := benchNoCache.ListActionItems(ctx, benchOwner, store.ActionItemFilter{OwnerMe: true, Overdue: true}, store.Page{Limit: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -162,11 +123,8 @@ func BenchmarkCreateActionItem(b *testing.B) {
 	})
 }
 
-// BenchmarkStatsOverviewCold computes the overview every time: each
-// iteration asks for another range, so the cache never answers.
-// coldRange is a range no earlier request has used, so that the statistics
-// cache misses: the sequence goes on across -count repetitions, which would
-// otherwise find the previous repetition's entries.
+// coldRange is a range no earlier request has used, so that no page the
+// database holds from an earlier iteration answers it alone.
 var coldSeq atomic.Int64
 
 func coldRange() store.StatsRange {

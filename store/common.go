@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"liaison/models"
 )
 
 func requireCoordinator(c Caller) error {
@@ -22,15 +24,32 @@ func checkVersion(want *int, have int, what string) error {
 }
 
 // setIf copies *src into *dst when src is set, through norm if given.
-func setIf[T any](dst *T, src *T, norm func(T) T) {
-	if src == nil {
+func setIf[T any](dst *T, o models.Opt[T], norm func(T) T) {
+	if !o.Set || o.Null {
 		return
 	}
-	v := *src
+	v := o.V
 	if norm != nil {
 		v = norm(v)
 	}
 	*dst = v
+}
+
+// setNullable applies a field of a patch that null clears.
+func setNullable[T any](dst **T, n models.Nullable[T]) {
+	if n.Set {
+		*dst = n.V
+	}
+}
+
+// refuseNulls refuses a patch that sets a field to null that cannot be
+// cleared (an Opt field), naming each such field.
+func refuseNulls(patch any) error {
+	var v validator
+	for _, name := range models.NullFields(patch) {
+		v.add(name, "must not be null")
+	}
+	return v.err()
 }
 
 // saveVersioned writes every column of model, bumping its version, only if

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -29,12 +28,22 @@ type MeetingInput struct {
 // MeetingPatch changes a meeting; nil fields stay as they are. Topics, when
 // set, replace the meeting's topics.
 type MeetingPatch struct {
-	Title, Timezone, Location, Modality, Kind, Status, TLP *string
-	Summary, PublicReadout, HostOrganizationID             *string
-	StartsAt, EndsAt                                       *time.Time
-	FollowUpOfID                                           **string
-	Topics                                                 *[]string
-	IfVersion                                              *int
+	Title              models.Opt[string]           `json:"title"`
+	StartsAt           models.Opt[models.Timestamp] `json:"starts_at"`
+	EndsAt             models.Opt[models.Timestamp] `json:"ends_at"`
+	Timezone           models.Opt[string]           `json:"timezone"`
+	Location           models.Opt[string]           `json:"location"`
+	Modality           models.Opt[string]           `json:"modality"`
+	Kind               models.Opt[string]           `json:"kind"`
+	Status             models.Opt[string]           `json:"status"`
+	TLP                models.Opt[models.TLP]       `json:"tlp"`
+	Summary            models.Opt[string]           `json:"summary"`
+	PublicReadout      models.Opt[string]           `json:"public_readout"`
+	HostOrganizationID models.Opt[string]           `json:"host_organization_id"`
+	FollowUpOfID       models.Nullable[string]      `json:"follow_up_of_id"`
+	Topics             models.Opt[[]string]         `json:"topics"`
+	// IfVersion is the version the change was made against (If-Match).
+	IfVersion *int `json:"-"`
 }
 
 // MeetingView is a meeting as one caller may see it.
@@ -48,32 +57,6 @@ type MeetingView struct {
 	Overdue          int
 	// FollowUps lists the visible meetings that follow this one up (detail only).
 	FollowUps []MeetingRef
-
-	rendered *renderMemo // shared by the copies of one cached detail
-}
-
-type renderMemo struct {
-	once sync.Once
-	b    []byte
-	err  error
-}
-
-// do returns render(), computed once per memo; a nil memo (a view that is
-// not cached) computes it every time.
-func (m *renderMemo) do(render func() ([]byte, error)) ([]byte, error) {
-	if m == nil {
-		return render()
-	}
-	m.once.Do(func() { m.b, m.err = render() })
-	return m.b, m.err
-}
-
-// Rendered returns render(), computed once per computed detail or list
-// item: the copies the store hands out of one cached view share the
-// result, so a view read again before the next write is not encoded again.
-// render must depend on the view alone.
-func (v *MeetingView) Rendered(render func() ([]byte, error)) ([]byte, error) {
-	return v.rendered.do(render)
 }
 
 // MeetingRef names a meeting.
@@ -109,7 +92,7 @@ func (s *Store) validateMeeting(tx *gorm.DB, v *validator, m *models.Meeting) er
 	if m.FollowUpOfID != nil {
 		if *m.FollowUpOfID == m.ID {
 			v.add("follow_up_of_id", "a meeting cannot follow itself up")
-		} else if err := checkExists(tx, v, "follow_up_of_id", &models.Meeting{}, *m.FollowUpOfID, "no meeting has this id"); err != nil {
+		} else if err := checkExists(tx.Where("deleted_at IS NULL"), v, "follow_up_of_id", &models.Meeting{}, *m.FollowUpOfID, "no meeting has this id"); err != nil {
 			return err
 		}
 	}
@@ -236,7 +219,7 @@ func (s *Store) setTopics(tx *gorm.DB, c Caller, meetingID string, names []strin
 // visibleMeeting loads one meeting the caller may see, or ErrNotFound.
 func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meeting, error) {
 	var m models.Meeting
-	err := db.Model(&models.Meeting{}).Scopes(meetingVisible(c)).Where("meetings.id = ?", id).Take(&m).Error
+	err := db.Model(&models.Meeting{}).Scopes(live("meetings"), meetingVisible(c)).Where("meetings.id = ?", id).Take(&m).Error
 	if err != nil {
 		return nil, translate(err, "meeting")
 	}
@@ -245,27 +228,8 @@ func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meetin
 
 // GetMeeting reads one meeting with its host, topics, attendees (redacted
 // for the caller), action item counts and follow-ups. It is the busiest
-// read: its queries are hand-written (rawsql.go) and its result is kept
-// until the next commit (readcache.go). The caller gets its own copy of the
-// view; the slices in it are shared and must not be changed.
+// read: its queries are hand-written (rawsql.go).
 func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
-	gen := s.commits.Load() // before computing: a write meanwhile makes the entry stale
-	key := id + "|" + visibilityKey(c) + "|" + s.today().String()
-	if v, ok := s.details.get(key, gen); ok {
-		cp := *v
-		return &cp, nil
-	}
-	v, err := s.getMeeting(ctx, c, id)
-	if err != nil {
-		return nil, err
-	}
-	v.rendered = &renderMemo{}
-	s.details.put(key, gen, v, time.Now())
-	cp := *v
-	return &cp, nil
-}
-
-func (s *Store) getMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
 	cond, args := visibleSQL(c)
 	row, err := s.queryRow(ctx, `SELECT `+meetingColumns+`, `+organizationColumns+`
 		FROM meetings JOIN organizations o ON o.id = meetings.host_organization_id
@@ -673,13 +637,12 @@ func rowidIn(table string, rowids []int64) (string, []any) {
 // meetings (every page, filter and sort a coordinator opens) expand and
 // encode each one once.
 func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p Page) ([]MeetingView, *string, error) {
-	gen := s.commits.Load() // before reading: a write meanwhile makes new entries stale
 	db := s.read(ctx)
 	f.sort = strings.TrimPrefix(p.Sort, "-")
 	if f.sort == "" {
 		f.sort = strings.TrimPrefix(meetingSorts.def, "-")
 	}
-	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(meetingVisible(c)), c, f)
+	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(live("meetings"), meetingVisible(c)), c, f)
 	q, _, name, err := applyPage(q, meetingSorts, p, "meetings")
 	if err != nil {
 		return nil, nil, err
@@ -695,7 +658,7 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 		return nil, nil, err
 	}
 	keys, next := nextCursor(keys, p, name, func(m models.Meeting) (any, string) { return meetingSortField(&m, sortCol), m.ID })
-	views, err := s.expandListed(ctx, c, keys, gen)
+	views, err := s.expandListed(ctx, c, keys)
 	return views, next, err
 }
 
@@ -712,36 +675,33 @@ func meetingSortField(m *models.Meeting, col string) any {
 	return &m.StartsAt
 }
 
-// expandListed turns a page of meeting keys into list items through the
-// list item cache (listedViews): those it does not hold are read and
-// expanded together, in one round of queries.
-func (s *Store) expandListed(ctx context.Context, c Caller, keys []models.Meeting, gen uint64) ([]MeetingView, error) {
-	rk := make([]rowKey, len(keys))
-	for i, k := range keys {
-		rk[i] = rowKey{k.ID, k.Version}
+// expandListed turns a page of meeting keys into list items, reading and
+// expanding the page's meetings together, in one round of queries.
+func (s *Store) expandListed(ctx context.Context, c Caller, keys []models.Meeting) ([]MeetingView, error) {
+	if len(keys) == 0 {
+		return nil, nil
 	}
-	return listedViews(s.listItems, rk, "|"+visibilityKey(c), gen,
-		func(v *MeetingView) rowKey { return rowKey{v.ID, v.Version} },
-		func(ids []string) ([]MeetingView, error) {
-			in, args := inList(ids)
-			rs, err := s.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id IN (`+in+`)`, args...)
-			if err != nil {
-				return nil, err
-			}
-			rows, err := scanRows(rs, func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
-			if err != nil {
-				return nil, err
-			}
-			views, err := s.expandMeetings(ctx, c, rows)
-			for i := range views {
-				views[i].rendered = &renderMemo{}
-			}
-			return views, err
-		})
+	in, args := inList(idsOf(keys, func(m models.Meeting) string { return m.ID }))
+	rs, err := s.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := scanRows(rs, func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.expandMeetings(ctx, c, rows)
+	if err != nil {
+		return nil, err
+	}
+	return inPageOrder(keys, views, func(m models.Meeting) string { return m.ID }, func(v MeetingView) string { return v.ID }), nil
 }
 
 // UpdateMeeting changes a meeting.
 func (s *Store) UpdateMeeting(ctx context.Context, c Caller, id string, p MeetingPatch) (*MeetingView, error) {
+	if err := refuseNulls(p); err != nil {
+		return nil, err
+	}
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -760,21 +720,17 @@ func (s *Store) UpdateMeeting(ctx context.Context, c Caller, id string, p Meetin
 		setIf(&m.Modality, p.Modality, nil)
 		setIf(&m.Kind, p.Kind, nil)
 		setIf(&m.Status, p.Status, nil)
-		if p.TLP != nil {
-			m.TLP = models.TLP(*p.TLP)
-		}
+		setIf(&m.TLP, p.TLP, nil)
 		setIf(&m.Summary, p.Summary, nil)
 		setIf(&m.PublicReadout, p.PublicReadout, nil)
 		setIf(&m.HostOrganizationID, p.HostOrganizationID, nil)
-		if p.StartsAt != nil {
-			m.StartsAt = p.StartsAt.UTC()
+		if p.StartsAt.Set {
+			m.StartsAt = p.StartsAt.V.UTC()
 		}
-		if p.EndsAt != nil {
-			m.EndsAt = p.EndsAt.UTC()
+		if p.EndsAt.Set {
+			m.EndsAt = p.EndsAt.V.UTC()
 		}
-		if p.FollowUpOfID != nil {
-			m.FollowUpOfID = *p.FollowUpOfID
-		}
+		setNullable(&m.FollowUpOfID, p.FollowUpOfID)
 		var v validator
 		if err := s.validateMeeting(tx, &v, m); err != nil {
 			return err
@@ -788,13 +744,13 @@ func (s *Store) UpdateMeeting(ctx context.Context, c Caller, id string, p Meetin
 			}
 		}
 		ch := diff(&before, m)
-		if p.Topics != nil {
-			changed, err := s.setTopics(tx, c, m.ID, *p.Topics)
+		if p.Topics.Set {
+			changed, err := s.setTopics(tx, c, m.ID, p.Topics.V)
 			if err != nil {
 				return err
 			}
 			if changed {
-				ch["topics"] = Change{After: *p.Topics}
+				ch["topics"] = Change{After: p.Topics.V}
 			}
 		}
 		if len(ch) == 0 {
@@ -819,7 +775,7 @@ func (s *Store) checkNoFollowUpCycle(tx *gorm.DB, id, parent string) error {
 			return &ValidationError{Errors: []FieldError{{Field: "follow_up_of_id", Message: "would make the follow-up chain a loop"}}}
 		}
 		var next *string
-		if err := tx.Model(&models.Meeting{}).Unscoped().Select("follow_up_of_id").Where("id = ?", cur).Scan(&next).Error; err != nil {
+		if err := tx.Model(&models.Meeting{}).Select("follow_up_of_id").Where("id = ?", cur).Scan(&next).Error; err != nil {
 			return err
 		}
 		if next == nil {
@@ -844,12 +800,12 @@ func (s *Store) DeleteMeeting(ctx context.Context, c Caller, id string, ifVersio
 			return err
 		}
 		now := s.now()
-		res := tx.Model(&models.Meeting{}).Where("id = ? AND version = ?", id, m.Version).
+		res := tx.Model(&models.Meeting{}).Where("id = ? AND version = ? AND deleted_at IS NULL", id, m.Version).
 			Updates(map[string]any{"deleted_at": now, "version": m.Version + 1})
 		if res.Error != nil {
 			return res.Error
 		}
-		if err := tx.Model(&models.ActionItem{}).Where("meeting_id = ?", id).
+		if err := tx.Model(&models.ActionItem{}).Where("meeting_id = ? AND deleted_at IS NULL", id).
 			Updates(map[string]any{"deleted_at": now, "version": gorm.Expr("version + 1")}).Error; err != nil {
 			return err
 		}

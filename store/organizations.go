@@ -21,8 +21,12 @@ type OrganizationInput struct {
 
 // OrganizationPatch changes an organisation; nil fields stay as they are.
 type OrganizationPatch struct {
-	Name, Kind, Sector, Country *string
-	IfVersion                   *int
+	Name    models.Opt[string] `json:"name"`
+	Kind    models.Opt[string] `json:"kind"`
+	Sector  models.Opt[string] `json:"sector"`
+	Country models.Opt[string] `json:"country"`
+	// IfVersion is the version the change was made against (If-Match).
+	IfVersion *int `json:"-"`
 }
 
 var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -123,7 +127,9 @@ func (s *Store) ListOrganizations(ctx context.Context, c Caller, f OrganizationF
 
 // UpdateOrganization changes an organisation.
 func (s *Store) UpdateOrganization(ctx context.Context, c Caller, id string, p OrganizationPatch) (*models.Organization, error) {
-	defer s.directoryChanged() // after the commit: see directory.go
+	if err := refuseNulls(p); err != nil {
+		return nil, err
+	}
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -164,7 +170,6 @@ func (s *Store) UpdateOrganization(ctx context.Context, c Caller, id string, p O
 
 // DeleteOrganization removes an organisation that nothing refers to.
 func (s *Store) DeleteOrganization(ctx context.Context, c Caller, id string, ifVersion *int) error {
-	defer s.directoryChanged() // after the commit: see directory.go
 	if err := requireCoordinator(c); err != nil {
 		return err
 	}

@@ -21,8 +21,12 @@ type PersonInput struct {
 
 // PersonPatch changes a person; nil fields stay as they are.
 type PersonPatch struct {
-	FullName, JobTitle, Email, OrganizationID *string
-	IfVersion                                 *int
+	FullName       models.Opt[string]      `json:"full_name"`
+	JobTitle       models.Opt[string]      `json:"job_title"`
+	Email          models.Nullable[string] `json:"email"` // null or "" clears it
+	OrganizationID models.Opt[string]      `json:"organization_id"`
+	// IfVersion is the version the change was made against (If-Match).
+	IfVersion *int `json:"-"`
 }
 
 func (s *Store) validatePerson(tx *gorm.DB, p *models.Person) error {
@@ -138,8 +142,9 @@ func (s *Store) ListPeople(ctx context.Context, c Caller, f PersonFilter, p Page
 
 // UpdatePerson changes a person.
 func (s *Store) UpdatePerson(ctx context.Context, c Caller, id string, p PersonPatch) (*models.Person, error) {
-	defer s.directoryChanged() // after the commit: see directory.go
-	defer s.identityChanged()  // after the commit: see readcache.go
+	if err := refuseNulls(p); err != nil {
+		return nil, err
+	}
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -156,8 +161,11 @@ func (s *Store) UpdatePerson(ctx context.Context, c Caller, id string, p PersonP
 		setIf(&x.FullName, p.FullName, strings.TrimSpace)
 		setIf(&x.JobTitle, p.JobTitle, strings.TrimSpace)
 		setIf(&x.OrganizationID, p.OrganizationID, nil)
-		if p.Email != nil {
-			x.Email = normEmail(*p.Email)
+		if p.Email.Set {
+			x.Email = nil
+			if p.Email.V != nil {
+				x.Email = normEmail(*p.Email.V)
+			}
 		}
 		if err := s.validatePerson(tx, &x); err != nil {
 			return err
@@ -179,8 +187,6 @@ func (s *Store) UpdatePerson(ctx context.Context, c Caller, id string, p PersonP
 
 // DeletePerson removes a person that nothing refers to.
 func (s *Store) DeletePerson(ctx context.Context, c Caller, id string, ifVersion *int) error {
-	defer s.directoryChanged() // after the commit: see directory.go
-	defer s.identityChanged()  // after the commit: see readcache.go
 	if err := requireCoordinator(c); err != nil {
 		return err
 	}

@@ -46,7 +46,9 @@ type PublicFilter struct {
 var publicSorts = newSortSet("-starts_at", map[string]sortKey{"starts_at": {expr: "meetings.starts_at", isTime: true}})
 
 // publicScope is the only rule of the public routes: TLP:CLEAR, not deleted.
-func publicScope(q *gorm.DB) *gorm.DB { return q.Where("meetings.tlp = ?", models.TLPClear) }
+func publicScope(q *gorm.DB) *gorm.DB {
+	return q.Where("meetings.tlp = ? AND meetings.deleted_at IS NULL", models.TLPClear)
+}
 
 // ListPublicMeetings pages through TLP:CLEAR meetings, newest first.
 func (s *Store) ListPublicMeetings(ctx context.Context, f PublicFilter, p Page) ([]PublicMeeting, *string, error) {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
-	"sync"
 
 	"gorm.io/gorm"
 
@@ -15,72 +14,28 @@ import (
 // Hand-written SQL for the hot read paths. GORM builds most queries; the
 // few that run on every request of the busiest routes (authentication, a
 // meeting's detail, the attendance, topics and counts of a page) are written
-// out, prepared once per connection and scanned column by column, because
-// parsing the same SQL and scanning by reflection cost more than running it.
+// out and scanned column by column, because building the same SQL and
+// scanning by reflection cost more than running it.
 // They are written with "?" placeholders; rebind turns them into "$n" for
 // Postgres.
 
-// stmtCache holds the prepared statements of the read pool, by query text.
-// The set of texts is fixed by the code (IN lists are padded to a few
-// lengths, see inList), so the cache stays small.
-type stmtCache struct {
-	mu sync.RWMutex
-	m  map[string]*sql.Stmt
-}
-
-// prepared returns the read pool's prepared statement for q.
-func (s *Store) prepared(q string) (*sql.Stmt, error) {
-	s.stmts.mu.RLock()
-	st := s.stmts.m[q]
-	s.stmts.mu.RUnlock()
-	if st != nil {
-		return st, nil
-	}
-	s.stmts.mu.Lock()
-	defer s.stmts.mu.Unlock()
-	if st = s.stmts.m[q]; st != nil {
-		return st, nil
-	}
+// query runs a hand-written read query on the read pool. The drivers keep
+// each connection's statements prepared, by SQL text.
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	db, err := s.r.DB()
 	if err != nil {
 		return nil, err
 	}
-	if st, err = db.Prepare(s.rebind(q)); err != nil {
-		return nil, err
-	}
-	if s.stmts.m == nil {
-		s.stmts.m = map[string]*sql.Stmt{}
-	}
-	s.stmts.m[q] = st
-	return st, nil
-}
-
-// query runs a hand-written read query on the read pool.
-func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	st, err := s.prepared(q)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
+	return db.QueryContext(ctx, s.rebind(q), args...)
 }
 
 // queryRow runs a hand-written read query that returns at most one row.
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
-	st, err := s.prepared(q)
+	db, err := s.r.DB()
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryRowContext(ctx, args...), nil
-}
-
-// closeStmts releases the prepared statements (Close).
-func (s *Store) closeStmts() {
-	s.stmts.mu.Lock()
-	defer s.stmts.mu.Unlock()
-	for _, st := range s.stmts.m {
-		st.Close()
-	}
-	s.stmts.m = nil
+	return db.QueryRowContext(ctx, s.rebind(q), args...), nil
 }
 
 // rebind numbers the placeholders for Postgres.
@@ -161,4 +116,35 @@ func scanRows[T any](rs *sql.Rows, scan func(*sql.Rows, *T) error) ([]T, error) 
 		out = append(out, v)
 	}
 	return out, rs.Err()
+}
+
+// execTx runs one hand-written statement in the transaction tx, without
+// GORM's statement building: for the writes the committer runs most.
+func (s *Store) execTx(tx *gorm.DB, q string, args ...any) (sql.Result, error) {
+	return tx.Statement.ConnPool.ExecContext(tx.Statement.Context, s.rebind(q), args...)
+}
+
+// idsOf is the id of each of rows.
+func idsOf[T any](rows []T, id func(T) string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = id(r)
+	}
+	return out
+}
+
+// inPageOrder orders views as the page's keys, leaving out the rows gone
+// since the page was read.
+func inPageOrder[K, V any](keys []K, views []V, keyID func(K) string, viewID func(V) string) []V {
+	at := make(map[string]int, len(views))
+	for i, v := range views {
+		at[viewID(v)] = i
+	}
+	out := make([]V, 0, len(keys))
+	for _, k := range keys {
+		if i, ok := at[keyID(k)]; ok {
+			out = append(out, views[i])
+		}
+	}
+	return out
 }

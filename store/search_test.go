@@ -3,6 +3,7 @@ package store_test
 import (
 	"testing"
 
+	"liaison/models"
 	"liaison/seed"
 	"liaison/store"
 	"liaison/store/storetest"
@@ -59,7 +60,7 @@ func TestTextSearch(t *testing.T) {
 		}
 		ms0, _, _ := s.ListMeetings(ctx, coord, store.MeetingFilter{Q: "Lima"}, store.Page{Limit: 1})
 		topics := []string{"Salt Typhoon", "PRC cyber espionage", "PAN-OS GlobalProtect"}
-		if _, err := s.UpdateMeeting(ctx, coord, ms0[0].ID, store.MeetingPatch{Topics: &topics}); err != nil {
+		if _, err := s.UpdateMeeting(ctx, coord, ms0[0].ID, store.MeetingPatch{Topics: models.Some(topics)}); err != nil {
 			t.Fatal(err)
 		}
 		for _, q := range []string{"CVE-2024-3400", "2024 3400", "3400", "globalprotect", "pan os"} {
@@ -76,14 +77,14 @@ func TestTextSearch(t *testing.T) {
 		ms, _, _ := s.ListMeetings(ctx, coord, store.MeetingFilter{Q: "telecommunications executives"}, store.Page{Limit: 1})
 		m := ms[0]
 		title, place := "Roundtable with carrier leadership", "Zanzibar"
-		if _, err := s.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{Title: &title, Location: &place}); err != nil {
+		if _, err := s.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{Title: models.Some(title), Location: models.Some(place)}); err != nil {
 			t.Fatal(err)
 		}
 		if got := titles(coord, "carrier leadership zanzibar"); len(got) != 1 || got[0] != title {
 			t.Errorf("after the edit: %q", got)
 		}
 		place = "Quito"
-		if _, err := s.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{Location: &place}); err != nil {
+		if _, err := s.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{Location: models.Some(place)}); err != nil {
 			t.Fatal(err)
 		}
 		if got := titles(coord, "zanzibar"); len(got) != 0 {
@@ -96,7 +97,7 @@ func TestTextSearch(t *testing.T) {
 			t.Fatalf("topic: %v", err)
 		}
 		name := "Salt Typhoon intrusions"
-		if _, err := s.UpdateTopic(ctx, coord, ts[0].ID, store.TopicPatch{Name: &name}); err != nil {
+		if _, err := s.UpdateTopic(ctx, coord, ts[0].ID, store.TopicPatch{Name: models.Some(name)}); err != nil {
 			t.Fatal(err)
 		}
 		if got := titles(coord, "intrusions"); len(got) != 5 {
@@ -133,7 +134,7 @@ func TestTextSearch(t *testing.T) {
 		}
 		is, _, _ := s.ListActionItems(ctx, coord, store.ActionItemFilter{Q: "automated indicator"}, store.Page{Limit: 1})
 		newTitle := "Stand up machine-readable sharing"
-		if _, err := s.UpdateActionItem(ctx, coord, is[0].ID, store.ActionItemPatch{Title: &newTitle}); err != nil {
+		if _, err := s.UpdateActionItem(ctx, coord, is[0].ID, store.ActionItemPatch{Title: models.Some(newTitle)}); err != nil {
 			t.Fatal(err)
 		}
 		if items("automated indicator") != 0 || items("machine readable") != 1 {

@@ -132,7 +132,9 @@ func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, g
 
 // meetingsIn is the live meetings of sc; attendeesIn their attendance
 // rows; itemsIn their live action items.
-func meetingsIn(db *gorm.DB, sc scope) *gorm.DB { return db.Model(&models.Meeting{}).Scopes(sc) }
+func meetingsIn(db *gorm.DB, sc scope) *gorm.DB {
+	return db.Model(&models.Meeting{}).Scopes(live("meetings"), sc)
+}
 
 func attendeesIn(db *gorm.DB, sc scope) *gorm.DB {
 	return db.Table("attendees").Joins("JOIN meetings ON meetings.id = attendees.meeting_id AND meetings.deleted_at IS NULL").Scopes(sc)
@@ -143,11 +145,7 @@ func itemsIn(db *gorm.DB, sc scope) *gorm.DB { return actionItemsOf(db, sc) }
 // StatsOverview computes the overview. Every figure counts only what the
 // caller may see; withheld attendees are counted, never named.
 func (s *Store) StatsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
-	v, err := s.cachedStats(ctx, c, "overview", r, func(ctx context.Context) (any, error) { return s.statsOverview(ctx, c, r) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Overview), nil
+	return s.statsOverview(ctx, c, r)
 }
 
 // overdueSQL and soonSQL count an action item as overdue, or as due in the
@@ -418,11 +416,7 @@ func (s *Store) monthSQL(col string) string {
 
 // StatsMeetings counts visible meetings by group, each bucket split by TLP.
 func (s *Store) StatsMeetings(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
-	v, err := s.cachedStats(ctx, c, "meetings:"+groupBy, r, func(ctx context.Context) (any, error) { return s.statsMeetings(ctx, c, groupBy, r) })
-	if err != nil {
-		return nil, err
-	}
-	return v.([]Bucket), nil
+	return s.statsMeetings(ctx, c, groupBy, r)
 }
 
 // meetingRow is one (group, TLP) count of meetings.
@@ -584,11 +578,7 @@ func meetingBuckets(rows []meetingRow, byKey bool) []Bucket {
 // each bucket are overdue. Owners withheld from the caller are one bucket,
 // "withheld", never named.
 func (s *Store) StatsActionItems(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
-	v, err := s.cachedStats(ctx, c, "items:"+groupBy, r, func(ctx context.Context) (any, error) { return s.statsActionItems(ctx, c, groupBy, r) })
-	if err != nil {
-		return nil, err
-	}
-	return v.([]Bucket), nil
+	return s.statsActionItems(ctx, c, groupBy, r)
 }
 
 // itemRow is one group's count of action items.

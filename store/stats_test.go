@@ -51,7 +51,7 @@ func TestStatistics(t *testing.T) {
 			it := must(s.CreateActionItem(ctx, w.coord, store.ActionItemInput{MeetingID: meeting, Title: "done " + created}))
 			at(completed)
 			st := "done"
-			must(s.UpdateActionItem(ctx, w.coord, it.ID, store.ActionItemPatch{Status: &st}))
+			must(s.UpdateActionItem(ctx, w.coord, it.ID, store.ActionItemPatch{Status: models.Some(st)}))
 		}
 		done(m1.ID, "2025-01-16", "2025-01-26") // I2: 10 days
 		done(m2.ID, "2025-02-21", "2025-02-25") // I4: 4 days

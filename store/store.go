@@ -10,22 +10,16 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
-	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
-	"liaison/models"
+	"liaison/store/sqlite"
 )
 
 // Dialect names the database behind a Store.
@@ -37,72 +31,32 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// Store wraps the database. For SQLite it holds two pools: w, one connection
-// that every write goes through (so writers queue in Go, never in SQLite's
-// lock), and r, a pool of read-only connections. For Postgres both are the
-// same pool.
+// Store wraps the database. For SQLite, eng is the engine (package
+// sqlite): w is its one writer connection, which every write goes through
+// in batches, and r its pool of read-only connections. For Postgres both
+// are the same pool and eng is nil.
 type Store struct {
 	w, r    *gorm.DB
+	eng     *sqlite.DB
 	dialect Dialect
 	path    string // SQLite file path
 	now     func() time.Time
-
-	// commits counts committed write transactions (the statistics cache
-	// is exact while it has not moved).
-	commits atomic.Uint64
-	stats   statsCache
-	// noStatsCache computes every statistic afresh (no read caches).
-	noStatsCache bool
-	k            int       // see anonymity.go
-	stmts        stmtCache // prepared hand-written read queries (rawsql.go)
-	// Meeting details and token callers, valid while commits has not
-	// moved (readcache.go).
-	details *genCache[*MeetingView]
-	// A meeting as a list shows it (host, topics, attendees), per
-	// visibility class, under the same rule (ListMeetings).
-	listItems *genCache[*MeetingView]
-	// An action item as lists show it, per caller class (ListActionItems).
-	itemViews *genCache[*ActionItemView]
-	tokens    *genCache[tokenEntry]
-	authGen   atomic.Uint64 // moved by identityChanged; what tokens is checked against
-	// Person, organisation and topic summaries (directory.go).
-	people *genCache[*models.Person]
-	orgs   *genCache[*models.Organization]
-	topics *genCache[*models.Topic]
-	dirGen atomic.Uint64 // moved by directoryChanged
+	k       int // see anonymity.go
 
 	// walkOnly: lists never fetch a filter's few rows (fewMeetings,
 	// fewDue) but always walk their sort's index; tests compare the two.
 	walkOnly bool
-
-	// Group commit (SQLite): writes queue here for the committer goroutine.
-	writes        chan *writeReq
-	stop, stopped chan struct{}
-	// The background checkpointer (checkpoint.go).
-	ckptStop, ckptDone chan struct{}
-	// logLong is set by the checkpointer when the committer should start
-	// the write-ahead log again (checkpoint.go).
-	logLong atomic.Bool
-	// logRestarts counts the RESTART checkpoints the committer has run to
-	// completion (for the tests).
-	logRestarts atomic.Int64
 }
 
 // Options tune Open.
 type Options struct {
 	// Synchronous is SQLite's synchronous pragma; FULL unless set.
 	Synchronous string
-	// ReadConns caps the read pool; 0 means a sensible default.
+	// ReadConns caps SQLite's read pool; 0 means a sensible default.
 	ReadConns int
-	// CacheMiB is the writer connection's SQLite page cache; 0 means 8 MiB.
-	// Index inserts land all over the B-trees; 12 MiB once measured 10-15 %
-	// more durable creates per second than 8; in the fourth round of
-	// measurements the two measured the same (2,787 and 2,798/s), and the
-	// 4 MiB it saves went to the readers. Bulk loads set more.
+	// CacheMiB is SQLite's writer page cache; 0 means 8 MiB. Bulk loads
+	// set more.
 	CacheMiB int
-	// NoReadCache turns off the meeting detail, token and directory caches
-	// (readcache.go, directory.go), to measure or rule them out.
-	NoReadCache bool
 	// MustExist refuses a SQLite database that is not there yet, rather
 	// than creating it (for backup).
 	MustExist bool
@@ -136,21 +90,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The read caches are this process's own: on Postgres, other servers
-	// write too, and a change of disclosure, TLP, attendance or role must
-	// hold on every server at the next request, so nothing is cached there.
-	noCache := opt.NoReadCache || dialect == Postgres
-	ttl := func(d time.Duration) time.Duration {
-		if noCache {
-			return 0 // a cache with no TTL keeps nothing
-		}
-		return d
-	}
-	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		details: newGenCache[*MeetingView](ttl(detailTTL)), listItems: newGenCache[*MeetingView](ttl(detailTTL)).withCap(listItemCap),
-		itemViews: newGenCache[*ActionItemView](ttl(detailTTL)).withCap(listItemCap), tokens: newGenCache[tokenEntry](ttl(tokenTTL)),
-		people: newGenCache[*models.Person](ttl(dirTTL)), orgs: newGenCache[*models.Organization](ttl(dirTTL)),
-		topics: newGenCache[*models.Topic](ttl(dirTTL))}
+	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
@@ -158,7 +98,6 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// GORM's timestamps follow the store's clock (SetClock in tests).
 		NowFunc: func() time.Time { return s.now() },
 	}
-	s.noStatsCache = noCache
 	s.k = opt.K
 	if s.k <= 0 {
 		s.k = DefaultK
@@ -178,100 +117,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		s.w, s.r, s.dialect = db, db, Postgres
 	default:
-		if opt.MustExist {
-			if _, err := os.Stat(path); err != nil {
-				return nil, fmt.Errorf("no database at %s", path)
-			}
-		}
-		if dir := filepath.Dir(path); dir != "." {
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				return nil, fmt.Errorf("create database folder: %w", err)
-			}
-		}
-		sync := opt.Synchronous
-		if sync == "" {
-			sync = "FULL"
-		}
-		// busy_timeout comes first so that setting WAL itself waits on a busy
-		// file; foreign keys are per connection and must be on for every one.
-		q := url.Values{}
-		q.Set("_busy_timeout", strconv.Itoa(busyTimeoutMS))
-		q.Set("_journal_mode", "WAL")
-		q.Set("_synchronous", sync)
-		q.Set("_foreign_keys", "on")
-		q.Set("_txlock", "immediate")
-		cache := opt.CacheMiB
-		if cache <= 0 {
-			cache = 8
-		}
-		q.Set("_cache_size", strconv.Itoa(-cache*1024))
-		// The writer keeps the statements the group committer runs over and
-		// over prepared (the driver's own cache, by SQL text).
-		q.Set("_stmt_cache_size", "64")
-		// It gathers each commit's log writes into a few calls (walwrites.go).
-		if vfs := writerVFS(sync); vfs != "" {
-			q.Set("vfs", vfs)
-		}
-
-		wdb, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver, DSN: "file:" + path + "?" + q.Encode()}), cfg)
+		db, err := sqlite.Open(path, cfg, sqlite.Options{Synchronous: opt.Synchronous, ReadConns: opt.ReadConns, CacheMiB: opt.CacheMiB, MustExist: opt.MustExist})
 		if err != nil {
-			return nil, fmt.Errorf("open sqlite: %w", err)
+			return nil, err
 		}
-		wsql, _ := wdb.DB()
-		wsql.SetMaxOpenConns(1)
-		wsql.SetMaxIdleConns(1)
-		wsql.SetConnMaxLifetime(0)
-
-		q.Del("_stmt_cache_size")
-		q.Del("vfs")
-		// The checkpointer: one connection of the default driver, so that
-		// it keeps automatic checkpoints too should it ever write. It copies
-		// log frames to the file and needs no page cache to speak of.
-		q.Set("_cache_size", "-256")
-		ckdb, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
-		if err != nil {
-			return nil, fmt.Errorf("open sqlite checkpointer: %w", err)
-		}
-		ckdb.SetMaxOpenConns(1)
-		ckdb.SetMaxIdleConns(1)
-
-		q.Set("_txlock", "deferred")
-		q.Set("mode", "ro")
-		// Readers share the OS page cache; a small private cache each keeps
-		// the resident size of the pool modest. 2 MiB each holds what one
-		// overdue list probes for visibility (about 450 pages), and measured
-		// that list 1.5 times as fast as 1 MiB; 4 MiB took the server's peak
-		// RSS over a whole load run past its 100 MB budget. The writer's
-		// cache gave up the 4 MiB the readers took.
-		q.Set("_cache_size", "-2048")
-		q.Del("_journal_mode")
-		// Readers keep their statements prepared: parsing and planning the
-		// same SQL on every request costs more than running it.
-		rcfg := *cfg
-		rcfg.PrepareStmt = true
-		// Bounded: lists and statistics with their many combinations of
-		// filters have thousands of texts, and each one kept prepared on
-		// every reader holds memory.
-		rcfg.PrepareStmtMaxSize = 256
-		rdb, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), &rcfg)
-		if err != nil {
-			ckdb.Close()
-			return nil, fmt.Errorf("open sqlite reader: %w", err)
-		}
-		rsql, _ := rdb.DB()
-		n := opt.ReadConns
-		if n <= 0 {
-			// SQLite reads run on the CPU; more connections than cores
-			// only add page caches and contention.
-			n = max(4, 2*runtime.NumCPU())
-		}
-		rsql.SetMaxOpenConns(n)
-		rsql.SetMaxIdleConns(n)
-		s.w, s.r, s.dialect, s.path = wdb, rdb, SQLite, path
-		s.writes, s.stop, s.stopped = make(chan *writeReq), make(chan struct{}), make(chan struct{})
-		go s.committer()
-		s.ckptStop, s.ckptDone = make(chan struct{}), make(chan struct{})
-		go checkpointer(ckdb, &s.logLong, s.ckptStop, s.ckptDone)
+		s.w, s.r, s.dialect, s.path, s.eng = db.Writer, db.Reader, SQLite, path, db
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
@@ -297,35 +147,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pools; for SQLite it checkpoints the WAL first.
+// Close closes the database; for SQLite it copies the log back into the
+// database file first.
 func (s *Store) Close() error {
-	if s.stop != nil {
-		close(s.stop)
-		<-s.stopped
+	if s.eng != nil {
+		return s.eng.Close()
 	}
-
-	if s.ckptStop != nil {
-		close(s.ckptStop)
-		<-s.ckptDone
+	sqlDB, err := s.w.DB()
+	if err != nil {
+		return err
 	}
-	s.closeStmts()
-	if s.dialect == SQLite {
-		s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	}
-	var errs []error
-	for _, db := range uniqueDBs(s.w, s.r) {
-		if sqlDB, err := db.DB(); err == nil {
-			errs = append(errs, sqlDB.Close())
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func uniqueDBs(w, r *gorm.DB) []*gorm.DB {
-	if w == r {
-		return []*gorm.DB{w}
-	}
-	return []*gorm.DB{w, r}
+	return sqlDB.Close()
 }
 
 // read returns the read pool bound to ctx.
@@ -336,8 +168,8 @@ func (s *Store) read(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx)
 // with a busy snapshot; a busy database (another process) is retried with
 // backoff, so "database is locked" never reaches a caller.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.writes != nil {
-		return s.writeGrouped(ctx, fn)
+	if s.eng != nil {
+		return s.eng.Write(ctx, fn)
 	}
 	return s.writeDirect(ctx, func(tx *gorm.DB) error {
 		if s.dialect == Postgres {
@@ -359,11 +191,10 @@ func (s *Store) writeDirect(ctx context.Context, fn func(tx *gorm.DB) error) err
 	for attempt := 0; attempt < 8; attempt++ {
 		err = s.w.WithContext(ctx).Transaction(fn)
 		if err == nil {
-			s.commits.Add(1)
 			return nil
 		}
 		if !isBusy(err) {
-			err, _ = refused(err)
+			err, _ = sqlite.Refused(err)
 			return err
 		}
 		backoff := time.Duration(10<<attempt)*time.Millisecond + time.Duration(rand.IntN(10))*time.Millisecond
@@ -376,11 +207,9 @@ func (s *Store) writeDirect(ctx context.Context, fn func(tx *gorm.DB) error) err
 	return err
 }
 
-func isBusy(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database table is locked") ||
-		strings.Contains(msg, "SQLSTATE 40P01") // Postgres: deadlock detected
-}
+// isBusy reports whether a Postgres transaction was chosen to break a
+// deadlock, which is worth trying again.
+func isBusy(err error) bool { return strings.Contains(err.Error(), "SQLSTATE 40P01") }
 
 // newID returns a new UUIDv7: time-ordered, so inserts stay at the end of
 // the primary-key index.
@@ -446,8 +275,5 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 // ExecForTest runs a raw statement on the writer. Tests use it to prove
 // that the database itself refuses what the store never offers.
 func (s *Store) ExecForTest(ctx context.Context, stmt string) error {
-	defer s.identityChanged()
-	defer s.directoryChanged()
-	defer s.commits.Add(1) // a change like any other: caches must not outlive it
 	return s.w.WithContext(ctx).Exec(stmt).Error
 }

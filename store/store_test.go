@@ -32,7 +32,7 @@ func TestAuditTrailIsAppendOnly(t *testing.T) {
 		w := newWorld(t, s)
 		m := w.meeting(t, s, "GREEN", "undisclosed")
 		title := "Renamed"
-		if _, err := s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{Title: &title}); err != nil {
+		if _, err := s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{Title: models.Some(title)}); err != nil {
 			t.Fatal(err)
 		}
 		evs, _, err := s.ListAuditEvents(ctx, w.admin, store.AuditFilter{EntityType: "meeting", EntityID: m.ID}, store.Page{Limit: 10})
@@ -350,7 +350,7 @@ func TestDeclinedAttendanceGrantsNothing(t *testing.T) {
 				// colleague too, but for RED).
 				for _, a := range m.Attendees {
 					if a.PersonID != nil && *a.PersonID == w.telcoP.ID {
-						must(s.UpdateAttendee(ctx, w.coord, m.ID, a.ID, store.AttendeePatch{Attendance: ptr("invited")}))
+						must(s.UpdateAttendee(ctx, w.coord, m.ID, a.ID, store.AttendeePatch{Attendance: models.Some("invited")}))
 					}
 				}
 				if got, listed, owned := sees(w.insider); !got || !listed || owned != 1 {

@@ -132,7 +132,7 @@ func TestStatisticsAgreeWithRows(t *testing.T) {
 				// fewer than k share come and go.
 				sector := pick([]string{"communications", "water", "energy", "financial_services"})
 				o := orgs[1+rng.IntN(len(orgs)-1)]
-				must(s.UpdateOrganization(ctx, store.System, o, store.OrganizationPatch{Sector: &sector}))
+				must(s.UpdateOrganization(ctx, store.System, o, store.OrganizationPatch{Sector: models.Some(sector)}))
 			case 13:
 				o := orgs[rng.IntN(len(orgs))]
 				p := must(s.CreatePerson(ctx, store.System, store.PersonInput{FullName: fmt.Sprintf("Person %d", rng.IntN(1e6)), OrganizationID: o}))
@@ -143,11 +143,11 @@ func TestStatisticsAgreeWithRows(t *testing.T) {
 			case 1:
 				tlp, st := pick(models.TLPs), start()
 				end := st.Add(time.Hour)
-				must(s.UpdateMeeting(ctx, coord, mid, store.MeetingPatch{TLP: &tlp, StartsAt: &st, EndsAt: &end}))
+				must(s.UpdateMeeting(ctx, coord, mid, store.MeetingPatch{TLP: models.Some(models.TLP(tlp)), StartsAt: models.Some(models.Timestamp{Time: st}), EndsAt: models.Some(models.Timestamp{Time: end})}))
 			case 2:
 				status, kind, host := pick(models.MeetingStatuses), pick(models.MeetingKinds), orgs[rng.IntN(len(orgs))]
 				ts := []string{pick(topics), pick(topics)}
-				must(s.UpdateMeeting(ctx, coord, mid, store.MeetingPatch{Status: &status, Kind: &kind, HostOrganizationID: &host, Topics: &ts}))
+				must(s.UpdateMeeting(ctx, coord, mid, store.MeetingPatch{Status: models.Some(status), Kind: models.Some(kind), HostOrganizationID: models.Some(host), Topics: models.Some(ts)}))
 			case 3:
 				if err := s.DeleteMeeting(ctx, coord, mid, nil); err != nil {
 					t.Fatalf("delete meeting: %v", err)
@@ -184,7 +184,7 @@ func TestStatisticsAgreeWithRows(t *testing.T) {
 					if d != "public" {
 						reason = "national_security"
 					}
-					if _, err := s.UpdateAttendee(ctx, coord, mid, a.ID, store.AttendeePatch{Attendance: &att, Disclosure: &d, WithholdingReason: &reason}); err != nil &&
+					if _, err := s.UpdateAttendee(ctx, coord, mid, a.ID, store.AttendeePatch{Attendance: models.Some(att), Disclosure: models.Some(models.Disclosure(d)), WithholdingReason: models.SomeOrNull(&reason)}); err != nil &&
 						!errors.As(err, new(*store.ValidationError)) {
 						t.Fatalf("update attendee: %v", err)
 					}
@@ -205,15 +205,13 @@ func TestStatisticsAgreeWithRows(t *testing.T) {
 					break
 				}
 				status, priority, due := pick(models.ActionStatuses), pick(models.Priorities), day()
-				p := store.ActionItemPatch{Status: &status}
+				p := store.ActionItemPatch{Status: models.Some(status)}
 				if rng.IntN(2) == 0 {
-					p.Priority, p.DueOn = &priority, &due
+					p.Priority, p.DueOn = models.Some(priority), models.SomeOrNull(due)
 				}
 				if rng.IntN(3) == 0 {
 					o := orgs[rng.IntN(len(orgs))]
-					po := &o
-					var none *string
-					p.OwnerPersonID, p.OwnerOrganizationID = &none, &po
+					p.OwnerPersonID, p.OwnerOrganizationID = models.SomeOrNull[string](nil), models.SomeOrNull(&o)
 				}
 				must(s.UpdateActionItem(ctx, coord, it.ID, p))
 			}
@@ -313,12 +311,12 @@ func TestStatisticsAgreeAfterConcurrentWrites(t *testing.T) {
 						_, err = s.CreateActionItem(ctx, w.coord, store.ActionItemInput{MeetingID: mid, Title: "Concurrent", OwnerOrganizationID: &o, Status: "open"})
 					case 3:
 						tlp := []string{"GREEN", "AMBER", "RED"}[rng.IntN(3)]
-						_, err = s.UpdateMeeting(ctx, w.coord, mid, store.MeetingPatch{TLP: &tlp})
+						_, err = s.UpdateMeeting(ctx, w.coord, mid, store.MeetingPatch{TLP: models.Some(models.TLP(tlp))})
 					case 4:
 						items, _, lerr := s.ListActionItems(ctx, w.coord, store.ActionItemFilter{MeetingID: mid}, store.Page{Limit: 50})
 						if lerr == nil && len(items) > 0 {
 							st := models.ActionStatuses[rng.IntN(len(models.ActionStatuses))]
-							_, err = s.UpdateActionItem(ctx, w.coord, items[rng.IntN(len(items))].ID, store.ActionItemPatch{Status: &st})
+							_, err = s.UpdateActionItem(ctx, w.coord, items[rng.IntN(len(items))].ID, store.ActionItemPatch{Status: models.Some(st)})
 						}
 					}
 					// Conflicts (a person already on the attendance, a row

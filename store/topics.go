@@ -18,8 +18,12 @@ type TopicInput struct {
 
 // TopicPatch changes a topic; nil fields stay as they are.
 type TopicPatch struct {
-	Name, Kind, Reference, Description *string
-	IfVersion                          *int
+	Name        models.Opt[string] `json:"name"`
+	Kind        models.Opt[string] `json:"kind"`
+	Reference   models.Opt[string] `json:"reference"`
+	Description models.Opt[string] `json:"description"`
+	// IfVersion is the version the change was made against (If-Match).
+	IfVersion *int `json:"-"`
 }
 
 // References are checked per kind: a CVE id, a CISA or ICS advisory id, an
@@ -120,7 +124,9 @@ func (s *Store) ListTopics(ctx context.Context, c Caller, f TopicFilter, p Page)
 
 // UpdateTopic changes a topic.
 func (s *Store) UpdateTopic(ctx context.Context, c Caller, id string, p TopicPatch) (*models.Topic, error) {
-	defer s.directoryChanged() // after the commit: see directory.go
+	if err := refuseNulls(p); err != nil {
+		return nil, err
+	}
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
@@ -161,7 +167,6 @@ func (s *Store) UpdateTopic(ctx context.Context, c Caller, id string, p TopicPat
 
 // DeleteTopic removes a topic that no meeting uses.
 func (s *Store) DeleteTopic(ctx context.Context, c Caller, id string, ifVersion *int) error {
-	defer s.directoryChanged() // after the commit: see directory.go
 	if err := requireCoordinator(c); err != nil {
 		return err
 	}

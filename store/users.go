@@ -22,12 +22,13 @@ type UserInput struct {
 
 // UserPatch changes a user; nil fields stay as they are.
 type UserPatch struct {
-	Email     *string
-	Password  *string
-	Role      *string
-	PersonID  **string
-	Disabled  *bool
-	IfVersion *int
+	Email    models.Opt[string]      `json:"email"`
+	Password models.Opt[string]      `json:"password"`
+	Role     models.Opt[models.Role] `json:"role"`
+	PersonID models.Nullable[string] `json:"person_id"`
+	Disabled models.Opt[bool]        `json:"disabled"`
+	// IfVersion is the version the change was made against (If-Match).
+	IfVersion *int `json:"-"`
 }
 
 // MinPasswordLen is the shortest password accepted.
@@ -157,7 +158,9 @@ func (s *Store) ListUsers(ctx context.Context, c Caller, f UserFilter, p Page) (
 // UpdateUser changes a user (admins only). Disabling a user or changing its
 // password or role ends its sessions; disabling also revokes its tokens.
 func (s *Store) UpdateUser(ctx context.Context, c Caller, id string, p UserPatch) (*models.User, error) {
-	defer s.identityChanged() // after the commit: see readcache.go
+	if err := refuseNulls(p); err != nil {
+		return nil, err
+	}
 	if err := requireAdmin(c); err != nil {
 		return nil, err
 	}
@@ -166,11 +169,11 @@ func (s *Store) UpdateUser(ctx context.Context, c Caller, id string, p UserPatch
 	// group committer would wait for it. One that fails its checks is
 	// reported with the others, inside.
 	var hash string
-	if p.Password != nil {
+	if p.Password.Set {
 		var v validator
-		if checkPassword(&v, *p.Password); v.err() == nil {
+		if checkPassword(&v, p.Password.V); v.err() == nil {
 			var err error
-			if hash, err = HashPassword(*p.Password); err != nil {
+			if hash, err = HashPassword(p.Password.V); err != nil {
 				return nil, err
 			}
 		}
@@ -187,38 +190,34 @@ func (s *Store) UpdateUser(ctx context.Context, c Caller, id string, p UserPatch
 		before := u
 		var v validator
 		endSessions := false
-		if p.Email != nil {
-			u.Email = strings.ToLower(strings.TrimSpace(*p.Email))
-		}
-		if p.Role != nil {
-			u.Role = models.Role(*p.Role)
-			endSessions = endSessions || u.Role != before.Role
-		}
-		if p.PersonID != nil {
-			u.PersonID = *p.PersonID
+		setIf(&u.Email, p.Email, func(e string) string { return strings.ToLower(strings.TrimSpace(e)) })
+		setIf(&u.Role, p.Role, nil)
+		endSessions = u.Role != before.Role
+		if p.PersonID.Set {
+			u.PersonID = p.PersonID.V
 			if err := s.checkPersonExists(tx, &v, "person_id", u.PersonID); err != nil {
 				return err
 			}
 		}
-		if p.Disabled != nil {
-			u.Disabled = *p.Disabled
+		if p.Disabled.Set {
+			u.Disabled = p.Disabled.V
 			endSessions = endSessions || u.Disabled
 		}
 		validateUser(&v, &u)
-		if p.Password != nil {
-			checkPassword(&v, *p.Password)
+		if p.Password.Set {
+			checkPassword(&v, p.Password.V)
 		}
 		if err := v.err(); err != nil {
 			return err
 		}
-		if p.Password != nil {
+		if p.Password.Set {
 			u.PasswordHash = hash
 			endSessions = true
 		}
 		if c.UserID == u.ID && (u.Disabled || u.Role != models.RoleAdmin) {
 			return newErr(ErrConflict, "administrators cannot disable or demote themselves")
 		}
-		if out = u; p.Password == nil && unchanged(&before, &u) {
+		if out = u; !p.Password.Set && unchanged(&before, &u) {
 			return nil
 		}
 		u.Version++
@@ -241,7 +240,7 @@ func (s *Store) UpdateUser(ctx context.Context, c Caller, id string, p UserPatch
 			}
 		}
 		ch := diff(&before, &u)
-		if p.Password != nil {
+		if p.Password.Set {
 			ch["password"] = Change{Before: "(set)", After: "(changed)"}
 		}
 		out = u
@@ -256,8 +255,7 @@ func (s *Store) UpdateUser(ctx context.Context, c Caller, id string, p UserPatch
 // DeleteUser disables a user and ends its sessions and tokens. The record
 // stays, because meetings, updates and the audit trail refer to it.
 func (s *Store) DeleteUser(ctx context.Context, c Caller, id string, ifVersion *int) error {
-	t := true
-	_, err := s.UpdateUser(ctx, c, id, UserPatch{Disabled: &t, IfVersion: ifVersion})
+	_, err := s.UpdateUser(ctx, c, id, UserPatch{Disabled: models.Some(true), IfVersion: ifVersion})
 	return err
 }
 

@@ -63,6 +63,13 @@ func visibleSQL(c Caller) (string, []any) {
 // to the meetings the caller may see.
 func meetingVisible(c Caller) func(*gorm.DB) *gorm.DB { return restrict(c, visibleSQL) }
 
+// live keeps the rows of table (meetings or action_items) that are not
+// deleted. Deleting one sets its deleted_at and keeps the row for the
+// audit trail; every query that reads them says deleted_at IS NULL itself.
+func live(table string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB { return q.Where(table + ".deleted_at IS NULL") }
+}
+
 func restrict(c Caller, rule func(Caller) (string, []any)) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
 		if c.Privileged() {

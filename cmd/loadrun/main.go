@@ -7,14 +7,16 @@
 // role, lists with random filters, sorts and pages, statistics with every
 // grouping and random windows, and one request in five a write. It prints
 // per operation requests/s, p50/p95/p99 and errors, the total, the
-// server's CPU per request and peak RSS, with the read caches on and off,
-// at each size given by -sizes.
+// server's CPU per request and peak RSS, at each size given by -sizes.
+// Each -variant runs the same mixed run again against a server started
+// with more environment, to measure a setting on and off in one run.
 //
-// The fixed run (-fixed) repeats one URL per operation, which a cache
-// answers; it is kept as a secondary table.
+// The fixed run (-fixed) repeats one URL per operation; it is kept as a
+// secondary table.
 //
 //	go run ./cmd/loadrun                          # mixed, at 10k, 100k and 1M action items
 //	go run ./cmd/loadrun -sizes 1000000 -fixed    # mixed at 1M, then the fixed run
+//	go run ./cmd/loadrun -sizes 100000 -variant gogc400:GOGC=400
 package main
 
 import (
@@ -51,9 +53,24 @@ func main() {
 	fixed := flag.Bool("fixed", false, "also run the fixed-URL operations (a secondary table)")
 	sizes := flag.String("sizes", "10000,100000,1000000", "action items of each mixed run's data set (a tenth as many meetings); empty: no mixed run")
 	participants := flag.Int("participants", 24, "participants of distinct organisations in the mixed run")
+	flag.Func("variant", "also run each SQLite mixed run against a server started with more environment: NAME:VAR=VALUE[ VAR=VALUE…] (repeatable)", func(v string) error {
+		name, env, ok := strings.Cut(v, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return errors.New("a variant is NAME:VAR=VALUE[ VAR=VALUE…]")
+		}
+		vr := variant{name: strings.TrimSpace(name)}
+		for _, kv := range strings.Fields(env) {
+			if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+				return fmt.Errorf("%q is not VAR=VALUE", kv)
+			}
+			vr.env = append(vr.env, kv)
+		}
+		variants = append(variants, vr)
+		return nil
+	})
 	flag.BoolVar(&onSQLite, "sqlite", true, "run the mixed run on SQLite (false: on Postgres only, with -postgres)")
 	pgURL := flag.String("postgres", "", "also run the mixed run against Postgres: the URL of a database whose user may create databases (one per data set is seeded and kept)")
-	flag.StringVar(&profileDir, "profile", "", "write the server's CPU profile of each mixed run with the caches off to this directory")
+	flag.StringVar(&profileDir, "profile", "", "write the server's CPU profile of each default mixed run to this directory")
 	only := flag.String("only", "", "comma-separated operations to measure (all when empty), e.g. get_meeting,create_action_item")
 	flag.Parse()
 	if *only != "" {
@@ -80,6 +97,15 @@ func main() {
 	}
 }
 
+// A variant is a mixed run against a server started with more environment.
+type variant struct {
+	name string
+	env  []string
+}
+
+// variants are the runs of each size on SQLite besides the default one.
+var variants []variant
+
 // onSQLite runs the mixed run on SQLite.
 var onSQLite = true
 
@@ -100,13 +126,13 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 	}
 	fmt.Printf("machine: %d cores (GOMAXPROCS of the server: all); clients: %d; %s per run\n\n", numCPU(), clients, dur)
 	for _, n := range sizes {
-		for _, cache := range []string{"on", "off"} {
+		for _, v := range append([]variant{{name: "default"}}, variants...) {
 			if !onSQLite {
 				break
 			}
-			env := []string{"LIAISON_READ_CACHE=" + cache}
+			env := v.env
 			pprofAddr := ""
-			if profileDir != "" && cache == "off" {
+			if profileDir != "" && v.name == "default" {
 				pprofAddr = freePort()
 				env = append(env, "LIAISON_PPROF_ADDR="+pprofAddr)
 			}
@@ -121,7 +147,7 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 			if pprofAddr != "" {
 				go profile(pprofAddr, dur, filepath.Join(profileDir, fmt.Sprintf("mixed-%d.pprof", n)))
 			}
-			fmt.Printf("mixed run: %d meetings, %d action items, SQLite, read caches %s; %d clients for %s\n", n/10, n, cache, clients, dur)
+			fmt.Printf("mixed run: %d meetings, %d action items, SQLite, %s %v; %d clients for %s\n", n/10, n, v.name, v.env, clients, dur)
 			runMixed(srv, m, clients, dur)
 			fmt.Println()
 			srv.stop()
@@ -138,7 +164,7 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 			if err != nil {
 				return err
 			}
-			fmt.Printf("mixed run: %d meetings, %d action items, Postgres (no read caches), %d server(s); %d clients for %s\n", n/10, n, servers, clients, dur)
+			fmt.Printf("mixed run: %d meetings, %d action items, Postgres, %d server(s); %d clients for %s\n", n/10, n, servers, clients, dur)
 			runMixed(srv, m, clients, dur)
 			fmt.Println()
 			srv.stop()
@@ -601,7 +627,7 @@ func fullRun(bin, dataDir string, meetings, items, clients int, dur time.Duratio
 			continue
 		}
 		if strings.HasPrefix(o.name, "stats_") {
-			fmt.Printf("%-22s first request, before the statistics cache holds it: %.1f ms\n", o.name, once(o))
+			fmt.Printf("%-22s first request after start: %.1f ms\n", o.name, once(o))
 		}
 		before := cpuSeconds(pid)
 		r := measure(o, clients, dur)
@@ -613,29 +639,10 @@ func fullRun(bin, dataDir string, meetings, items, clients int, dur time.Duratio
 		fmt.Printf("%-22s %9d %10.0f %9.2f %9.2f %7d %12.3f %9s\n", o.name, r.n, r.rps, r.p50, r.p99, r.errs, cpu, ratio)
 	}
 	fmt.Printf("server peak RSS: %s\n", peakRSS(pid))
-	srv.stop()
-
-	// The same reads with the server's read cache off: what the queries
-	// themselves cost (the cache serves a meeting's detail and a token's
-	// caller until the next write).
-	if selected == nil || selected["get_meeting"] || selected["nocache"] {
-		fmt.Println("\nwith LIAISON_READ_CACHE=off (every request runs its queries):")
-		cold, err := start(bin, dataDir, meetings, items, "LIAISON_READ_CACHE=off")
-		if err != nil {
-			return err
-		}
-		defer cold.stop()
-		for _, o := range cold.readOps()[:3] {
-			before := cpuSeconds(cold.cmd.Process.Pid)
-			r := measure(o, clients, dur)
-			cpu := (cpuSeconds(cold.cmd.Process.Pid) - before) / float64(max(r.n, 1)) * 1000
-			fmt.Printf("%-22s %9d %10.0f %9.2f %9.2f %7d %12.3f %9s\n", o.name, r.n, r.rps, r.p50, r.p99, r.errs, cpu, fmt.Sprintf("%.0f%%", 100*r.rps/ceil.rps))
-		}
-	}
 	return nil
 }
 
-// once times a single request (the first after start: a cold cache).
+// once times a single request (the first after start).
 func once(o op) float64 {
 	c := &http.Client{Timeout: 60 * time.Second}
 	t0 := time.Now()

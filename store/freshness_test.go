@@ -10,10 +10,9 @@ import (
 	"liaison/store/storetest"
 )
 
-// The meeting detail and token caches must never serve what a write made
-// through this store has changed, and never serve one visibility class
-// what was computed for another.
-func TestReadCachesNeverOutliveAWrite(t *testing.T) {
+// A read after a write shows the write at once, to every visibility class,
+// and never shows one class what was computed for another.
+func TestReadsShowEveryWriteAtOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := newWorld(t, s)
 		m := w.meeting(t, s, "AMBER", "undisclosed")
@@ -22,7 +21,7 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 		// attended) but not who attended undisclosed.
 		peer := store.Caller{UserID: "u-peer", Role: models.RoleParticipant, PersonID: colleague.ID, OrganizationID: w.telco.ID}
 		// names is who the caller sees attend the meeting, from its detail;
-		// its list item (cached the same way) must say the same.
+		// its list item must say the same.
 		names := func(c store.Caller) string {
 			t.Helper()
 			people := func(v *store.MeetingView) string {
@@ -55,7 +54,7 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 			}
 			return detail
 		}
-		for range 3 { // the second and third come from the cache
+		for range 3 { // the same answer every time
 			if got := names(peer); strings.Contains(got, "Hiddenname") || strings.Contains(got, "not found") {
 				t.Fatalf("colleague: %q", got)
 			}
@@ -68,16 +67,16 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 		}
 
 		// Renaming a person or an organisation shows at once in details and
-		// lists, whose summaries come from the directory cache.
-		must(s.UpdatePerson(ctx, w.admin, w.telcoP.ID, store.PersonPatch{FullName: ptr("Xavier Hiddenname-Renamed")}))
+		// lists, whose summaries are read by id.
+		must(s.UpdatePerson(ctx, w.admin, w.telcoP.ID, store.PersonPatch{FullName: models.Some("Xavier Hiddenname-Renamed")}))
 		if got := names(w.insider); !strings.Contains(got, "Hiddenname-Renamed") {
 			t.Fatalf("after the rename the detail shows %q", got)
 		}
-		must(s.UpdateTopic(ctx, w.admin, m.Topics[0].ID, store.TopicPatch{Name: ptr("Salt Typhoon (renamed)")}))
+		must(s.UpdateTopic(ctx, w.admin, m.Topics[0].ID, store.TopicPatch{Name: models.Some("Salt Typhoon (renamed)")}))
 		if v := must(s.GetMeeting(ctx, w.insider, m.ID)); v.Topics[0].Name != "Salt Typhoon (renamed)" {
 			t.Fatalf("after the rename the detail's topic is %q", v.Topics[0].Name)
 		}
-		must(s.UpdateOrganization(ctx, w.admin, w.gov.ID, store.OrganizationPatch{Name: ptr("National Security Council Renamed")}))
+		must(s.UpdateOrganization(ctx, w.admin, w.gov.ID, store.OrganizationPatch{Name: models.Some("National Security Council Renamed")}))
 		page, _, err := s.ListMeetings(ctx, w.insider, store.MeetingFilter{}, store.Page{Limit: 10})
 		if err != nil || len(page) != 1 || page[0].Host == nil || page[0].Host.Name != "National Security Council Renamed" {
 			t.Fatalf("after the rename the list shows %+v %v", page, err)
@@ -90,20 +89,20 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 				row = a.ID
 			}
 		}
-		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: ptr("public"), WithholdingReason: ptr("")}))
+		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: models.Some(models.Disclosure("public")), WithholdingReason: models.SomeOrNull(ptr(""))}))
 		if got := names(peer); !strings.Contains(got, "Hiddenname") {
-			t.Fatalf("after disclosure the colleague still gets the cached redaction: %q", got)
+			t.Fatalf("after disclosure the colleague still gets the old redaction: %q", got)
 		}
 		// Raising the meeting to RED hides it from the colleague at once.
-		must(s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{TLP: ptr("RED")}))
+		must(s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{TLP: models.Some(models.TLP("RED"))}))
 		if got := names(peer); got != "not found" {
 			t.Fatalf("after TLP:RED the colleague still sees the meeting: %q", got)
 		}
 		// Withholding him again hides his name from the insider's organisation
 		// colleague's view and the coordinator still sees it: redaction is per
 		// visibility class, never shared.
-		must(s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{TLP: ptr("AMBER")}))
-		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: ptr("undisclosed"), WithholdingReason: ptr("national_security")}))
+		must(s.UpdateMeeting(ctx, w.coord, m.ID, store.MeetingPatch{TLP: models.Some(models.TLP("AMBER"))}))
+		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: models.Some(models.Disclosure("undisclosed")), WithholdingReason: models.SomeOrNull(ptr("national_security"))}))
 		for range 2 {
 			if got := names(w.coord); !strings.Contains(got, "Hiddenname") {
 				t.Fatalf("coordinator: %q", got)
@@ -113,7 +112,7 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 			}
 		}
 
-		// A revoked token stops working at once, although it was cached.
+		// A revoked token stops working at once, although it was used before.
 		u := must(s.CreateUser(ctx, store.System, store.UserInput{Email: "cache@example.test", Password: "a-long-password-1", Role: "participant", PersonID: &colleague.ID}))
 		owner := store.Caller{UserID: u.ID, Role: models.RoleParticipant, PersonID: colleague.ID, OrganizationID: w.telco.ID}
 		tok, secret, err := s.CreateToken(ctx, owner, store.TokenInput{Name: "dashboard", Scope: "read"})
@@ -134,7 +133,7 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 		}
 
 		// Moving the person to another organisation, and disabling the
-		// user, show at once in what a cached token resolves to.
+		// user, show at once in what a token resolves to.
 		_, secret, err = s.CreateToken(ctx, owner, store.TokenInput{Name: "second", Scope: "write"})
 		if err != nil {
 			t.Fatal(err)
@@ -144,7 +143,7 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 				t.Fatalf("token: %+v %v", c, err)
 			}
 		}
-		must(s.UpdatePerson(ctx, w.admin, colleague.ID, store.PersonPatch{OrganizationID: &w.other.ID}))
+		must(s.UpdatePerson(ctx, w.admin, colleague.ID, store.PersonPatch{OrganizationID: models.Some(w.other.ID)}))
 		if c, err := s.AuthenticateToken(ctx, secret); err != nil || c.OrganizationID != w.other.ID {
 			t.Fatalf("after the move the token resolves to %+v %v", c, err)
 		}
@@ -160,7 +159,7 @@ func TestReadCachesNeverOutliveAWrite(t *testing.T) {
 // Action item lists keep each item's view until the next commit, per
 // caller class: a change of disclosure shows at once in who owns an item,
 // and a read-only caller is never handed a view that says it may edit.
-func TestActionItemListCacheNeverOutlivesAWrite(t *testing.T) {
+func TestActionItemListsShowEveryWriteAtOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := newWorld(t, s)
 		m := w.meeting(t, s, "GREEN", "undisclosed") // the telecom owns its item and attended undisclosed
@@ -192,11 +191,11 @@ func TestActionItemListCacheNeverOutlivesAWrite(t *testing.T) {
 				t.Fatalf("coordinator sees the owner %q", got)
 			}
 		}
-		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: ptr("public"), WithholdingReason: ptr("")}))
+		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: models.Some(models.Disclosure("public")), WithholdingReason: models.SomeOrNull(ptr(""))}))
 		if got := owner(w.outsider); got != w.telco.Name {
 			t.Fatalf("after disclosure the outsider still gets %q", got)
 		}
-		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: ptr("undisclosed"), WithholdingReason: ptr("commercial")}))
+		must(s.UpdateAttendee(ctx, w.coord, m.ID, row, store.AttendeePatch{Disclosure: models.Some(models.Disclosure("undisclosed")), WithholdingReason: models.SomeOrNull(ptr("commercial"))}))
 		if got := owner(w.outsider); got != "redacted" {
 			t.Fatalf("after withholding again the outsider gets %q", got)
 		}

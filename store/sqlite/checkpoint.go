@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"database/sql"
@@ -14,7 +14,7 @@ import (
 // itself, inside that commit: with one writer, that is the group committer,
 // and every write queued behind it waited for a thousand page copies and
 // an fsync of the database. The writer therefore never checkpoints
-// (wal_autocheckpoint=0, set in driver.go); a connection of its own does,
+// (wal_autocheckpoint=0, set in Open); a connection of its own does,
 // in the background, PASSIVE, so it never blocks the writer or a reader.
 //
 // Once the log has been copied in full, the writer's next transaction may
@@ -29,7 +29,7 @@ import (
 // restartWait (readers that begin meanwhile read the file and are not
 // waited for). The next batch then writes the log from its start again,
 // over the file's old frames; the file is cut back only if it has grown
-// past logKeepBytes (driver.go). A RESTART that times out
+// past logKeepBytes (Open). A RESTART that times out
 // changes nothing and is asked for again after the next checkpoint;
 // readers that overlap without ever leaving a gap starve it, as they
 // starve SQLite's own restart. The checkpointer cannot run the RESTART
@@ -83,8 +83,8 @@ func checkpointer(db *sql.DB, long *atomic.Bool, stop <-chan struct{}, done chan
 // restartLog runs a RESTART checkpoint on the writer connection, waiting at
 // most restartWait for readers, then gives the connection its usual busy
 // timeout back. The committer calls it between batches.
-func (s *Store) restartLog() {
-	db, err := s.w.DB() // one connection: these run on it in turn
+func (s *DB) restartLog() {
+	db, err := s.Writer.DB() // one connection: these run on it in turn
 	if err != nil {
 		return
 	}

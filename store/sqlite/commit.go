@@ -1,8 +1,7 @@
-package store
+package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -21,7 +20,8 @@ import (
 // only then is each request told it succeeded — so an acknowledged write
 // is always durable, and N concurrent writes cost about one disk flush.
 
-var errStoreClosed = fmt.Errorf("the store is closed")
+// ErrClosed is the error of a write queued after Close.
+var ErrClosed = errors.New("the database is closed")
 
 // maxBatch bounds how many writes share one commit.
 const maxBatch = 128
@@ -32,8 +32,8 @@ type writeReq struct {
 	done chan error
 }
 
-// committer runs batches until the store closes.
-func (s *Store) committer() {
+// committer runs batches until the database closes.
+func (s *DB) committer() {
 	defer close(s.stopped)
 	for {
 		var first *writeReq
@@ -60,20 +60,20 @@ func (s *Store) committer() {
 }
 
 // refusal is the error of a write that changed nothing before it failed
-// (see refuse).
+// (see Refuse).
 type refusal struct{ err error }
 
 func (r refusal) Error() string { return r.err.Error() }
 func (r refusal) Unwrap() error { return r.err }
 
-// refuse marks err as the failure of a write that has changed nothing in
+// Refuse marks err as the failure of a write that has changed nothing in
 // its transaction: its batch goes on, the other writes are not run again,
 // and the caller gets err itself. Only a write whose every statement so
 // far has read or written nothing may use it.
-func refuse(err error) error { return refusal{err} }
+func Refuse(err error) error { return refusal{err} }
 
-// refused reports whether err is a refusal, and the error it carries.
-func refused(err error) (error, bool) {
+// Refused reports whether err is a refusal, and the error it carries.
+func Refused(err error) (error, bool) {
 	var r refusal
 	if errors.As(err, &r) {
 		return r.err, true
@@ -95,9 +95,9 @@ var errWriteFailed = errors.New("a write of the batch failed")
 // therefore run twice, as it may when the database is busy: writes change
 // only what their transaction holds and variables they set afresh on
 // every run.
-func (s *Store) runBatch(batch []*writeReq) {
+func (s *DB) runBatch(batch []*writeReq) {
 	results := make([]error, len(batch))
-	err := s.w.Transaction(func(tx *gorm.DB) error {
+	err := s.Writer.Transaction(func(tx *gorm.DB) error {
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				results[i] = r.ctx.Err()
@@ -111,7 +111,7 @@ func (s *Store) runBatch(batch []*writeReq) {
 			// runs to its end, in microseconds.
 			if err := runBare(tx.WithContext(context.WithoutCancel(r.ctx)), r.fn); err != nil {
 				var clean bool
-				if results[i], clean = refused(err); !clean {
+				if results[i], clean = Refused(err); !clean {
 					return errWriteFailed
 				}
 			}
@@ -120,7 +120,7 @@ func (s *Store) runBatch(batch []*writeReq) {
 	})
 	switch {
 	case err == nil:
-		s.commits.Add(1)
+		s.Commits.Add(1)
 	case errors.Is(err, errWriteFailed) && len(batch) == 1:
 		// Alone in its batch, the write's failure is already its own.
 	default:
@@ -144,10 +144,10 @@ func runBare(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
 // runIsolated runs batch with a savepoint around each write, trying again
 // while the database is busy (another process holding its write lock),
 // and sets each write's result.
-func (s *Store) runIsolated(batch []*writeReq, results []error) {
+func (s *DB) runIsolated(batch []*writeReq, results []error) {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
-		err = s.w.Transaction(func(tx *gorm.DB) error {
+		err = s.Writer.Transaction(func(tx *gorm.DB) error {
 			for i, r := range batch {
 				if r.ctx.Err() != nil {
 					results[i] = r.ctx.Err()
@@ -157,12 +157,12 @@ func (s *Store) runIsolated(batch []*writeReq, results []error) {
 				if results[i], broken = runSavepoint(tx.WithContext(context.WithoutCancel(r.ctx)), r.fn); broken != nil {
 					return broken // nothing of this batch may commit
 				}
-				results[i], _ = refused(results[i])
+				results[i], _ = Refused(results[i])
 			}
 			return nil
 		})
 		if err == nil {
-			s.commits.Add(1)
+			s.Commits.Add(1)
 			return
 		}
 		if !isBusy(err) {
@@ -202,21 +202,17 @@ func runSavepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err, broken error) {
 	return fn(tx), nil
 }
 
-// execTx runs one hand-written statement in the transaction tx, without
-// GORM's statement building: for the writes the committer runs most.
-func (s *Store) execTx(tx *gorm.DB, q string, args ...any) (sql.Result, error) {
-	return tx.Statement.ConnPool.ExecContext(tx.Statement.Context, s.rebind(q), args...)
-}
-
-// writeGrouped queues fn for the committer and waits for its batch.
-func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
+// Write runs fn in a write transaction: it queues fn for the committer
+// and waits for its batch to commit or fail. fn may run more than once
+// (see runBatch).
+func (s *DB) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case s.writes <- r:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-s.stopped:
-		return errStoreClosed
+		return ErrClosed
 	}
 	return <-r.done // the batch always answers, even if ctx ends meanwhile
 }
