@@ -16,8 +16,10 @@ RUN apt-get update \
 COPY --from=build /out/liaison /usr/local/bin/liaison
 USER liaison
 WORKDIR /data
+# Two malloc arenas for SQLite from the process's start (docs/ARCHITECTURE.md).
 ENV LIAISON_ADDR=0.0.0.0:8080 \
-    LIAISON_DATABASE_URL=sqlite:///data/liaison.db
+    LIAISON_DATABASE_URL=sqlite:///data/liaison.db \
+    MALLOC_ARENA_MAX=2
 VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["liaison", "healthcheck"]

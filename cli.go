@@ -24,6 +24,7 @@ import (
 	"liaison/models"
 	"liaison/seed"
 	"liaison/store"
+	"liaison/store/sqlite"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -232,6 +233,7 @@ func serve(ctx context.Context, args []string) error {
 	if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return errors.New("--public-url must be an http:// or https:// URL such as https://liaison.example.gov")
 	}
+	sqlite.TuneProcess() // before SQLite's first allocations
 	st, err := cfg.openWith(ctx, true, store.Options{K: *k})
 	if err != nil {
 		return err

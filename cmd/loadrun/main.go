@@ -70,7 +70,7 @@ func main() {
 	})
 	flag.BoolVar(&onSQLite, "sqlite", true, "run the mixed run on SQLite (false: on Postgres only, with -postgres)")
 	pgURL := flag.String("postgres", "", "also run the mixed run against Postgres: the URL of a database whose user may create databases (one per data set is seeded and kept)")
-	flag.StringVar(&profileDir, "profile", "", "write the server's CPU profile of each default mixed run to this directory")
+	flag.StringVar(&profileDir, "profile", "", "write the server's CPU profile and final heap of each default mixed run to this directory")
 	only := flag.String("only", "", "comma-separated operations to measure (all when empty), e.g. get_meeting,create_action_item")
 	flag.Parse()
 	if *only != "" {
@@ -150,6 +150,9 @@ func run(meetings, items, clients int, dur time.Duration, dataDir string, scale,
 			fmt.Printf("mixed run: %d meetings, %d action items, SQLite, %s %v; %d clients for %s\n", n/10, n, v.name, v.env, clients, dur)
 			runMixed(srv, m, clients, dur)
 			fmt.Println()
+			if pprofAddr != "" { // the heap as the run ends, with the runtime's memory figures
+				fetch(pprofAddr, "/debug/pprof/heap?debug=1", filepath.Join(profileDir, fmt.Sprintf("mixed-%d.heap.txt", n)))
+			}
 			srv.stop()
 		}
 		if pgURL == "" {
@@ -588,12 +591,19 @@ func cpuSeconds(pid int) float64 {
 
 func peakRSS(pid int) string {
 	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	f := map[string]string{}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			f[k] = strings.TrimSpace(v)
 		}
 	}
-	return "?"
+	if f["VmHWM"] == "" {
+		return "?"
+	}
+	// What the process holds as the run ends: its own memory (Go's heap,
+	// SQLite's caches), mapped files (the binary) and shared memory (the
+	// WAL index).
+	return fmt.Sprintf("%s (at the end: anonymous %s, file %s, shared %s)", f["VmHWM"], f["RssAnon"], f["RssFile"], f["RssShmem"])
 }
 
 // ceiling serves a prebuilt body of the given size from a plain Gin handler.
@@ -653,7 +663,12 @@ func once(o op) float64 {
 // profile saves the server's CPU profile over most of a run of length d.
 func profile(addr string, d time.Duration, file string) {
 	time.Sleep(time.Second)
-	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, max(1, int(d.Seconds())-2)))
+	fetch(addr, fmt.Sprintf("/debug/pprof/profile?seconds=%d", max(1, int(d.Seconds())-2)), file)
+}
+
+// fetch saves what the server's profiler at addr answers for path.
+func fetch(addr, path, file string) {
+	res, err := http.Get("http://" + addr + path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "profile:", err)
 		return
