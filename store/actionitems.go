@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -283,15 +284,11 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 	}
 	ctx := db.Statement.Context
 	meetingIDs = uniq(meetingIDs)
-	title, err := s.meetingTitles(ctx, meetingIDs)
+	title, seen, err := s.meetingTitles(ctx, c, meetingIDs)
 	if err != nil {
 		return nil, err
 	}
 	w, err := s.withheldOwners(db, c, meetingIDs)
-	if err != nil {
-		return nil, err
-	}
-	seen, err := s.visibleMeetingSet(ctx, c, meetingIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -335,23 +332,29 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 	return out, nil
 }
 
-// meetingTitles reads the titles of the meetings, by id.
-func (s *Store) meetingTitles(ctx context.Context, ids []string) (map[string]string, error) {
+// meetingTitles reads the titles of the meetings, by id, and which of them
+// the caller may see (live and allowed by the visibility rule).
+func (s *Store) meetingTitles(ctx context.Context, c Caller, ids []string) (title map[string]string, seen map[string]bool, err error) {
 	in, args := inList(ids)
-	rows, err := s.query(ctx, `SELECT id, title FROM meetings WHERE id IN (`+in+`)`, args...)
+	cond, vargs := visibleSQL(c)
+	rows, err := s.query(ctx, `SELECT meetings.id, meetings.title, CASE WHEN meetings.deleted_at IS NULL AND `+cond+` THEN 1 ELSE 0 END
+		FROM meetings WHERE meetings.id IN (`+in+`)`, append(vargs, args...)...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := make(map[string]string, len(ids))
+	title, seen = make(map[string]string, len(ids)), make(map[string]bool, len(ids))
 	for rows.Next() {
-		var id, title string
-		if err := rows.Scan(&id, &title); err != nil {
-			return nil, err
+		var (
+			id, t   string
+			visible bool
+		)
+		if err := rows.Scan(&id, &t, &visible); err != nil {
+			return nil, nil, err
 		}
-		out[id] = title
+		title[id], seen[id] = t, visible
 	}
-	return out, rows.Err()
+	return title, seen, rows.Err()
 }
 
 // withheld tells, per meeting, which people and organisations the caller
@@ -387,7 +390,7 @@ func (s *Store) withheldOwners(db *gorm.DB, c Caller, meetingIDs []string) (with
 	}
 	var g groupSizes
 	if len(orgOnly) > 0 {
-		if g, err = s.groupSizes(db.Statement.Context, orgOnly); err != nil {
+		if g, err = s.groupSizes(db.Statement.Context, false, orgOnly); err != nil {
 			return w, err
 		}
 	}
@@ -637,11 +640,11 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 			return nil, nil, err
 		}
 	}
-	// The page query selects each item's id, version and sort key. It
-	// walks the index of its sort and checks the other filters on each
-	// row: through their own indexes, which SQLite (with no statistics)
-	// takes for selective, it would gather every item of a status and
-	// sort them all.
+	// The page query walks the index of its sort and checks the other
+	// filters on each row: through their own indexes, which SQLite (with
+	// no statistics) takes for selective, it would gather every item of a
+	// status and sort them all. It reads whole rows, and the sort key last
+	// (for a due date, as the indexes hold it).
 	f.sort = strings.TrimPrefix(p.Sort, "-")
 	if f.Overdue && len(f.Status) > 0 && !slices.ContainsFunc(f.Status, func(st string) bool { return models.OneOf(st, models.OpenStatuses) }) {
 		return []ActionItemView{}, nil, nil // only open items are overdue
@@ -666,46 +669,23 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		if byOrg, _, _, err = resumePage(visible(f), actionItemSorts, p, "action_items"); err != nil {
 			return nil, nil, err
 		}
-		cols, dir := "action_items.id, action_items.version, "+key.expr, key.dir()
-		q = db.Raw("? UNION ALL ? ORDER BY 3 "+dir+", 1 "+dir+" LIMIT ?", byPerson.Select(cols), byOrg.Select(cols), p.Limit+1)
+		cols, dir := actionItemColumns+", "+key.expr, key.dir()
+		q = db.Raw("? UNION ALL ? ORDER BY "+strconv.Itoa(actionItemColumnCount+1)+" "+dir+", 1 "+dir+" LIMIT ?", byPerson.Select(cols), byOrg.Select(cols), p.Limit+1)
 	} else {
 		if q, key, name, err = applyPage(visible(f), actionItemSorts, p, "action_items"); err != nil {
 			return nil, nil, err
 		}
-		q = q.Select("action_items.id, action_items.version, " + key.expr)
+		q = q.Select(actionItemColumns + ", " + key.expr)
 	}
 	sortCol := strings.TrimPrefix(name, "-")
-	keys, err := scanAll(q, func(rs *sql.Rows, a *models.ActionItem) error {
-		return rs.Scan(&a.ID, &a.Version, itemSortField(a, sortCol)) // no due date reads as noDueDate
-	})
+	var sortKey any // the sort key is in the row already
+	rows, err := scanAll(q, func(rs *sql.Rows, a *models.ActionItem) error { return scanActionItem(rs, a, &sortKey) })
 	if err != nil {
 		return nil, nil, err
 	}
-	keys, next := nextCursor(keys, p, name, func(a models.ActionItem) (any, string) { return itemCursorValue(&a, sortCol), a.ID })
-	views, err := s.expandListedItems(ctx, db, c, keys)
-	return views, next, err
-}
-
-// expandListedItems turns a page of action item keys into views, reading
-// and expanding the page's items together.
-func (s *Store) expandListedItems(ctx context.Context, db *gorm.DB, c Caller, keys []models.ActionItem) ([]ActionItemView, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	in, args := inList(idsOf(keys, func(a models.ActionItem) string { return a.ID }))
-	rs, err := s.query(ctx, `SELECT `+actionItemColumns+` FROM action_items WHERE id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := scanRows(rs, scanActionItem)
-	if err != nil {
-		return nil, err
-	}
+	rows, next := nextCursor(rows, p, name, func(a models.ActionItem) (any, string) { return itemCursorValue(&a, sortCol), a.ID })
 	views, err := s.expandActionItems(db, c, rows)
-	if err != nil {
-		return nil, err
-	}
-	return inPageOrder(keys, views, func(a models.ActionItem) string { return a.ID }, func(v ActionItemView) string { return v.ID }), nil
+	return views, next, err
 }
 
 // applyStatus sets the status and keeps completed_at in step with it.
@@ -844,8 +824,11 @@ const actionItemColumns = `action_items.id, action_items.meeting_id, action_item
 	action_items.priority, action_items.completed_at, action_items.days_to_close, action_items.version,
 	action_items.created_by, action_items.created_at, action_items.updated_at`
 
-// scanActionItem reads actionItemColumns from a row.
-func scanActionItem(rs *sql.Rows, a *models.ActionItem) error {
-	return rs.Scan(&a.ID, &a.MeetingID, &a.Title, &a.Description, &a.OwnerPersonID, &a.OwnerOrganizationID, &a.DueOn,
-		&a.Status, &a.Priority, &a.CompletedAt, &a.DaysToClose, &a.Version, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt)
+// actionItemColumnCount is how many columns actionItemColumns names.
+const actionItemColumnCount = 15
+
+// scanActionItem reads actionItemColumns (then extra destinations) from a row.
+func scanActionItem(rs *sql.Rows, a *models.ActionItem, extra ...any) error {
+	return rs.Scan(append([]any{&a.ID, &a.MeetingID, &a.Title, &a.Description, &a.OwnerPersonID, &a.OwnerOrganizationID, &a.DueOn,
+		&a.Status, &a.Priority, &a.CompletedAt, &a.DaysToClose, &a.Version, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt}, extra...)...)
 }

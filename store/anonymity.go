@@ -37,26 +37,30 @@ func (g groupSizes) sectorShown(sector string) bool {
 // be shown.
 func (g groupSizes) orgShown(orgID string) bool { return g.orgPeople[orgID] >= g.k }
 
-// groupSizes counts the groups that the organisations' withheld rows fall in.
-func (s *Store) groupSizes(ctx context.Context, orgIDs []string) (groupSizes, error) {
+// groupSizes counts the groups that the organisations' withheld rows fall
+// in: the people of each of orgIDs, and, if sectors, the organisations of
+// every sector.
+func (s *Store) groupSizes(ctx context.Context, sectors bool, orgIDs []string) (groupSizes, error) {
 	g := groupSizes{k: s.k, sectorOrgs: map[string]int{}, orgPeople: map[string]int{}}
-	rows, err := s.query(ctx, `SELECT sector, COUNT(*) FROM organizations WHERE sector <> '' GROUP BY sector`)
-	if err != nil {
-		return g, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sector string
-		var n int
-		if err := rows.Scan(&sector, &n); err != nil {
+	if sectors {
+		rows, err := s.query(ctx, `SELECT sector, COUNT(*) FROM organizations WHERE sector <> '' GROUP BY sector`)
+		if err != nil {
 			return g, err
 		}
-		g.sectorOrgs[sector] = n
+		defer rows.Close()
+		for rows.Next() {
+			var sector string
+			var n int
+			if err := rows.Scan(&sector, &n); err != nil {
+				return g, err
+			}
+			g.sectorOrgs[sector] = n
+		}
+		if err := rows.Err(); err != nil {
+			return g, err
+		}
+		rows.Close()
 	}
-	if err := rows.Err(); err != nil {
-		return g, err
-	}
-	rows.Close()
 	if len(orgIDs) == 0 {
 		return g, nil
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -21,7 +22,7 @@ type AttendeeInput struct {
 	WithholdingReason string
 }
 
-// AttendeePatch changes an attendance row; nil fields stay as they are.
+// AttendeePatch changes an attendance row; fields left out stay as they are.
 type AttendeePatch struct {
 	PersonID       models.Nullable[string]       `json:"person_id"`
 	OrganizationID models.Opt[string]            `json:"organization_id"`
@@ -113,51 +114,54 @@ func (s *Store) attendeesOf(ctx context.Context, c Caller, meetingIDs []string) 
 	if len(meetingIDs) == 0 {
 		return out, nil
 	}
+	// Each row with the summaries of its person and organisation: whether
+	// they are shown is decided below, from the row alone.
 	in, args := inList(meetingIDs)
 	rows, err := s.query(ctx, `SELECT a.id, a.meeting_id, a.person_id, a.organization_id, a.role, a.attendance,
-		a.disclosure, a.withholding_reason, a.version
-		FROM attendees a WHERE a.meeting_id IN (`+in+`) ORDER BY a.meeting_id, a.created_at, a.id`, args...)
+		a.disclosure, a.withholding_reason, a.version, p.full_name, p.job_title, p.organization_id, `+organizationColumns+`
+		FROM attendees a JOIN organizations o ON o.id = a.organization_id LEFT JOIN people p ON p.id = a.person_id
+		WHERE a.meeting_id IN (`+in+`) ORDER BY a.meeting_id, a.created_at, a.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var (
-		all               []models.Attendee
-		personIDs, orgIDs []string
-	)
+	type row struct {
+		a models.Attendee
+		p *models.Person
+		o *models.Organization
+	}
+	var all []row
 	member := map[string]bool{}
 	for rows.Next() {
-		var a models.Attendee
-		if err := rows.Scan(&a.ID, &a.MeetingID, &a.PersonID, &a.OrganizationID, &a.Role, &a.Attendance,
-			&a.Disclosure, &a.WithholdingReason, &a.Version); err != nil {
+		var (
+			r                   row
+			name, title, pOrgID sql.NullString
+		)
+		r.o = &models.Organization{}
+		if err := rows.Scan(&r.a.ID, &r.a.MeetingID, &r.a.PersonID, &r.a.OrganizationID, &r.a.Role, &r.a.Attendance,
+			&r.a.Disclosure, &r.a.WithholdingReason, &r.a.Version, &name, &title, &pOrgID,
+			&r.o.ID, &r.o.Name, &r.o.Kind, &r.o.Sector, &r.o.Country); err != nil {
 			return nil, err
 		}
-		if a.PersonID != nil {
-			personIDs = append(personIDs, *a.PersonID)
-			if c.PersonID != "" && *a.PersonID == c.PersonID && attends(a.Attendance) {
-				member[a.MeetingID] = true
+		if r.a.PersonID != nil {
+			if name.Valid {
+				r.p = &models.Person{ID: *r.a.PersonID, FullName: name.String, JobTitle: title.String, OrganizationID: pOrgID.String}
+			}
+			if c.PersonID != "" && *r.a.PersonID == c.PersonID && attends(r.a.Attendance) {
+				member[r.a.MeetingID] = true
 			}
 		}
-		orgIDs = append(orgIDs, a.OrganizationID)
-		all = append(all, a)
+		all = append(all, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
-	people, err := s.peopleByID(ctx, personIDs)
-	if err != nil {
-		return nil, err
-	}
-	orgs, err := s.orgsByID(ctx, orgIDs)
-	if err != nil {
-		return nil, err
-	}
 	var g groupSizes
 	var orgOnly []string
 	redacts := false
-	for _, a := range all {
-		if a.Disclosure.Withholds() && !seesIdentities(c, member[a.MeetingID]) {
+	for _, r := range all {
+		if a := r.a; a.Disclosure.Withholds() && !seesIdentities(c, member[a.MeetingID]) {
 			redacts = true
 			if a.Disclosure == models.DisclosureOrganizationOnly {
 				orgOnly = append(orgOnly, a.OrganizationID)
@@ -165,16 +169,12 @@ func (s *Store) attendeesOf(ctx context.Context, c Caller, meetingIDs []string) 
 		}
 	}
 	if redacts {
-		if g, err = s.groupSizes(ctx, orgOnly); err != nil {
+		if g, err = s.groupSizes(ctx, true, orgOnly); err != nil {
 			return nil, err
 		}
 	}
-	for _, a := range all {
-		var p *models.Person
-		if a.PersonID != nil {
-			p = people[*a.PersonID]
-		}
-		out[a.MeetingID] = append(out[a.MeetingID], viewAttendee(c, a, p, orgs[a.OrganizationID], member[a.MeetingID], g))
+	for _, r := range all {
+		out[r.a.MeetingID] = append(out[r.a.MeetingID], viewAttendee(c, r.a, r.p, r.o, member[r.a.MeetingID], g))
 	}
 	return out, nil
 }

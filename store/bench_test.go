@@ -149,3 +149,43 @@ func BenchmarkStatsOverviewColdAsParticipant(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCreateMeeting logs a meeting as the load run does: three
+// attendees of mixed disclosure, a topic and an action item.
+func BenchmarkCreateMeeting(b *testing.B) {
+	s := benchSetup(b)
+	admin := store.Caller{UserID: "bench", Role: models.RoleAdmin}
+	people := must2(s.ListPeople(ctx, store.System, store.PersonFilter{}, store.Page{Limit: 30}))
+	orgs := must2(s.ListOrganizations(ctx, store.System, store.OrganizationFilter{}, store.Page{Limit: 10}))
+	topics := must2(s.ListTopics(ctx, store.System, store.TopicFilter{}, store.Page{Limit: 10}))
+	disclosures := []string{"public", "organization_only", "undisclosed"}
+	i := 0
+	for b.Loop() {
+		start := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
+		in := store.MeetingInput{Title: "Bench meeting", StartsAt: start, EndsAt: start.Add(time.Hour), Timezone: "UTC",
+			Modality: "virtual", Kind: "briefing", Status: "held", TLP: []string{"GREEN", "AMBER", "RED"}[i%3],
+			HostOrganizationID: orgs[i%len(orgs)].ID, Topics: []string{topics[i%len(topics)].Name},
+			ActionItems: []store.ActionItemInput{{Title: "Share indicators", OwnerOrganizationID: &orgs[(i+1)%len(orgs)].ID}}}
+		for j := range 3 {
+			p := people[(3*i+j)%len(people)]
+			d := disclosures[(i+j)%3]
+			reason := ""
+			if d != "public" {
+				reason = "commercial"
+			}
+			in.Attendees = append(in.Attendees, store.AttendeeInput{PersonID: &p.ID, Attendance: "attended", Disclosure: d, WithholdingReason: reason})
+		}
+		if _, err := s.CreateMeeting(ctx, admin, in); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// must2 is must for a list's rows, cursor and error.
+func must2[T any](rows []T, _ *string, err error) []T {
+	if err != nil {
+		panic(err)
+	}
+	return rows
+}

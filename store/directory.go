@@ -7,11 +7,9 @@ import (
 	"liaison/models"
 )
 
-// The directory of summaries. Every page of meetings shows, for each
-// attendance row, the person's name and title and the organisation's name,
-// kind, sector and country; every page of action items shows its owners.
-// They are read once per page by id, rather than joined to every row.
-// A summary never decides whether a name is shown: the attendance row does.
+// Summaries of organisations and people, read by id: a page's hosts and
+// an action item page's owners. A summary never decides whether a name is
+// shown: the attendance row does.
 
 // summariesByID returns the summaries of ids, read with query (which
 // selects from a table aliased so that "IN (…)" can follow it, one row per
@@ -56,15 +54,5 @@ func (s *Store) peopleByID(ctx context.Context, ids []string) (map[string]*model
 			p := &models.Person{}
 			err := rows.Scan(&p.ID, &p.FullName, &p.JobTitle, &p.OrganizationID)
 			return p.ID, p, err
-		})
-}
-
-// topicsByID returns topic summaries (id, name, name key, kind, reference).
-func (s *Store) topicsByID(ctx context.Context, ids []string) (map[string]*models.Topic, error) {
-	return summariesByID(ctx, s, ids, `SELECT t.id, t.name, t.name_key, t.kind, t.reference FROM topics t WHERE t.id`,
-		func(rows *sql.Rows) (string, *models.Topic, error) {
-			t := &models.Topic{}
-			err := rows.Scan(&t.ID, &t.Name, &t.NameKey, &t.Kind, &t.Reference)
-			return t.ID, t, err
 		})
 }

@@ -25,7 +25,8 @@ type MeetingInput struct {
 	ActionItems                                            []ActionItemInput
 }
 
-// MeetingPatch changes a meeting; nil fields stay as they are. Topics, when
+// MeetingPatch changes a meeting: the body of a PATCH, decoded as it comes;
+// fields left out stay as they are. Topics, when
 // set, replace the meeting's topics.
 type MeetingPatch struct {
 	Title              models.Opt[string]           `json:"title"`
@@ -382,37 +383,25 @@ func (s *Store) visibleMeetingSet(ctx context.Context, c Caller, ids []string) (
 // meetings, by meeting, each meeting's in name order.
 func (s *Store) topicsOf(ctx context.Context, meetingIDs []string) (map[string][]models.Topic, error) {
 	in, args := inList(meetingIDs)
-	rows, err := s.query(ctx, `SELECT meeting_id, topic_id FROM meeting_topics WHERE meeting_id IN (`+in+`)`, args...)
+	rows, err := s.query(ctx, `SELECT mt.meeting_id, t.id, t.name, t.name_key, t.kind, t.reference
+		FROM meeting_topics mt JOIN topics t ON t.id = mt.topic_id WHERE mt.meeting_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	type link struct{ meetingID, topicID string }
-	var (
-		links    []link
-		topicIDs []string
-	)
+	out := map[string][]models.Topic{}
 	for rows.Next() {
-		var l link
-		if err := rows.Scan(&l.meetingID, &l.topicID); err != nil {
+		var (
+			meetingID string
+			t         models.Topic
+		)
+		if err := rows.Scan(&meetingID, &t.ID, &t.Name, &t.NameKey, &t.Kind, &t.Reference); err != nil {
 			return nil, err
 		}
-		links = append(links, l)
-		topicIDs = append(topicIDs, l.topicID)
+		out[meetingID] = append(out[meetingID], t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
-	}
-	rows.Close()
-	topics, err := s.topicsByID(ctx, topicIDs)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]models.Topic{}
-	for _, l := range links {
-		if t := topics[l.topicID]; t != nil {
-			out[l.meetingID] = append(out[l.meetingID], *t)
-		}
 	}
 	for _, ts := range out {
 		slices.SortFunc(ts, func(a, b models.Topic) int {
@@ -630,12 +619,7 @@ func rowidIn(table string, rowids []int64) (string, []any) {
 }
 
 // ListMeetings pages through the meetings the caller may see, each with
-// host, topics and (redacted) attendees. The page itself — which meetings,
-// in which order — is always read from the database; each meeting's
-// expansion and its encoded form are kept like a detail (readcache.go):
-// per visibility class, until the next commit, so that lists which share
-// meetings (every page, filter and sort a coordinator opens) expand and
-// encode each one once.
+// host, topics and (redacted) attendees.
 func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p Page) ([]MeetingView, *string, error) {
 	db := s.read(ctx)
 	f.sort = strings.TrimPrefix(p.Sort, "-")
@@ -647,18 +631,15 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	if err != nil {
 		return nil, nil, err
 	}
-	// The page reads only what identifies each row and its place: id,
-	// version and the sort key. Whole rows are read for the meetings the
-	// list item cache does not hold (expandListed).
+	// The page reads whole rows: SQLite checks the filters it can on the
+	// sort's index and reads the table only for the rows they keep.
 	sortCol := strings.TrimPrefix(name, "-")
-	keys, err := scanAll(q.Select("meetings.id, meetings.version, meetings."+sortCol), func(rs *sql.Rows, m *models.Meeting) error {
-		return rs.Scan(&m.ID, &m.Version, meetingSortField(m, sortCol))
-	})
+	rows, err := scanAll(q.Select(meetingColumns), func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
 	if err != nil {
 		return nil, nil, err
 	}
-	keys, next := nextCursor(keys, p, name, func(m models.Meeting) (any, string) { return meetingSortField(&m, sortCol), m.ID })
-	views, err := s.expandListed(ctx, c, keys)
+	rows, next := nextCursor(rows, p, name, func(m models.Meeting) (any, string) { return meetingSortField(&m, sortCol), m.ID })
+	views, err := s.expandMeetings(ctx, c, rows)
 	return views, next, err
 }
 
@@ -673,28 +654,6 @@ func meetingSortField(m *models.Meeting, col string) any {
 		return &m.Title
 	}
 	return &m.StartsAt
-}
-
-// expandListed turns a page of meeting keys into list items, reading and
-// expanding the page's meetings together, in one round of queries.
-func (s *Store) expandListed(ctx context.Context, c Caller, keys []models.Meeting) ([]MeetingView, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	in, args := inList(idsOf(keys, func(m models.Meeting) string { return m.ID }))
-	rs, err := s.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := scanRows(rs, func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
-	if err != nil {
-		return nil, err
-	}
-	views, err := s.expandMeetings(ctx, c, rows)
-	if err != nil {
-		return nil, err
-	}
-	return inPageOrder(keys, views, func(m models.Meeting) string { return m.ID }, func(v MeetingView) string { return v.ID }), nil
 }
 
 // UpdateMeeting changes a meeting.

@@ -19,7 +19,7 @@ type OrganizationInput struct {
 	Country string
 }
 
-// OrganizationPatch changes an organisation; nil fields stay as they are.
+// OrganizationPatch changes an organisation; fields left out stay as they are.
 type OrganizationPatch struct {
 	Name    models.Opt[string] `json:"name"`
 	Kind    models.Opt[string] `json:"kind"`

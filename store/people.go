@@ -19,7 +19,7 @@ type PersonInput struct {
 	OrganizationID string
 }
 
-// PersonPatch changes a person; nil fields stay as they are.
+// PersonPatch changes a person; fields left out stay as they are.
 type PersonPatch struct {
 	FullName       models.Opt[string]      `json:"full_name"`
 	JobTitle       models.Opt[string]      `json:"job_title"`

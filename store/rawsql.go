@@ -123,28 +123,3 @@ func scanRows[T any](rs *sql.Rows, scan func(*sql.Rows, *T) error) ([]T, error) 
 func (s *Store) execTx(tx *gorm.DB, q string, args ...any) (sql.Result, error) {
 	return tx.Statement.ConnPool.ExecContext(tx.Statement.Context, s.rebind(q), args...)
 }
-
-// idsOf is the id of each of rows.
-func idsOf[T any](rows []T, id func(T) string) []string {
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = id(r)
-	}
-	return out
-}
-
-// inPageOrder orders views as the page's keys, leaving out the rows gone
-// since the page was read.
-func inPageOrder[K, V any](keys []K, views []V, keyID func(K) string, viewID func(V) string) []V {
-	at := make(map[string]int, len(views))
-	for i, v := range views {
-		at[viewID(v)] = i
-	}
-	out := make([]V, 0, len(keys))
-	for _, k := range keys {
-		if i, ok := at[keyID(k)]; ok {
-			out = append(out, views[i])
-		}
-	}
-	return out
-}

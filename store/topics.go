@@ -16,7 +16,7 @@ type TopicInput struct {
 	Name, Kind, Reference, Description string
 }
 
-// TopicPatch changes a topic; nil fields stay as they are.
+// TopicPatch changes a topic; fields left out stay as they are.
 type TopicPatch struct {
 	Name        models.Opt[string] `json:"name"`
 	Kind        models.Opt[string] `json:"kind"`

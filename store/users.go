@@ -20,7 +20,7 @@ type UserInput struct {
 	PersonID *string
 }
 
-// UserPatch changes a user; nil fields stay as they are.
+// UserPatch changes a user; fields left out stay as they are.
 type UserPatch struct {
 	Email    models.Opt[string]      `json:"email"`
 	Password models.Opt[string]      `json:"password"`
