@@ -269,3 +269,33 @@ func TestMetricsListenOnTheirOwnAddress(t *testing.T) {
 		t.Fatal("the API's listener serves metrics")
 	}
 }
+
+// Nothing tunes or registers anything as a package loads: what changes the
+// process is called by serve (store/sqlite.TuneProcess) or happens when a
+// store opens. A package-level init function is where such effects hide.
+func TestNoPackageInitFunctions(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "bench-data" || d.Name() == "testdata") && path != "." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "func init()") {
+				t.Errorf("%s:%d: a package init function", path, i+1)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -70,6 +70,7 @@ func main() {
 	})
 	flag.BoolVar(&onSQLite, "sqlite", true, "run the mixed run on SQLite (false: on Postgres only, with -postgres)")
 	pgURL := flag.String("postgres", "", "also run the mixed run against Postgres: the URL of a database whose user may create databases (one per data set is seeded and kept)")
+	flag.IntVar(&slowest, "slowest", 0, "after each mixed run, print this many of its slowest requests (with -clients 1, what each costs alone)")
 	flag.StringVar(&profileDir, "profile", "", "write the server's CPU profile and final heap of each default mixed run to this directory")
 	only := flag.String("only", "", "comma-separated operations to measure (all when empty), e.g. get_meeting,create_action_item")
 	flag.Parse()
@@ -108,6 +109,9 @@ var variants []variant
 
 // onSQLite runs the mixed run on SQLite.
 var onSQLite = true
+
+// slowest is how many of a mixed run's slowest requests to print.
+var slowest int
 
 // profileDir is where CPU profiles of mixed runs go; empty: none.
 var profileDir string

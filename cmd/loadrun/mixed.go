@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,6 +37,7 @@ type caller struct {
 type mixed struct {
 	s       *server
 	callers map[string][]*caller
+	classOf map[string]string // token → the caller's class
 	orgs    []string
 	topics  []string
 	words   []string
@@ -156,6 +158,12 @@ func (s *server) setupMixed(participants int) (m *mixed, err error) {
 	if len(m.orgs) == 0 || len(m.topics) == 0 || len(m.words) == 0 || len(m.callers["admin"][0].items) == 0 {
 		return nil, fmt.Errorf("the data set lacks organisations, topics, titles or action items")
 	}
+	m.classOf = map[string]string{}
+	for class, cs := range m.callers {
+		for _, c := range cs {
+			m.classOf[c.token] = class
+		}
+	}
 	return m, nil
 }
 
@@ -195,6 +203,7 @@ func (s *server) tokenScoped(email, password, scope string) (string, error) {
 // sample is one request of the mixed run.
 type sample struct {
 	op       string
+	request  string // method, path and query, and who asked (-slowest)
 	ms       float64
 	status   int
 	conflict bool // a 412 from a concurrent change: expected, not an error
@@ -238,7 +247,8 @@ func (c *mixClient) req(op, method, path, token string, body any, header map[str
 	if (st == 0 || st >= 400 && st != 412) && errorsShown.Add(1) <= 5 {
 		fmt.Fprintf(os.Stderr, "error: %s %s: %d %v %.200s\n", method, path, st, err, b)
 	}
-	c.samples = append(c.samples, sample{op: op, ms: float64(time.Since(t0).Microseconds()) / 1000, status: st, conflict: st == 412})
+	c.samples = append(c.samples, sample{op: op, request: method + " " + path + " as " + c.m.classOf[token],
+		ms: float64(time.Since(t0).Microseconds()) / 1000, status: st, conflict: st == 412})
 	return st, h, b
 }
 
@@ -524,6 +534,13 @@ func runMixed(srv *server, m *mixed, clients int, d time.Duration) {
 		line(n, byOp[n])
 	}
 	line("total", all)
+	if slowest > 0 {
+		slices.SortFunc(all, func(a, b sample) int { return cmp.Compare(b.ms, a.ms) })
+		fmt.Printf("the %d slowest requests:\n", slowest)
+		for _, s := range all[:min(slowest, len(all))] {
+			fmt.Printf("%9.2f ms  %s\n", s.ms, s.request)
+		}
+	}
 	fmt.Printf("server CPU: %.3f ms per request; peak RSS: %s\n", cpu*1000/float64(max(len(all), 1)), srv.rss())
 	if len(srv.others) > 0 || srv.postgres {
 		fmt.Printf("Postgres CPU (every postgres process of this machine): %.3f ms per request\n", db*1000/float64(max(len(all), 1)))
