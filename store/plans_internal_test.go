@@ -196,8 +196,9 @@ func TestListsWalkTheirSortIndex(t *testing.T) {
 					// (A summary's audiences and periods are an OR of its
 					// primary key's ranges.)
 					// (The sectors that fewer than k organisations share are
-					// counted from the directory's index by sector.)
-					if strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN CONSTANT ROW") && !strings.Contains(step, "INDEX organizations_sector") ||
+					// counted from the directory's index by sector. "g" is
+					// the owners' summary rows already added up per owner.)
+					if strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN CONSTANT ROW") && !strings.Contains(step, "INDEX organizations_sector") && step != "SCAN g" ||
 						strings.Contains(step, "MULTI-INDEX OR") && !strings.Contains(q.sql, " st ") {
 						t.Errorf("a statistics query of %s reads a whole table (%q):\n%s", c.Role, step, q.sql)
 					}

@@ -107,6 +107,20 @@ func (s *Store) scopes(c Caller, pl plan) []scope {
 // rows; others everyone's CLEAR and GREEN rows and their organisation's
 // and person's.
 func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, group string, dest any, selArgs ...any) error {
+	q := s.summaryOf(db, c, pl, table)
+	if q == nil {
+		return nil
+	}
+	q = q.Select(sel, selArgs...)
+	if joins != "" {
+		q = q.Joins(joins)
+	}
+	return q.Group(group).Having("SUM(st.n) <> 0").Scan(dest).Error
+}
+
+// summaryOf is the rows of the summary table (as st) that summaryRows
+// adds up, or nil when there are none.
+func (s *Store) summaryOf(db *gorm.DB, c Caller, pl plan, table string) *gorm.DB {
 	var conds []string
 	var args []any
 	if !pl.everyone.empty {
@@ -123,11 +137,7 @@ func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, g
 	if len(conds) == 0 {
 		return nil
 	}
-	q := db.Table(table+" st").Select(sel, selArgs...).Where(strings.Join(conds, " OR "), args...)
-	if joins != "" {
-		q = q.Joins(joins)
-	}
-	return q.Group(group).Having("SUM(st.n) <> 0").Scan(dest).Error
+	return db.Table(table+" st").Where(strings.Join(conds, " OR "), args...)
 }
 
 // meetingsIn is the live meetings of sc; attendeesIn their attendance
@@ -592,6 +602,7 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 		return nil, err
 	}
 	db := s.read(ctx)
+	pl := planRange(r, false)
 	var rows []itemRow
 	var table, key, label, joins string
 	var keyArgs []any
@@ -603,24 +614,36 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 	case "month":
 		table, key, label = "stats_item_months", "CASE WHEN st.month = '' THEN 'none' ELSE st.month END", "''"
 	case "owner_organization":
-		table, key, label, joins = "stats_item_owners", "CASE WHEN st.owner = '' THEN 'none' ELSE st.owner END", "MAX(o.name)", "LEFT JOIN organizations o ON o.id = st.owner"
+		// The summary rows are added up per owner first (a few per
+		// organisation), and only those sums are named and judged.
+		key = "CASE WHEN g.owner = '' THEN 'none' ELSE g.owner END"
 		if !c.Privileged() {
 			// An owner its attendance withholds is "withheld" but to its
 			// own organisation, and (the person audience's RED meetings)
 			// to those in the room; those in the room of the others are
 			// corrected below (ownersInTheRoom).
-			key = "CASE WHEN st.owner = '' THEN 'none' WHEN st.aud NOT LIKE 'p:%' AND st.owner <> ? AND (st.hidden = 'h' OR st.hidden = 'q' AND " +
-				s.smallOrgSQL("st.owner") + ") THEN 'withheld' ELSE st.owner END"
+			key = "CASE WHEN g.owner = '' THEN 'none' WHEN g.paud = 0 AND g.owner <> ? AND (g.hidden = 'h' OR g.hidden = 'q' AND " +
+				s.smallOrgSQL("g.owner") + ") THEN 'withheld' ELSE g.owner END"
 			keyArgs = []any{c.OrganizationID}
+		}
+		if sums := s.summaryOf(db, c, pl, "stats_item_owners"); sums != nil {
+			sums = sums.Select("CASE WHEN st.aud LIKE 'p:%' THEN 1 ELSE 0 END AS paud, st.owner AS owner, st.hidden AS hidden, " +
+				"SUM(st.n) AS n, SUM(CASE WHEN st.due = 'o' THEN st.n ELSE 0 END) AS overdue").Group("1, 2, 3")
+			if err := db.Table("(?) g", sums).Joins("LEFT JOIN organizations o ON o.id = g.owner").
+				Select(key+" AS k, MAX(o.name) AS l, SUM(g.n) AS n, SUM(g.overdue) AS overdue", keyArgs...).
+				Group("k").Having("SUM(g.n) <> 0").Scan(&rows).Error; err != nil {
+				return nil, err
+			}
 		}
 	default:
 		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of status, owner_organization, priority, month"}}}
 	}
-	pl := planRange(r, false)
-	// GROUP BY the output column: the key may carry placeholders.
-	if err := s.summaryRows(db, c, pl, table, key+" AS k, "+label+" AS l, SUM(st.n) AS n, SUM(CASE WHEN st.due = 'o' THEN st.n ELSE 0 END) AS overdue",
-		joins, "k", &rows, keyArgs...); err != nil {
-		return nil, err
+	if table != "" {
+		// GROUP BY the output column: the key may carry placeholders.
+		if err := s.summaryRows(db, c, pl, table, key+" AS k, "+label+" AS l, SUM(st.n) AS n, SUM(CASE WHEN st.due = 'o' THEN st.n ELSE 0 END) AS overdue",
+			joins, "k", &rows, keyArgs...); err != nil {
+			return nil, err
+		}
 	}
 	for _, sc := range s.scopes(c, pl) {
 		if err := s.scanItemGroups(db, c, groupBy, sc, &rows); err != nil {
