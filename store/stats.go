@@ -324,9 +324,10 @@ func (pl plan) covered(c Caller) scope {
 }
 
 // medianDaysToClose is the median of the days to close of the done items
-// that hist counts by whole days (from the summaries over sp) and of
-// scanned. It finds the day that holds the middle value or values and
-// reads the exact values of that day alone.
+// that hist counts by whole days (from the summaries over pl) and of
+// scanned. It finds the day that holds the middle value or values, then
+// the thousandth of that day (stats_close_millis), and reads the exact
+// values of that thousandth alone.
 func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]int, scanned []float64) (float64, error) {
 	byDay := map[int][]float64{}
 	n := len(scanned)
@@ -348,7 +349,60 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]i
 		return 0, nil
 	}
 	sort.Ints(days)
-	values := map[int][]float64{} // a day's values, read once
+	type bucket struct {
+		n     int       // values the summaries count
+		exact []float64 // values scanned
+	}
+	// millisOf is the thousandths of day d, with their counts.
+	millisOf := func(d int) (map[int]*bucket, []int, error) {
+		bs := map[int]*bucket{}
+		for _, v := range byDay[d] {
+			m := millis(v)
+			if bs[m] == nil {
+				bs[m] = &bucket{}
+			}
+			bs[m].exact = append(bs[m].exact, v)
+		}
+		if hist[d] > 0 {
+			if q := s.summaryOf(db, c, pl, "stats_close_millis"); q != nil {
+				var fine []struct{ Millis, N int }
+				if err := q.Where("st.millis >= ? AND st.millis < ?", 1000*d, 1000*(d+1)).
+					Select("st.millis AS millis, SUM(st.n) AS n").Group("st.millis").Having("SUM(st.n) <> 0").Scan(&fine).Error; err != nil {
+					return nil, nil, err
+				}
+				for _, f := range fine {
+					if bs[f.Millis] == nil {
+						bs[f.Millis] = &bucket{}
+					}
+					bs[f.Millis].n += f.N
+				}
+			}
+		}
+		keys := make([]int, 0, len(bs))
+		for m := range bs {
+			keys = append(keys, m)
+		}
+		sort.Ints(keys)
+		return bs, keys, nil
+	}
+	// valuesOf is the sorted values of thousandth m: those scanned, and
+	// those the summaries count, read from the items.
+	valuesOf := func(m int, b *bucket) ([]float64, error) {
+		vs := append([]float64{}, b.exact...)
+		if b.n > 0 {
+			var more []float64
+			q := db.Table("action_items").Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
+				Where("action_items.status = 'done' AND action_items.days_to_close >= ? AND action_items.days_to_close < ? AND "+
+					summaryGen{s.dialect, nil}.floor("{FLOOR action_items.days_to_close * 1000}")+" = ? AND action_items.deleted_at IS NULL",
+					float64(m-1)/1000, float64(m+2)/1000, m)
+			if err := pl.covered(c)(q).Pluck("action_items.days_to_close", &more).Error; err != nil {
+				return nil, err
+			}
+			vs = append(vs, more...)
+		}
+		sort.Float64s(vs)
+		return vs, nil
+	}
 	at := func(rank int) (float64, error) {
 		for _, d := range days {
 			k := hist[d] + len(byDay[d])
@@ -356,25 +410,35 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]i
 				rank -= k
 				continue
 			}
-			vs, ok := values[d]
-			if !ok {
-				vs = append([]float64{}, byDay[d]...)
-				if hist[d] > 0 {
-					var more []float64
-					q := db.Table("action_items").Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
-						Where("action_items.status = 'done' AND action_items.days_to_close >= ? AND action_items.days_to_close < ? AND action_items.deleted_at IS NULL", d, d+1)
-					if err := pl.covered(c)(q).Pluck("action_items.days_to_close", &more).Error; err != nil {
-						return 0, err
-					}
-					vs = append(vs, more...)
-				}
-				sort.Float64s(vs)
-				values[d] = vs
+			bs, keys, err := millisOf(d)
+			if err != nil {
+				return 0, err
 			}
-			if rank >= len(vs) { // the summary and the rows disagree: a write between the reads
+			for _, m := range keys {
+				b := bs[m]
+				if k := b.n + len(b.exact); rank >= k {
+					rank -= k
+					continue
+				}
+				vs, err := valuesOf(m, b)
+				if err != nil {
+					return 0, err
+				}
+				if rank >= len(vs) { // the summary and the rows disagree: a write between the reads
+					return vs[len(vs)-1], nil
+				}
+				return vs[rank], nil
+			}
+			// The day's thousandths count fewer values than its whole
+			// day (a write between the reads): its last value.
+			if len(keys) > 0 {
+				vs, err := valuesOf(keys[len(keys)-1], bs[keys[len(keys)-1]])
+				if err != nil || len(vs) == 0 {
+					return 0, err
+				}
 				return vs[len(vs)-1], nil
 			}
-			return vs[rank], nil
+			return 0, nil
 		}
 		return 0, nil
 	}
@@ -390,6 +454,10 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]i
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// millis is the thousandth of a day that v falls in, as the summaries
+// compute it (the same product, truncated).
+func millis(v float64) int { return int(v * 1000) }
 
 // suppressWithheld reports whether a count of withheld attendance or owners
 // is kept from a caller who is not staff: when it is below k, and in any

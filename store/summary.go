@@ -65,26 +65,36 @@ const ownerHiddenSQL = `CASE WHEN r.owner_organization_id IS NULL THEN ''
 	WHEN EXISTS (SELECT 1 FROM attendees w WHERE w.meeting_id = r.meeting_id AND w.organization_id = r.owner_organization_id) THEN 'h'
 	ELSE '' END`
 
-var summaries = []summary{
-	{table: "stats_meetings", base: "meetings", cols: []string{"status", "kind"}, exprs: []string{"m.status", "m.kind"}},
-	{table: "stats_hosts", base: "meetings", cols: []string{"host"}, exprs: []string{"m.host_organization_id"}},
-	{table: "stats_topics", base: "meeting_topics", cols: []string{"topic"}, exprs: []string{"r.topic_id"}},
-	{table: "stats_attendance", base: "attendees", cols: []string{"disclosure"}, exprs: []string{"r.disclosure"}},
-	{table: "stats_items", base: "action_items", cols: []string{"status", "priority", "due"},
-		exprs: []string{"r.status", "r.priority", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
-	{table: "stats_item_months", base: "action_items", cols: []string{"month", "due"},
-		exprs: []string{"COALESCE(substr(r.due_on, 1, 7), '')", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
-	{table: "stats_item_owners", base: "action_items", cols: []string{"owner", "hidden", "due"},
-		exprs: []string{"COALESCE(r.owner_organization_id, '')", ownerHiddenSQL, dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
-	// A meeting counts once in each sector of its host and attendance (as
-	// staff see them: statsMeetings corrects for those who are not).
-	{table: "stats_sectors", base: "sectors", cols: []string{"sector"}, exprs: []string{"o.sector"}, where: "o.sector <> ''", count: "COUNT(DISTINCT m.id)"},
-	{table: "stats_close", base: "action_items", cols: []string{"days"},
-		// (The status as a value: through the index by status and days to
-		// close, SQLite would walk every completed item to count one
-		// meeting's.)
-		exprs: []string{"{FLOOR r.days_to_close}"}, where: "r.deleted_at IS NULL AND (r.status || '') = 'done' AND r.days_to_close IS NOT NULL"},
-}
+// summaries are the summary tables as they are now; summaries13 those
+// that migration 13 made (its SQL must not change).
+var (
+	summaries   = append(append([]summary{}, summaries13...), closeMillis)
+	summaries13 = []summary{
+		{table: "stats_meetings", base: "meetings", cols: []string{"status", "kind"}, exprs: []string{"m.status", "m.kind"}},
+		{table: "stats_hosts", base: "meetings", cols: []string{"host"}, exprs: []string{"m.host_organization_id"}},
+		{table: "stats_topics", base: "meeting_topics", cols: []string{"topic"}, exprs: []string{"r.topic_id"}},
+		{table: "stats_attendance", base: "attendees", cols: []string{"disclosure"}, exprs: []string{"r.disclosure"}},
+		{table: "stats_items", base: "action_items", cols: []string{"status", "priority", "due"},
+			exprs: []string{"r.status", "r.priority", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
+		{table: "stats_item_months", base: "action_items", cols: []string{"month", "due"},
+			exprs: []string{"COALESCE(substr(r.due_on, 1, 7), '')", dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
+		{table: "stats_item_owners", base: "action_items", cols: []string{"owner", "hidden", "due"},
+			exprs: []string{"COALESCE(r.owner_organization_id, '')", ownerHiddenSQL, dueClassSQL}, where: "r.deleted_at IS NULL", clock: true},
+		// A meeting counts once in each sector of its host and attendance (as
+		// staff see them: statsMeetings corrects for those who are not).
+		{table: "stats_sectors", base: "sectors", cols: []string{"sector"}, exprs: []string{"o.sector"}, where: "o.sector <> ''", count: "COUNT(DISTINCT m.id)"},
+		{table: "stats_close", base: "action_items", cols: []string{"days"},
+			// (The status as a value: through the index by status and days to
+			// close, SQLite would walk every completed item to count one
+			// meeting's.)
+			exprs: []string{"{FLOOR r.days_to_close}"}, where: "r.deleted_at IS NULL AND (r.status || '') = 'done' AND r.days_to_close IS NOT NULL"},
+	}
+	// The days to close by thousandths of a day: the median finds the
+	// thousandth that holds the middle value here, and reads the few
+	// values of that thousandth alone (medianDaysToClose).
+	closeMillis = summary{table: "stats_close_millis", base: "action_items", cols: []string{"millis"},
+		exprs: []string{"{FLOOR r.days_to_close * 1000}"}, where: "r.deleted_at IS NULL AND (r.status || '') = 'done' AND r.days_to_close IS NOT NULL"}
+)
 
 // audience is one way a meeting's contributions reach an audience: its
 // key, and the join and condition that yield the audience's rows for the
@@ -120,8 +130,11 @@ var baseColumns = map[string][]string{
 	"organizations":  {"sector"},
 }
 
-// summaryGen writes the summary SQL of one dialect.
-type summaryGen struct{ d Dialect }
+// summaryGen writes the SQL of the summary tables sums in one dialect.
+type summaryGen struct {
+	d    Dialect
+	sums []summary
+}
 
 // day is the UTC day of the timestamp expression ts, as YYYY-MM-DD.
 func (g summaryGen) day(ts string) string {
@@ -192,7 +205,7 @@ func sectorsOfRow(ref string) string {
 // sectorDeltas add sign times the sector counts of the meetings of src
 // that pass cond to the given audiences.
 func (g summaryGen) sectorDeltas(src, cond, sign string, auds []audience) []string {
-	for _, sum := range summaries {
+	for _, sum := range g.sums {
 		if sum.base == "sectors" {
 			return g.deltas(sum, sign, src, cond, auds)
 		}
@@ -208,7 +221,7 @@ func (g summaryGen) ownersOfMeeting(id, cond, sign string) []string {
 	if cond != "" {
 		where += " AND " + cond
 	}
-	for _, sum := range summaries {
+	for _, sum := range g.sums {
 		if sum.table == "stats_item_owners" {
 			return g.deltas(sum, sign, source(sum.base, sum.base), where+" AND r.meeting_id = "+id, []audience{everyone})
 		}
@@ -271,7 +284,7 @@ func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience)
 // base to the given audiences.
 func (g summaryGen) rowDeltas(base, ref, sign string, auds []audience) []string {
 	var out []string
-	for _, sum := range summaries {
+	for _, sum := range g.sums {
 		if sum.base == base {
 			out = append(out, g.deltas(sum, sign, source(base, rowOf(ref, baseColumns[base])), "", auds)...)
 		}
@@ -283,7 +296,7 @@ func (g summaryGen) rowDeltas(base, ref, sign string, auds []audience) []string 
 // hangs off the meeting row ref, as that row has it, to everyone.
 func (g summaryGen) moveDeltas(ref, sign string) []string {
 	var out []string
-	for _, sum := range summaries {
+	for _, sum := range g.sums {
 		if sum.base != "meetings" && sum.base != "sectors" { // a meeting's sectors move with its own rows
 			m := rowOf(ref, []string{"id", "starts_at", "tlp", "deleted_at"})
 			out = append(out, g.deltas(sum, sign, sum.base+" r JOIN "+m+" m ON m.id = r.meeting_id", "r.meeting_id = "+ref+".id", []audience{everyone})...)
@@ -305,7 +318,7 @@ func (g summaryGen) audienceDeltas(id, cond, sign string) []string {
 		where += " AND " + cond
 	}
 	var out []string
-	for _, sum := range summaries {
+	for _, sum := range g.sums {
 		src := source(sum.base, sum.base)
 		switch sum.base {
 		case "sectors", "meetings":
@@ -331,11 +344,40 @@ func (g summaryGen) create() []string {
 		`CREATE TABLE stats_clock (id INTEGER PRIMARY KEY, day TEXT NOT NULL, soon TEXT NOT NULL)`,
 		`INSERT INTO stats_clock (id, day, soon) VALUES (1, ` + today + `, ` + soon + `)`,
 	}
-	for _, sum := range summaries {
+	return append(append(out, g.tables(g.sums)...), g.triggers()...)
+}
+
+// add is the statements that add the summary tables more to those of old:
+// old's triggers go, the new tables are made and filled, and the triggers
+// of g (old's summaries and more) are made.
+func (g summaryGen) add(old summaryGen, more []summary) []string {
+	var out []string
+	for _, t := range old.triggerSets() {
+		name := "stats_" + t.base
+		if g.d == Postgres {
+			out = append(out, "DROP FUNCTION IF EXISTS "+name+"_before() CASCADE", "DROP FUNCTION IF EXISTS "+name+"() CASCADE")
+			continue
+		}
+		for _, event := range []string{"_insert_before", "_insert", "_delete_before", "_delete", "_update_before", "_update", "_move"} {
+			out = append(out, "DROP TRIGGER IF EXISTS "+name+event)
+		}
+	}
+	if g.d == Postgres {
+		out = append(out, "DROP FUNCTION IF EXISTS stats_meetings_delete_live() CASCADE")
+	} else {
+		out = append(out, "DROP TRIGGER IF EXISTS stats_meetings_delete_live")
+	}
+	return append(append(out, g.tables(more)...), g.triggers()...)
+}
+
+// tables is the DDL of the summary tables sums and their first filling.
+func (g summaryGen) tables(sums []summary) []string {
+	var out []string
+	for _, sum := range sums {
 		cols := []string{"aud TEXT NOT NULL", "period TEXT NOT NULL", "tlp TEXT NOT NULL"}
 		for _, c := range sum.cols {
 			typ := "TEXT"
-			if c == "days" {
+			if c == "days" || c == "millis" {
 				typ = "INTEGER"
 			}
 			cols = append(cols, c+" "+typ+" NOT NULL")
@@ -343,10 +385,15 @@ func (g summaryGen) create() []string {
 		out = append(out, "CREATE TABLE "+sum.table+" ("+strings.Join(cols, ", ")+", n INTEGER NOT NULL, PRIMARY KEY (aud, period, tlp, "+strings.Join(sum.cols, ", ")+"))")
 		out = append(out, g.deltas(sum, "", source(sum.base, sum.base), "", allAudiences)...)
 	}
+	return out
+}
+
+// triggers is the DDL of the triggers that keep g's summaries.
+func (g summaryGen) triggers() []string {
 	if g.d == Postgres {
-		return append(out, g.postgresTriggers()...)
+		return g.postgresTriggers()
 	}
-	return append(out, g.sqliteTriggers()...)
+	return g.sqliteTriggers()
 }
 
 // changed is the condition that one of cols differs between OLD and NEW.
@@ -521,7 +568,7 @@ END $$`,
 // and the day a week later.
 func (g summaryGen) roll() (before []string, clock string, after []string) {
 	cond := "r.status IN ('open','in_progress','blocked') AND r.due_on >= ? AND r.due_on <= ?"
-	for _, sum := range summaries {
+	for _, sum := range g.sums {
 		if sum.clock {
 			before = append(before, g.deltas(sum, "-", source("action_items", "action_items"), cond, allAudiences)...)
 			after = append(after, g.deltas(sum, "", source("action_items", "action_items"), cond, allAudiences)...)
@@ -675,7 +722,7 @@ func (s *Store) rollStatsClock(ctx context.Context) error {
 	if day == today.String() {
 		return nil
 	}
-	before, clock, after := summaryGen{s.dialect}.roll()
+	before, clock, after := summaryGen{s.dialect, summaries}.roll()
 	write := s.write
 	if s.dialect == Postgres {
 		write = s.writeDirect // without the shared hold of the clock that writes take
