@@ -352,7 +352,7 @@ var migrations = []migration{
 		`ALTER TABLE action_items ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(title || ' ' || description, '[^[:alnum:]]+', ' ', 'g'))) STORED`,
 		`CREATE INDEX action_items_search ON action_items USING gin (search)`,
 	}},
-	{name: "statistics from summary tables", sqlite: summaryGen{SQLite, summaries13}.create(), postgres: summaryGen{Postgres, summaries13}.create()},
+	{name: "statistics from summary tables", sqlite: summaryGen{SQLite, summaries13, 0}.create(), postgres: summaryGen{Postgres, summaries13, 0}.create()},
 	{name: "an owner's items in every order", statements: []string{
 		// An owner's list (owner=me, owner_person, owner_organization)
 		// walks one of these to its page in any sort but the due date's,
@@ -365,8 +365,10 @@ var migrations = []migration{
 		`CREATE INDEX action_items_owner_org_title ON action_items (owner_organization_id, title, id)`,
 	}},
 	{name: "the median from thousandths of a day",
-		sqlite:   summaryGen{SQLite, summaries}.add(summaryGen{SQLite, summaries13}, []summary{closeMillis}),
-		postgres: summaryGen{Postgres, summaries}.add(summaryGen{Postgres, summaries13}, []summary{closeMillis})},
+		sqlite:   summaryGen{SQLite, summaries, 0}.add(summaryGen{SQLite, summaries13, 0}, []summary{closeMillis}),
+		postgres: summaryGen{Postgres, summaries, 0}.add(summaryGen{Postgres, summaries13, 0}, []summary{closeMillis})},
+	{name: "summary rows in shards on Postgres",
+		postgres: summaryGen{Postgres, summaries, summaryShards}.shard(summaryGen{Postgres, summaries, 0})},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

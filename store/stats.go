@@ -393,7 +393,7 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]i
 			var more []float64
 			q := db.Table("action_items").Joins("JOIN meetings ON meetings.id = action_items.meeting_id AND meetings.deleted_at IS NULL").
 				Where("action_items.status = 'done' AND action_items.days_to_close >= ? AND action_items.days_to_close < ? AND "+
-					summaryGen{s.dialect, nil}.floor("{FLOOR action_items.days_to_close * 1000}")+" = ? AND action_items.deleted_at IS NULL",
+					summaryGen{d: s.dialect}.floor("{FLOOR action_items.days_to_close * 1000}")+" = ? AND action_items.deleted_at IS NULL",
 					float64(m-1)/1000, float64(m+2)/1000, m)
 			if err := pl.covered(c)(q).Pluck("action_items.days_to_close", &more).Error; err != nil {
 				return nil, err

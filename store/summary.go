@@ -131,9 +131,26 @@ var baseColumns = map[string][]string{
 }
 
 // summaryGen writes the SQL of the summary tables sums in one dialect.
+// With shards (Postgres), each summary row is split into that many rows,
+// and a write adds to the one of its connection: concurrent transactions
+// then rarely wait for each other's hold on the same row, as they did on
+// the few rows that every new meeting or item of a kind adds to. Reads
+// add the shards up with the rest.
 type summaryGen struct {
-	d    Dialect
-	sums []summary
+	d      Dialect
+	sums   []summary
+	shards int
+}
+
+// summaryShards is how many rows each Postgres summary row is split into.
+const summaryShards = 8
+
+// currentSummaries writes the SQL of the summary tables as they are now.
+func currentSummaries(d Dialect) summaryGen {
+	if d == Postgres {
+		return summaryGen{d, summaries, summaryShards}
+	}
+	return summaryGen{d, summaries, 0}
 }
 
 // day is the UTC day of the timestamp expression ts, as YYYY-MM-DD.
@@ -273,9 +290,16 @@ func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience)
 		if count == "" {
 			count = "COUNT(*)"
 		}
-		out = append(out, "INSERT INTO "+sum.table+" ("+strings.Join(keys, ", ")+", n) SELECT "+strings.Join(sel, ", ")+", "+sign+count+
+		conflict := strings.Join(keys, ", ")
+		cols := conflict
+		if g.shards > 0 {
+			cols += ", shard"
+			conflict += ", shard"
+			sel = append(sel, "pg_backend_pid() % "+strconv.Itoa(g.shards))
+		}
+		out = append(out, "INSERT INTO "+sum.table+" ("+cols+", n) SELECT "+strings.Join(sel, ", ")+", "+sign+count+
 			" FROM "+from+" WHERE "+strings.Join(where, " AND ")+" GROUP BY "+strings.Join(groups, ", ")+
-			" ON CONFLICT ("+strings.Join(keys, ", ")+") DO UPDATE SET n = "+sum.table+".n + excluded.n")
+			" ON CONFLICT ("+conflict+") DO UPDATE SET n = "+sum.table+".n + excluded.n")
 	}
 	return out
 }
@@ -368,6 +392,19 @@ func (g summaryGen) add(old summaryGen, more []summary) []string {
 		out = append(out, "DROP TRIGGER IF EXISTS stats_meetings_delete_live")
 	}
 	return append(append(out, g.tables(more)...), g.triggers()...)
+}
+
+// shard is the statements that split the rows of old's summary tables
+// into g's shards (Postgres): each table gains a shard column in its
+// primary key, and the triggers are made again to add to it.
+func (g summaryGen) shard(old summaryGen) []string {
+	var out []string
+	for _, sum := range g.sums {
+		out = append(out, "ALTER TABLE "+sum.table+" ADD COLUMN shard INTEGER NOT NULL DEFAULT 0",
+			"ALTER TABLE "+sum.table+" DROP CONSTRAINT "+sum.table+"_pkey",
+			"ALTER TABLE "+sum.table+" ADD PRIMARY KEY (aud, period, tlp, "+strings.Join(sum.cols, ", ")+", shard)")
+	}
+	return append(out, g.add(old, nil)...)
 }
 
 // tables is the DDL of the summary tables sums and their first filling.
@@ -722,7 +759,7 @@ func (s *Store) rollStatsClock(ctx context.Context) error {
 	if day == today.String() {
 		return nil
 	}
-	before, clock, after := summaryGen{s.dialect, summaries}.roll()
+	before, clock, after := currentSummaries(s.dialect).roll()
 	write := s.write
 	if s.dialect == Postgres {
 		write = s.writeDirect // without the shared hold of the clock that writes take
