@@ -369,6 +369,7 @@ var migrations = []migration{
 		postgres: summaryGen{Postgres, summaries, 0}.add(summaryGen{Postgres, summaries13, 0}, []summary{closeMillis})},
 	{name: "summary rows in shards on Postgres",
 		postgres: summaryGen{Postgres, summaries, summaryShards}.shard(summaryGen{Postgres, summaries, 0})},
+	{name: "list sorts that check the filters from their index", sqlite: listIndexes()},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row
@@ -394,4 +395,31 @@ var rebuildTextSQL = []string{
 	`INSERT INTO meeting_text (docid, body, topics) SELECT m.rowid, ` + meetingBodySQL("m") + `, ` + meetingTopicsSQL("m.id") + ` FROM meetings m`,
 	`DELETE FROM action_item_text`,
 	`INSERT INTO action_item_text (docid, body) SELECT a.rowid, a.title || ' ' || a.description FROM action_items a`,
+}
+
+// listIndexes are the indexes a list's page walks, made again to hold
+// what its filters and the visibility rule read: the walk checks each row
+// from the index, and SQLite reads the table only for the rows that pass
+// (at 1M items, about a fifth less time per meeting list and per action
+// item list).
+func listIndexes() []string {
+	var out []string
+	index := func(name, table, cols string) {
+		out = append(out, "DROP INDEX "+name, "CREATE INDEX "+name+" ON "+table+" ("+cols+")")
+	}
+	meeting := "deleted_at, tlp, host_organization_id, status, kind"
+	index("meetings_starts_at", "meetings", "starts_at, id, "+meeting)
+	for _, sort := range []string{"title", "created_at", "updated_at"} {
+		index("meetings_"+sort, "meetings", sort+", id, "+meeting+", starts_at")
+	}
+	item := "deleted_at, status, priority, meeting_id"
+	index("action_items_due", "action_items", "(COALESCE(due_on, '"+noDueDate+"')), id, "+item+", owner_person_id, owner_organization_id")
+	for _, sort := range []string{"title", "created_at", "updated_at"} {
+		index("action_items_"+sort, "action_items", sort+", id, "+item+", owner_person_id, owner_organization_id, due_on")
+	}
+	for _, sort := range []struct{ name, col string }{{"created", "created_at"}, {"updated", "updated_at"}, {"title", "title"}} {
+		index("action_items_owner_person_"+sort.name, "action_items", "owner_person_id, "+sort.col+", id, "+item+", due_on")
+		index("action_items_owner_org_"+sort.name, "action_items", "owner_organization_id, "+sort.col+", id, "+item+", owner_person_id, due_on")
+	}
+	return out
 }
