@@ -530,7 +530,8 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 // fewMeetings is, on SQLite, the condition that a meeting is among the few
 // that f's organisation, topic and window, and for a caller who is not
 // staff a TLP filter of AMBER or RED alone, leave (with its TLP, status and
-// kind): read through their own indexes, up to manyMatches of them. SQLite cannot tell how many they
+// kind): read through their own indexes, up to manyMatches of them
+// (manySetMatches with a set). SQLite cannot tell how many they
 // are: a few are fetched by rowid and sorted, rather than walking the
 // sort's index to its end in search of them; many are met on that walk.
 // The filters themselves are still checked on each row.
@@ -590,8 +591,16 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 			q, args = q+" AND +"+col.name+" IN ?", append(args, col.vals)
 		}
 	}
+	// A set of an organisation, a topic or the caller's own meetings is
+	// worth reading further than a window alone: its meetings are rare on
+	// the sort's walk (about 2 % of them at 100,000 meetings), each
+	// checked there with the set's subquery.
+	limit := manyMatches
+	if len(sets) > 0 {
+		limit = manySetMatches
+	}
 	var rowids []int64
-	if err := db.Raw(q+" LIMIT ?", append(args, manyMatches)...).Scan(&rowids).Error; err != nil || len(rowids) >= manyMatches {
+	if err := db.Raw(q+" LIMIT ?", append(args, limit)...).Scan(&rowids).Error; err != nil || len(rowids) >= limit {
 		return "", nil, false
 	}
 	slices.Sort(rowids)

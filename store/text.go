@@ -76,6 +76,10 @@ func (s *Store) textMatch(db *gorm.DB, q string, t textIndex) (cond string, args
 // manyMatches is where a search's matches are walked rather than fetched.
 const manyMatches = 1000
 
+// manySetMatches is where the meetings of an organisation, a topic or the
+// caller's own are walked rather than fetched (fewMeetings).
+const manySetMatches = 4000
+
 // noIndex is expr as a value SQLite will not look up in an index (unary
 // plus changes no value), so that a list walks the index of its sort and
 // checks expr on each row; Postgres plans from statistics and needs none.
