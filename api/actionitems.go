@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -31,9 +30,8 @@ func (a *API) listActionItems(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeList(c, rows, next, func(it *store.ActionItemView) ([]byte, error) {
-		return json.Marshal(toActionItem(*it))
-	})
+	c.JSON(http.StatusOK, list(rows, next, toActionItem))
+	return nil
 }
 
 func (a *API) createActionItem(c *gin.Context) error {

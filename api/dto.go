@@ -1,14 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
-	"net/http"
-	"strconv"
-	"sync"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"liaison/models"
 	"liaison/store"
@@ -28,47 +22,6 @@ func list[T, M any](rows []M, next *string, conv func(M) T) listResponse[T] {
 	}
 	return listResponse[T]{Items: items, NextCursor: next}
 }
-
-// writeList writes what c.JSON(list(rows, next, conv)) would, from each
-// row's encoding (which the store keeps with its cached list items),
-// assembled in a pooled buffer: a page is easily 200 KB.
-func writeList[R any](c *gin.Context, rows []R, next *string, encode func(*R) ([]byte, error)) error {
-	b := bodyBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if b.Cap() <= maxPooledBody { // a rare huge page is not kept
-			bodyBuffers.Put(b)
-		}
-	}()
-	b.Reset()
-	b.WriteString(`{"items":[`)
-	for i := range rows {
-		item, err := encode(&rows[i])
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(item)
-	}
-	b.WriteString(`],"next_cursor":`)
-	cursor, err := json.Marshal(next)
-	if err != nil {
-		return err
-	}
-	b.Write(cursor)
-	b.WriteByte('}')
-	c.Header("Content-Length", strconv.Itoa(b.Len()))
-	c.Data(http.StatusOK, "application/json; charset=utf-8", b.Bytes())
-	return nil
-}
-
-// bodyBuffers hold list bodies while they are assembled and written.
-var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledBody is the largest buffer bodyBuffers keeps: a page of 50
-// meetings with their attendance is about 200 KB.
-const maxPooledBody = 512 << 10
 
 type organizationDTO struct {
 	ID        string    `json:"id"`

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -69,9 +68,8 @@ func (a *API) listMeetings(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeList(c, rows, next, func(m *store.MeetingView) ([]byte, error) {
-		return json.Marshal(toMeeting(*m))
-	})
+	c.JSON(http.StatusOK, list(rows, next, toMeeting))
+	return nil
 }
 
 func (a *API) createMeeting(c *gin.Context) error {

@@ -628,11 +628,8 @@ func (s *Store) fewDue(db *gorm.DB, f ActionItemFilter) (string, []any, bool) {
 	return cond, args, true
 }
 
-// ListActionItems pages through the action items the caller may see. As
-// for meetings, the page (which items, which order, the cursor) is read
-// from the database on every request, but only each item's id, version
-// and sort key; whole rows are read and expanded only for the items the
-// list item cache does not hold (expandListedItems).
+// ListActionItems pages through the action items the caller may see, each
+// with its owners (redacted for the caller) and its meeting's title.
 func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilter, p Page) ([]ActionItemView, *string, error) {
 	db := s.read(ctx)
 	if f.MeetingID != "" {
