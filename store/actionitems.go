@@ -114,7 +114,7 @@ func (s *Store) newActionItem(c Caller, meetingID string, in ActionItemInput) *m
 // and those the caller owns (itemVisible); soft-deleted meetings and items
 // excluded.
 func (s *Store) visibleActionItems(db *gorm.DB, c Caller) *gorm.DB {
-	return actionItemsOf(db, itemVisible(c))
+	return actionItemsOf(db, itemVisible(s.dialect, c))
 }
 
 // actionItemsOf is the action items of live meetings that visible keeps
@@ -170,7 +170,7 @@ func (s *Store) CreateActionItem(ctx context.Context, c Caller, in ActionItemInp
 	if err != nil {
 		return nil, err
 	}
-	cond, condArgs := visibleSQL(c)
+	cond, condArgs := visibleSQL(s.dialect, c)
 	var title string
 	err = s.write(ctx, func(tx *gorm.DB) error {
 		q, args := `SELECT (SELECT title FROM meetings WHERE id = ? AND deleted_at IS NULL AND `+cond+`)`, append([]any{a.MeetingID}, condArgs...)
@@ -336,7 +336,7 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 // the caller may see (live and allowed by the visibility rule).
 func (s *Store) meetingTitles(ctx context.Context, c Caller, ids []string) (title map[string]string, seen map[string]bool, err error) {
 	in, args := inList(ids)
-	cond, vargs := visibleSQL(c)
+	cond, vargs := visibleSQL(s.dialect, c)
 	rows, err := s.query(ctx, `SELECT meetings.id, meetings.title, CASE WHEN meetings.deleted_at IS NULL AND `+cond+` THEN 1 ELSE 0 END
 		FROM meetings WHERE meetings.id IN (`+in+`)`, append(vargs, args...)...)
 	if err != nil {
@@ -503,7 +503,7 @@ func ActionItemSorts() []string { return actionItemSorts.Names() }
 // the caller may not see, an owner is shown as assigned and nothing is
 // withheld by attendance.
 func (s *Store) withheldOrgSQL(c Caller, col string) (string, []any) {
-	cond, args := visibleSQL(c)
+	cond, args := visibleSQL(s.dialect, c)
 	return "(" + cond + " AND EXISTS (SELECT 1 FROM attendees w1 WHERE w1.meeting_id = action_items.meeting_id AND w1.organization_id = " + col + ")" +
 			" AND NOT EXISTS (SELECT 1 FROM attendees w2 WHERE w2.meeting_id = action_items.meeting_id AND w2.organization_id = " + col + " AND " + s.shownRowSQL("w2") + ")" +
 			" AND NOT " + memberSQL("action_items.meeting_id") + ")",
@@ -513,7 +513,7 @@ func (s *Store) withheldOrgSQL(c Caller, col string) (string, []any) {
 // withheldPersonSQL is withheldOrgSQL for the person in col: withheld by
 // their own rows, or with their organisation.
 func (s *Store) withheldPersonSQL(c Caller, col string) (string, []any) {
-	cond, args := visibleSQL(c)
+	cond, args := visibleSQL(s.dialect, c)
 	org, oargs := s.withheldOrgSQL(c, "(SELECT wp.organization_id FROM people wp WHERE wp.id = "+col+")")
 	args = append(args, c.PersonID)
 	return "((" + cond + " AND EXISTS (SELECT 1 FROM attendees w1 WHERE w1.meeting_id = action_items.meeting_id AND w1.person_id = " + col + ")" +
@@ -525,7 +525,7 @@ func (s *Store) withheldPersonSQL(c Caller, col string) (string, []any) {
 func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gorm.DB {
 	// Status and priority are compared as values, so that SQLite walks the
 	// sort's index rather than gather every item of a status and sort it.
-	status, priority := "(action_items.status || '')", "(action_items.priority || '')"
+	status, priority := asValue(s.dialect, "action_items.status"), asValue(s.dialect, "action_items.priority")
 	due := dueExpr
 	if f.sort != "" && f.sort != "due_on" {
 		due = s.noIndex(dueExpr)

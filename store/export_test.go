@@ -10,14 +10,14 @@ import (
 // the summaries must agree with it.
 
 // visibleIn is every meeting c may see in r.
-func visibleIn(c Caller, r StatsRange) scope {
-	return func(q *gorm.DB) *gorm.DB { return r.apply(meetingVisible(c)(q)) }
+func visibleIn(d Dialect, c Caller, r StatsRange) scope {
+	return func(q *gorm.DB) *gorm.DB { return r.apply(meetingVisible(d, c)(q)) }
 }
 
 func (s *Store) ScanStatsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
 	db := s.read(ctx)
 	var oc overviewCounts
-	if err := s.scanCounts(db, visibleIn(c, r), &oc); err != nil {
+	if err := s.scanCounts(db, visibleIn(s.dialect, c, r), &oc); err != nil {
 		return nil, err
 	}
 	return s.overview(db, c, r, plan{everyone: span{empty: true}, audiences: span{empty: true}}, &oc)
@@ -35,13 +35,13 @@ func (s *Store) ScanStatsMeetings(ctx context.Context, c Caller, groupBy string,
 				" THEN 'withheld' ELSE o.sector END"
 			args = append(args, c.PersonID)
 		}
-		err := meetingsIn(s.read(ctx), visibleIn(c, r)).
+		err := meetingsIn(s.read(ctx), visibleIn(s.dialect, c, r)).
 			Joins("JOIN (SELECT a.meeting_id AS mid, "+sector+" AS sector FROM attendees a JOIN organizations o ON o.id = a.organization_id "+
 				"UNION SELECT m2.id, o2.sector FROM meetings m2 JOIN organizations o2 ON o2.id = m2.host_organization_id) gs ON gs.mid = meetings.id AND gs.sector <> ''", args...).
 			Select("gs.sector AS k, '' AS l, meetings.tlp AS tlp, COUNT(*) AS n").Group("gs.sector, meetings.tlp").Scan(&rows).Error
 		return meetingBuckets(rows, false), err
 	}
-	if err := s.scanMeetingGroups(s.read(ctx), c, groupBy, visibleIn(c, r), &rows); err != nil {
+	if err := s.scanMeetingGroups(s.read(ctx), c, groupBy, visibleIn(s.dialect, c, r), &rows); err != nil {
 		return nil, err
 	}
 	return meetingBuckets(rows, groupBy == "month"), nil
@@ -49,7 +49,7 @@ func (s *Store) ScanStatsMeetings(ctx context.Context, c Caller, groupBy string,
 
 func (s *Store) ScanStatsActionItems(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
 	var rows []itemRow
-	if err := s.scanItemGroups(s.read(ctx), c, groupBy, visibleIn(c, r), &rows); err != nil {
+	if err := s.scanItemGroups(s.read(ctx), c, groupBy, visibleIn(s.dialect, c, r), &rows); err != nil {
 		return nil, err
 	}
 	return s.itemBuckets(c, r, rows, groupBy == "month"), nil

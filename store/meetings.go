@@ -220,7 +220,7 @@ func (s *Store) setTopics(tx *gorm.DB, c Caller, meetingID string, names []strin
 // visibleMeeting loads one meeting the caller may see, or ErrNotFound.
 func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meeting, error) {
 	var m models.Meeting
-	err := db.Model(&models.Meeting{}).Scopes(live("meetings"), meetingVisible(c)).Where("meetings.id = ?", id).Take(&m).Error
+	err := db.Model(&models.Meeting{}).Scopes(live("meetings"), meetingVisible(s.dialect, c)).Where("meetings.id = ?", id).Take(&m).Error
 	if err != nil {
 		return nil, translate(err, "meeting")
 	}
@@ -231,7 +231,7 @@ func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meetin
 // for the caller), action item counts and follow-ups. It is the busiest
 // read: its queries are hand-written (rawsql.go).
 func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
-	cond, args := visibleSQL(c)
+	cond, args := visibleSQL(s.dialect, c)
 	row, err := s.queryRow(ctx, `SELECT `+meetingColumns+`, `+organizationColumns+`
 		FROM meetings JOIN organizations o ON o.id = meetings.host_organization_id
 		WHERE meetings.id = ? AND meetings.deleted_at IS NULL AND `+cond, append([]any{id}, args...)...)
@@ -363,7 +363,7 @@ func (s *Store) visibleMeetingSet(ctx context.Context, c Caller, ids []string) (
 		return out, nil
 	}
 	in, args := inList(uniq(ids))
-	cond, vargs := visibleSQL(c)
+	cond, vargs := visibleSQL(s.dialect, c)
 	rows, err := s.query(ctx, `SELECT meetings.id FROM meetings WHERE meetings.id IN (`+in+`) AND meetings.deleted_at IS NULL AND `+cond, append(args, vargs...)...)
 	if err != nil {
 		return nil, err
@@ -507,7 +507,7 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 		parent := "SELECT 1 FROM meetings WHERE meetings.id = ? AND meetings.deleted_at IS NULL"
 		args := []any{f.FollowUpOf, f.FollowUpOf}
 		if !c.Privileged() {
-			cond, vargs := visibleSQL(c)
+			cond, vargs := visibleSQL(s.dialect, c)
 			parent += " AND " + cond
 			args = append(args, vargs...)
 		}
@@ -635,7 +635,7 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	if f.sort == "" {
 		f.sort = strings.TrimPrefix(meetingSorts.def, "-")
 	}
-	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(live("meetings"), meetingVisible(c)), c, f)
+	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(live("meetings"), meetingVisible(s.dialect, c)), c, f)
 	q, _, name, err := applyPage(q, meetingSorts, p, "meetings")
 	if err != nil {
 		return nil, nil, err

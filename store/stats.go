@@ -81,7 +81,7 @@ func (s *Store) scopes(c Caller, pl plan) []scope {
 		e := e
 		out = append(out, func(q *gorm.DB) *gorm.DB {
 			if !c.Privileged() {
-				q = q.Where("(meetings.tlp || '') IN ?", sharedTLPs)
+				q = q.Where(asValue(s.dialect, "meetings.tlp")+" IN ?", sharedTLPs)
 			}
 			return e.apply(q)
 		})
@@ -95,8 +95,8 @@ func (s *Store) scopes(c Caller, pl plan) []scope {
 			q = q.Where("meetings.id IN (SELECT meeting_id FROM attendees WHERE organization_id = ?"+
 				" UNION SELECT meeting_id FROM attendees WHERE person_id = ?"+
 				" UNION SELECT id FROM meetings WHERE host_organization_id = ?)", c.OrganizationID, c.PersonID, c.OrganizationID).
-				Where("(meetings.tlp || '') NOT IN ?", sharedTLPs)
-			return e.apply(meetingVisible(c)(q))
+				Where(asValue(s.dialect, "meetings.tlp")+" NOT IN ?", sharedTLPs)
+			return e.apply(meetingVisible(s.dialect, c)(q))
 		})
 	}
 	return out
@@ -294,7 +294,7 @@ func (s *Store) overview(db *gorm.DB, c Caller, r StatsRange, pl plan, oc *overv
 }
 
 // covered is the meetings whose rows the summaries of pl count for c.
-func (pl plan) covered(c Caller) scope {
+func (pl plan) covered(d Dialect, c Caller) scope {
 	return func(q *gorm.DB) *gorm.DB {
 		if c.Privileged() {
 			return pl.everyone.covered.apply(q)
@@ -305,7 +305,7 @@ func (pl plan) covered(c Caller) scope {
 			if sp.empty {
 				return
 			}
-			cond := "(meetings.tlp || '') " + tlps
+			cond := asValue(d, "meetings.tlp") + " " + tlps
 			if sp.covered.From != nil {
 				cond, args = cond+" AND meetings.starts_at >= ?", append(args, sp.covered.From.UTC())
 			}
@@ -319,7 +319,7 @@ func (pl plan) covered(c Caller) scope {
 		if len(conds) == 0 {
 			return q.Where("1=0")
 		}
-		return meetingVisible(c)(q).Where("("+strings.Join(conds, " OR ")+")", args...)
+		return meetingVisible(d, c)(q).Where("("+strings.Join(conds, " OR ")+")", args...)
 	}
 }
 
@@ -395,7 +395,7 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]i
 				Where("action_items.status = 'done' AND action_items.days_to_close >= ? AND action_items.days_to_close < ? AND "+
 					summaryGen{d: s.dialect}.floor("{FLOOR action_items.days_to_close * 1000}")+" = ? AND action_items.deleted_at IS NULL",
 					float64(m-1)/1000, float64(m+2)/1000, m)
-			if err := pl.covered(c)(q).Pluck("action_items.days_to_close", &more).Error; err != nil {
+			if err := pl.covered(s.dialect, c)(q).Pluck("action_items.days_to_close", &more).Error; err != nil {
 				return nil, err
 			}
 			vs = append(vs, more...)
@@ -553,7 +553,7 @@ func (s *Store) outsiderSectors(db *gorm.DB, c Caller, pl plan, rows *[]meetingR
 	if len(small) == 0 {
 		return nil
 	}
-	covered := pl.covered(c)
+	covered := pl.covered(s.dialect, c)
 	sc := func(q *gorm.DB) *gorm.DB {
 		return covered(q).Where("meetings.id IN (SELECT sa.meeting_id FROM attendees sa JOIN organizations so ON so.id = sa.organization_id WHERE so.sector IN ?)", small)
 	}
@@ -731,9 +731,9 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 // those meetings' items are counted again from their rows, as an outsider
 // of c's organisation would see them and as c does.
 func (s *Store) ownersInTheRoom(db *gorm.DB, c Caller, pl plan, rows *[]itemRow) error {
-	covered := pl.covered(c)
+	covered := pl.covered(s.dialect, c)
 	sc := func(q *gorm.DB) *gorm.DB {
-		return covered(q).Where("(meetings.tlp || '') <> 'RED' AND meetings.id IN (SELECT meeting_id FROM attendees WHERE person_id = ? AND attendance IN "+attendingStatuses+")", c.PersonID)
+		return covered(q).Where(asValue(s.dialect, "meetings.tlp")+" <> 'RED' AND meetings.id IN (SELECT meeting_id FROM attendees WHERE person_id = ? AND attendance IN "+attendingStatuses+")", c.PersonID)
 	}
 	var outsider, inside []itemRow
 	if err := s.scanItemGroups(db, Caller{Role: c.Role, OrganizationID: c.OrganizationID}, "owner_organization", sc, &outsider); err != nil {

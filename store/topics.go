@@ -81,7 +81,7 @@ func (s *Store) CreateTopic(ctx context.Context, c Caller, in TopicInput) (*mode
 // GetTopic reads one topic.
 func (s *Store) GetTopic(ctx context.Context, c Caller, id string) (*models.Topic, error) {
 	var t models.Topic
-	if err := s.read(ctx).Model(&models.Topic{}).Scopes(topicVisible(c)).Where("topics.id = ?", id).Take(&t).Error; err != nil {
+	if err := s.read(ctx).Model(&models.Topic{}).Scopes(topicVisible(s.dialect, c)).Where("topics.id = ?", id).Take(&t).Error; err != nil {
 		return nil, translate(err, "topic")
 	}
 	return &t, nil
@@ -97,7 +97,7 @@ var topicSorts = newSortSet("name", map[string]sortKey{
 
 // ListTopics pages through the topics the caller may know of.
 func (s *Store) ListTopics(ctx context.Context, c Caller, f TopicFilter, p Page) ([]models.Topic, *string, error) {
-	q := s.read(ctx).Model(&models.Topic{}).Scopes(topicVisible(c))
+	q := s.read(ctx).Model(&models.Topic{}).Scopes(topicVisible(s.dialect, c))
 	if f.Kind != "" {
 		q = q.Where("kind = ?", f.Kind)
 	}

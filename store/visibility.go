@@ -47,21 +47,37 @@ func memberSQL(idCol string) string {
 // meeting the caller may see, and sorts them all to return a page,
 // rather than walking the list's sort index to the page's end. A TLP
 // filter of the caller's own still uses the index.
-func visibleSQL(c Caller) (string, []any) {
+//
+// Postgres plans from statistics, which a value so computed has none of:
+// there the columns are named as they are, and it walks the sort's index
+// when that is cheaper (an action item list 107 ms -> 1.4 ms at 100k).
+func visibleSQL(d Dialect, c Caller) (string, []any) {
 	if c.Privileged() {
 		return "1=1", nil
 	}
-	const tlp = "(meetings.tlp || '')"
+	tlp := asValue(d, "meetings.tlp")
 	return "(" + tlp + " IN ('CLEAR','GREEN')" +
 			" OR (" + tlp + " IN ('AMBER','AMBER+STRICT') AND (meetings.host_organization_id = ?" +
-			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND (vx.attendance || '') IN " + attendingStatuses + ")))" +
+			" OR EXISTS (SELECT 1 FROM attendees vx WHERE vx.meeting_id = meetings.id AND vx.organization_id = ? AND " + asValue(d, "vx.attendance") + " IN " + attendingStatuses + ")))" +
 			" OR (" + tlp + " = 'RED' AND " + memberSQL("meetings.id") + "))",
 		[]any{c.OrganizationID, c.OrganizationID, c.PersonID}
 }
 
 // meetingVisible restricts q (which has the meetings table as "meetings")
 // to the meetings the caller may see.
-func meetingVisible(c Caller) func(*gorm.DB) *gorm.DB { return restrict(c, visibleSQL) }
+func meetingVisible(d Dialect, c Caller) func(*gorm.DB) *gorm.DB {
+	return restrict(c, func(c Caller) (string, []any) { return visibleSQL(d, c) })
+}
+
+// asValue is the column col read as a value on SQLite, so that it is
+// checked on each row rather than sought through its index (see
+// visibleSQL), and the column itself on Postgres.
+func asValue(d Dialect, col string) string {
+	if d == Postgres {
+		return col
+	}
+	return "(" + col + " || '')"
+}
 
 // live keeps the rows of table (meetings or action_items) that are not
 // deleted. Deleting one sets its deleted_at and keeps the row for the
@@ -85,12 +101,12 @@ func restrict(c Caller, rule func(Caller) (string, []any)) func(*gorm.DB) *gorm.
 // caller may see, and those the caller's person or organisation owns
 // whatever the meeting. Assigning an item shares the item, not its
 // meeting: expandActionItems leaves out the meeting of such an item.
-func itemVisible(c Caller) func(*gorm.DB) *gorm.DB {
+func itemVisible(d Dialect, c Caller) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
 		if c.Privileged() {
 			return q
 		}
-		cond, args := visibleSQL(c)
+		cond, args := visibleSQL(d, c)
 		return q.Where("("+cond+" OR action_items.owner_person_id = ? OR action_items.owner_organization_id = ?)",
 			append(args, c.PersonID, c.OrganizationID)...)
 	}
@@ -102,12 +118,12 @@ func itemVisible(c Caller) func(*gorm.DB) *gorm.DB {
 // hidden or deleted meetings made and use would tell of them by its name,
 // id and creation date. (A directory topic stays listed whatever uses it,
 // so that its disappearing tells nothing either.)
-func topicVisible(c Caller) func(*gorm.DB) *gorm.DB {
+func topicVisible(d Dialect, c Caller) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
 		if c.Privileged() {
 			return q
 		}
-		cond, args := visibleSQL(c)
+		cond, args := visibleSQL(d, c)
 		return q.Where("(NOT topics.from_meeting"+
 			" OR EXISTS (SELECT 1 FROM meeting_topics tv JOIN meetings ON meetings.id = tv.meeting_id"+
 			" WHERE tv.topic_id = topics.id AND meetings.deleted_at IS NULL AND "+cond+"))", args...)
