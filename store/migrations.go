@@ -370,6 +370,7 @@ var migrations = []migration{
 	{name: "summary rows in shards on Postgres",
 		postgres: summaryGen{Postgres, summaries, summaryShards}.shard(summaryGen{Postgres, summaries, 0})},
 	{name: "list sorts that check the filters from their index", sqlite: listIndexes()},
+	{name: "summary tables without rowids", sqlite: summaryGen{SQLite, summaries, 0}.withoutRowid()},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

