@@ -76,8 +76,10 @@ const logKeepBytes = 512 << 20
 
 // stmtCacheSize is how many prepared statements each connection keeps,
 // by SQL text (the driver's cache): parsing and planning the same SQL on
-// every request costs more than running it.
-const stmtCacheSize = 256
+// every request costs more than running it. On the mixed run at 1M items
+// 32 served as many requests as 256 (374 and 356-387 req/s) with 50 MB
+// less peak RSS.
+const stmtCacheSize = 32
 
 // Open opens (or creates) the database at path. cfg configures GORM on
 // both pools.
