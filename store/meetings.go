@@ -593,8 +593,7 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 	}
 	// A set of an organisation, a topic or the caller's own meetings is
 	// worth reading further than a window alone: its meetings are rare on
-	// the sort's walk (about 2 % of them at 100,000 meetings), each
-	// checked there with the set's subquery.
+	// the sort's walk, each checked there with the set's subquery.
 	limit := manyMatches
 	if len(sets) > 0 {
 		limit = manySetMatches

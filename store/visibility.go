@@ -50,7 +50,7 @@ func memberSQL(idCol string) string {
 //
 // Postgres plans from statistics, which a value so computed has none of:
 // there the columns are named as they are, and it walks the sort's index
-// when that is cheaper (an action item list 107 ms -> 1.4 ms at 100k).
+// when that is cheaper.
 func visibleSQL(d Dialect, c Caller) (string, []any) {
 	if c.Privileged() {
 		return "1=1", nil

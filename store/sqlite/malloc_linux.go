@@ -20,10 +20,8 @@ import (
 
 // mallocArenas is how many malloc arenas SQLite's threads share. glibc
 // gives threads that allocate at once arenas of their own, up to eight per
-// core, and each keeps its freed memory. On the mixed run at 100,000 items
-// (with 256 statements cached per connection) this call held the peak RSS
-// to 165-177 MB instead of 190-199 MB, and MALLOC_ARENA_MAX=2 set from
-// the process's start to 135-146 MB, at the same throughput.
+// core, and each keeps its freed memory; two keep the server's peak RSS
+// well below glibc's default at the same throughput (docs/PERFORMANCE.md).
 const mallocArenas = 2
 
 // TuneProcess limits the C library's malloc arenas, which SQLite
