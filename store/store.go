@@ -39,7 +39,6 @@ type Store struct {
 	w, r    *gorm.DB
 	eng     *sqlite.DB
 	dialect Dialect
-	path    string // SQLite file path
 	now     func() time.Time
 	k       int // see anonymity.go
 
@@ -121,7 +120,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.w, s.r, s.dialect, s.path, s.eng = db.Writer, db.Reader, SQLite, path, db
+		s.w, s.r, s.dialect, s.eng = db.Writer, db.Reader, SQLite, db
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
