@@ -26,6 +26,11 @@ func (a *API) listActionItems(c *gin.Context) error {
 	if err := q.err(); err != nil {
 		return err
 	}
+	if wantsCSV(c) {
+		return writeCSV(c, "action-items", actionItemCSVHeader, func(cursor string) ([]store.ActionItemView, *string, error) {
+			return a.st.ListActionItems(c.Request.Context(), caller(c), f, store.Page{Limit: exportPage, Sort: p.Sort, Cursor: cursor})
+		}, actionItemCSVRow)
+	}
 	rows, next, err := a.st.ListActionItems(c.Request.Context(), caller(c), f, p)
 	if err != nil {
 		return err

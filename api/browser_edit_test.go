@@ -165,6 +165,31 @@ func TestBrowserActionItemTable(t *testing.T) {
 	if !strings.Contains(loc, "sort=title") || !strings.Contains(summary, "overdue") || !strings.Contains(summary, "owned by Northwind Communications") {
 		t.Errorf("filters: %s / %s", loc, summary)
 	}
+
+	// The export keeps the filters, and downloads what the table lists.
+	var shown int
+	var href, file string
+	await := func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+	if err := chromedp.Run(bctx, chromedp.Poll(`document.querySelectorAll('table.items-table tbody tr').length > 0`, nil),
+		chromedp.Evaluate(`document.querySelectorAll('table.items-table tbody tr').length`, &shown),
+		chromedp.Evaluate(`document.querySelector('a[download]').href`, &href),
+		chromedp.Evaluate(`fetch(document.querySelector('a[download]').href).then((r) => r.text())`, &file, await)); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(file), "\n")
+	if !strings.Contains(href, "/api/v1/action-items.csv?") || !strings.Contains(href, "overdue=true") || !strings.Contains(href, "owner_organization=") || !strings.Contains(href, "sort=title") {
+		t.Errorf("the export link drops the filters: %s", href)
+	}
+	if !strings.HasPrefix(lines[0], "id,meeting_id,") || len(lines)-1 != shown || !strings.Contains(file, "Northwind Communications") {
+		t.Errorf("the export has %d rows, the table %d:\n%s", len(lines)-1, shown, file)
+	}
+	if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+"/meetings?tlp=GREEN"), chromedp.WaitVisible(`a[download]`, chromedp.ByQuery),
+		chromedp.Evaluate(`fetch(document.querySelector('a[download]').href).then((r) => r.text())`, &file, await)); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(file), "\n"); !strings.HasPrefix(lines[0], "id,title,") || len(lines) < 2 || strings.Contains(file, ",AMBER,") || strings.Contains(file, ",CLEAR,") {
+		t.Errorf("the meetings export of GREEN meetings:\n%.500s", file)
+	}
 }
 
 // TestBrowserDirectoryAndUsers: coordinators edit organisations, people

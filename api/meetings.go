@@ -64,6 +64,11 @@ func (a *API) listMeetings(c *gin.Context) error {
 	if err := q.err(); err != nil {
 		return err
 	}
+	if wantsCSV(c) {
+		return writeCSV(c, "meetings", meetingCSVHeader, func(cursor string) ([]store.MeetingView, *string, error) {
+			return a.st.ListMeetings(c.Request.Context(), caller(c), f, store.Page{Limit: exportPage, Sort: p.Sort, Cursor: cursor})
+		}, meetingCSVRow)
+	}
 	rows, next, err := a.st.ListMeetings(c.Request.Context(), caller(c), f, p)
 	if err != nil {
 		return err

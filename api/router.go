@@ -117,6 +117,7 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	in.DELETE("/topics/:id", coordinatorOnly, h(a.deleteTopic))
 
 	in.GET("/meetings", h(a.listMeetings))
+	in.GET("/meetings.csv", asCSV, h(a.listMeetings))
 	in.POST("/meetings", coordinatorOnly, a.idempotency, h(a.createMeeting))
 	in.GET("/meetings/:id", h(a.getMeeting))
 	in.PATCH("/meetings/:id", coordinatorOnly, h(a.updateMeeting))
@@ -130,6 +131,7 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	in.POST("/meetings/:id/action-items", coordinatorOnly, a.idempotency, h(a.createActionItem))
 
 	in.GET("/action-items", h(a.listActionItems))
+	in.GET("/action-items.csv", asCSV, h(a.listActionItems))
 	in.POST("/action-items", coordinatorOnly, a.idempotency, h(a.createActionItem))
 	in.GET("/action-items/:id", h(a.getActionItem))
 	in.PATCH("/action-items/:id", h(a.updateActionItem))

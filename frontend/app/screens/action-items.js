@@ -66,6 +66,7 @@ export function ActionItemTable({ search, me, navigate }) {
       <button type="submit">Apply</button> <a href=${'/action-items' + (params.owner === 'me' ? '?owner=me' : '')}>Clear</a>
     </form></details>
     <p class="summary" role="status">${filterSummary(params, orgName)}</p>
+    <p class="toolbar"><a class="button" href=${'/api/v1/action-items.csv' + qs({ ...params, sort, cursor: '', limit: '' })} download>Export CSV</a></p>
     ${error && html`<p class="error" role="alert">${error.message}</p>`}
     ${rows === null && !error ? html`<p class="loading" aria-live="polite">Loading…</p>` : rows && rows.length === 0 ? html`<p class="empty">No action items match.</p>` : rows && html`
     <div class="table-wrap"><table class="grid items-table"><thead><tr>${th('title')}<th scope="col">Owner</th>${th('due_on')}<th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Meeting</th>${th('updated_at')}</tr></thead>

@@ -32,6 +32,7 @@ export function Meetings({ search }) {
       <label>Organisation <${Picker} name="organization" path="/organizations" value=${params.organization || ''} label=${orgName} ariaLabel="Organisation (hosted or attended)" /></label>
       <button type="submit">Apply</button> <a href="/meetings">Clear</a>
     </form></details>
+    <p class="toolbar"><a class="button" href=${'/api/v1/meetings.csv' + qs({ ...params, cursor: '', limit: '' })} download>Export CSV</a></p>
     <${Loading} state=${st}>${(page) => html`
       ${page.items.length === 0 ? html`<p class="empty">No meetings match.</p>` : html`
       <ul class="cards">${page.items.map((m) => html`<li><a href=${'/meetings/' + m.id}><${TLPBadge} tlp=${m.tlp} /> <strong>${m.title}</strong></a>
