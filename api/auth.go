@@ -68,7 +68,7 @@ func (a *API) me(c *gin.Context) error {
 
 type createTokenRequest struct {
 	Name          string `json:"name" validate:"required,max=100"`
-	Scope         string `json:"scope" validate:"required,oneof=read write"`
+	Scope         string `json:"scope" validate:"required,oneof=read write calendar"`
 	ExpiresInDays *int   `json:"expires_in_days" validate:"omitempty,gte=1,lte=3650"`
 }
 

@@ -496,3 +496,36 @@ func TestBrowserPublicPagesThroughEveryReadout(t *testing.T) {
 		t.Errorf("the public page shows %d readouts of %d", n, len(all))
 	}
 }
+
+// TestBrowserCalendar: a participant subscribes to their calendar and adds
+// a meeting to it.
+func TestBrowserCalendar(t *testing.T) {
+	chromium(t)
+	st := demoStore(t)
+	st.SetClock(func() time.Time { return seed.DemoToday })
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	bctx, cancel := browser(t)
+	defer cancel()
+	await := func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+	var feed, body, ics string
+	if err := chromedp.Run(bctx, signIn(srv.URL, "participant@liaison.demo"), chromedp.Navigate(srv.URL+"/tokens"),
+		chromedp.Click(`//button[text()="Subscribe in your calendar"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`[data-testid=feed]`, chromedp.ByQuery), chromedp.Text(`[data-testid=feed]`, &feed, chromedp.ByQuery),
+		// A calendar app has no cookie.
+		chromedp.Evaluate(`fetch(document.querySelector('[data-testid=feed]').textContent, {credentials: 'omit'}).then((r) => r.text())`, &body, await),
+		chromedp.Navigate(srv.URL+"/meetings"), chromedp.Click(`ul.cards a`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//a[text()="Add to calendar"]`, chromedp.BySearch),
+		chromedp.Evaluate(`fetch(document.evaluate('//a[text()="Add to calendar"]', document, null, 9, null).singleNodeValue.href).then((r) => r.text())`, &ics, await)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(feed, srv.URL+"/api/v1/calendar/lsn_") || !strings.HasSuffix(feed, ".ics") {
+		t.Errorf("feed address %q", feed)
+	}
+	if !strings.HasPrefix(body, "BEGIN:VCALENDAR\r\n") || !strings.Contains(body, "BEGIN:VEVENT") {
+		t.Errorf("the feed:\n%.400s", body)
+	}
+	if !strings.HasPrefix(ics, "BEGIN:VCALENDAR\r\n") || strings.Count(ics, "BEGIN:VEVENT") != 1 {
+		t.Errorf("the meeting's calendar:\n%.400s", ics)
+	}
+}

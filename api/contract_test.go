@@ -278,6 +278,10 @@ func (k *contract) create(collection, path string) string {
 	if collection == "/public/meetings" {
 		collection, path = "/meetings", "/meetings" // the example meeting is TLP:CLEAR
 	}
+	if collection == "/calendar" { // a feed is a calendar token's secret
+		out := k.send("POST", "/me/tokens", "admin", map[string]any{"name": "contract", "scope": "calendar"}, nil)
+		return out.obj(k.t)["token"].(string) + ".ics"
+	}
 	op, _ := k.op("POST", collection)
 	if op == nil {
 		k.t.Fatalf("no POST %s to make a record for a path parameter", collection)
@@ -295,7 +299,8 @@ func (k *contract) concrete(path string) string {
 	parts := slices.Clone(tmpl)
 	for i, p := range tmpl {
 		if strings.HasPrefix(p, "{") {
-			parts[i] = k.create(strings.Join(tmpl[:i], "/"), strings.Join(parts[:i], "/"))
+			_, suffix, _ := strings.Cut(p, "}") // as in /meetings/{id}.ics
+			parts[i] = k.create(strings.Join(tmpl[:i], "/"), strings.Join(parts[:i], "/")) + suffix
 		}
 	}
 	return strings.Join(parts, "/")

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -103,6 +104,13 @@ func (a *API) createMeeting(c *gin.Context) error {
 }
 
 func (a *API) getMeeting(c *gin.Context) error {
+	// The router cannot tell /meetings/{id}.ics from /meetings/{id}.
+	if id, ok := strings.CutSuffix(c.Param("id"), ".ics"); ok {
+		return a.getMeetingCalendar(c, id)
+	}
+	if wantsCalendar(c) {
+		return a.getMeetingCalendar(c, c.Param("id"))
+	}
 	m, err := a.st.GetMeeting(c.Request.Context(), caller(c), c.Param("id"))
 	if err != nil {
 		return err

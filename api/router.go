@@ -82,6 +82,7 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	v1.GET("/public/meetings", h(a.listPublicMeetings))
 	v1.GET("/public/meetings/:id", h(a.getPublicMeeting))
 	v1.GET("/public/readouts.atom", h(a.readoutsAtom))
+	v1.GET("/calendar/:feed", h(a.calendarFeed)) // its secret is the credential
 
 	// Every POST below runs a.idempotency after its role checks, so that a
 	// replay passes them as a fresh request would.

@@ -64,7 +64,7 @@ var (
 	TopicKinds         = []string{"subject", "campaign", "vulnerability", "advisory", "technique"}
 	ActionStatuses     = []string{"open", "in_progress", "blocked", "done", "cancelled"}
 	Priorities         = []string{"low", "medium", "high", "critical"}
-	TokenScopes        = []string{"read", "write"}
+	TokenScopes        = []string{"read", "write", "calendar"}
 )
 
 // OneOf reports whether v is one of the allowed values.

@@ -146,9 +146,19 @@ const TokenPrefix = "lsn_"
 // every API request, so it is one hand-written query (token, user and the
 // user's person) rather than three.
 func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, error) {
+	c, scope, err := s.tokenCaller(ctx, secret)
+	if err == nil && scope == CalendarScope {
+		// A calendar feed's secret opens the feed alone.
+		return Caller{}, newErr(ErrUnauthorized, "the token is invalid, expired or revoked")
+	}
+	return c, err
+}
+
+// tokenCaller resolves a token's secret to its caller and scope.
+func (s *Store) tokenCaller(ctx context.Context, secret string) (Caller, string, error) {
 	fail := newErr(ErrUnauthorized, "the token is invalid, expired or revoked")
 	if !strings.HasPrefix(secret, TokenPrefix) {
-		return Caller{}, fail
+		return Caller{}, "", fail
 	}
 	hash := secretHash(secret)
 	var (
@@ -161,31 +171,31 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, e
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN people p ON p.id = u.person_id
 		WHERE t.secret_hash = ?`, hash)
 	if err != nil {
-		return Caller{}, err
+		return Caller{}, "", err
 	}
 	err = row.Scan(&tokenID, &scope, &expires, &revoked, &lastUsed, &userID, &role, &disabled, &personID, &orgID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Caller{}, fail
+		return Caller{}, "", fail
 	}
 	if err != nil {
-		return Caller{}, err
+		return Caller{}, "", err
 	}
 	now := s.now()
 	if revoked.Valid || (expires.Valid && now.After(expires.Time)) {
-		return Caller{}, fail
+		return Caller{}, "", fail
 	}
 	if disabled {
-		return Caller{}, newErr(ErrUnauthorized, "the account is disabled")
+		return Caller{}, "", newErr(ErrUnauthorized, "the account is disabled")
 	}
-	c := Caller{UserID: userID, Role: models.Role(role), PersonID: personID.String, OrganizationID: orgID.String, ReadOnly: scope == "read"}
+	c := Caller{UserID: userID, Role: models.Role(role), PersonID: personID.String, OrganizationID: orgID.String, ReadOnly: scope != "write"}
 	if !lastUsed.Valid || now.Sub(lastUsed.Time) > time.Minute {
 		if err := s.write(ctx, func(tx *gorm.DB) error {
 			return tx.Model(&models.APIToken{}).Where("id = ?", tokenID).Update("last_used_at", now).Error
 		}); err != nil {
-			return Caller{}, err
+			return Caller{}, "", err
 		}
 	}
-	return c, nil
+	return c, scope, nil
 }
 
 // TokenInput creates a token.

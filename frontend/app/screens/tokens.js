@@ -18,12 +18,25 @@ export function Tokens() {
     } catch (x) { setErrors(x.fieldErrors || {}); }
   };
   const revoke = async (id) => { await api('DELETE', '/me/tokens/' + id); load(); };
+  const [feed, setFeed] = useState(null);
+  const subscribe = async () => {
+    const r = await api('POST', '/me/tokens', { name: 'Calendar feed', scope: 'calendar' });
+    setFeed(location.origin + '/api/v1/calendar/' + r.data.token + '.ics'); load();
+  };
   return html`<main><h1>API tokens</h1>
+    <section aria-labelledby="calendar-h"><h2 id="calendar-h">Your calendar</h2>
+      <p>Your meetings and the due dates of the action items you or your organisation own, in any calendar app. The address is a secret: anyone who has it reads your calendar, until you revoke it below.</p>
+      ${feed ? html`<div class="secret" role="status"><p>Copy this address into your calendar app now: it will not be shown again.</p>
+        <code data-testid="feed">${feed}</code> <button type="button" onClick=${() => navigator.clipboard && navigator.clipboard.writeText(feed)}>Copy</button>
+        <a class="button secondary" href=${feed.replace(/^https?:/, 'webcal:')}>Open in calendar app</a></div>`
+        : html`<button type="button" onClick=${subscribe}>Subscribe in your calendar</button>`}
+    </section>
+    <h2>Tokens</h2>
     ${secret && html`<div class="secret" role="status"><p>Copy this token now: it will not be shown again.</p>
       <code data-testid="secret">${secret}</code> <button type="button" onClick=${() => navigator.clipboard && navigator.clipboard.writeText(secret)}>Copy</button></div>`}
     <form onSubmit=${create} class="filters">
       <label>Name <input name="name" required /><${FieldError} errors=${errors} name="name" /></label>
-      <label>Scope <select name="scope"><option value="read">read</option><option value="write">write</option></select></label>
+      <label>Scope <select name="scope"><option value="read">read</option><option value="write">write</option><option value="calendar">calendar feed only</option></select></label>
       <label>Expires in days <input name="days" type="number" min="1" max="3650" /></label>
       <button type="submit">Create a token</button>
     </form>
