@@ -113,6 +113,19 @@ func (s *Store) CreateMeeting(ctx context.Context, c Caller, in MeetingInput) (*
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
+	var m *models.Meeting
+	err := s.write(ctx, func(tx *gorm.DB) (err error) {
+		m, err = s.createMeeting(tx, c, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetMeeting(ctx, c, m.ID)
+}
+
+// createMeeting is CreateMeeting within the transaction tx.
+func (s *Store) createMeeting(tx *gorm.DB, c Caller, in MeetingInput) (*models.Meeting, error) {
 	m := &models.Meeting{
 		ID: newID(), Title: strings.TrimSpace(in.Title), StartsAt: in.StartsAt.UTC(), EndsAt: in.EndsAt.UTC(),
 		Timezone: orDefault(in.Timezone, "UTC"), Location: strings.TrimSpace(in.Location), Modality: in.Modality,
@@ -120,70 +133,64 @@ func (s *Store) CreateMeeting(ctx context.Context, c Caller, in MeetingInput) (*
 		PublicReadout: in.PublicReadout, HostOrganizationID: in.HostOrganizationID, FollowUpOfID: in.FollowUpOfID,
 		Version: 1, CreatedBy: c.UserID,
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var v validator
-		if err := s.validateMeeting(tx, &v, m); err != nil {
-			return err
-		}
-		atts := make([]*models.Attendee, len(in.Attendees))
-		for i, a := range in.Attendees {
-			att, err := s.buildAttendee(tx, &v, "attendees["+itoa(i)+"].", m.ID, a)
-			if err != nil {
-				return err
-			}
-			atts[i] = att
-		}
-		seen := map[string]int{}
-		for i, a := range atts {
-			if a != nil && a.PersonID != nil {
-				if j, dup := seen[*a.PersonID]; dup {
-					v.add("attendees["+itoa(i)+"].person_id", "repeats the person of attendees[%d]", j)
-				}
-				seen[*a.PersonID] = i
-			}
-		}
-		items := make([]*models.ActionItem, len(in.ActionItems))
-		for i, a := range in.ActionItems {
-			item, err := s.buildActionItem(tx, &v, "action_items["+itoa(i)+"].", c, m.ID, a)
-			if err != nil {
-				return err
-			}
-			items[i] = item
-		}
-		if err := v.err(); err != nil {
-			return err
-		}
-		if err := tx.Create(m).Error; err != nil {
-			return translate(err, "meeting")
-		}
-		if err := s.audit(tx, c, "create", "meeting", m.ID, diff(nil, m)); err != nil {
-			return err
-		}
-		if _, err := s.setTopics(tx, c, m.ID, in.Topics); err != nil {
-			return err
-		}
-		for _, a := range atts {
-			if err := tx.Create(a).Error; err != nil {
-				return translate(err, "attendee")
-			}
-			if err := s.audit(tx, c, "create", "attendee", a.ID, diff(nil, a)); err != nil {
-				return err
-			}
-		}
-		for _, it := range items {
-			if err := tx.Create(it).Error; err != nil {
-				return translate(err, "action item")
-			}
-			if err := s.audit(tx, c, "create", "action_item", it.ID, diff(nil, it)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	var v validator
+	if err := s.validateMeeting(tx, &v, m); err != nil {
 		return nil, err
 	}
-	return s.GetMeeting(ctx, c, m.ID)
+	atts := make([]*models.Attendee, len(in.Attendees))
+	for i, a := range in.Attendees {
+		att, err := s.buildAttendee(tx, &v, "attendees["+itoa(i)+"].", m.ID, a)
+		if err != nil {
+			return nil, err
+		}
+		atts[i] = att
+	}
+	seen := map[string]int{}
+	for i, a := range atts {
+		if a != nil && a.PersonID != nil {
+			if j, dup := seen[*a.PersonID]; dup {
+				v.add("attendees["+itoa(i)+"].person_id", "repeats the person of attendees[%d]", j)
+			}
+			seen[*a.PersonID] = i
+		}
+	}
+	items := make([]*models.ActionItem, len(in.ActionItems))
+	for i, a := range in.ActionItems {
+		item, err := s.buildActionItem(tx, &v, "action_items["+itoa(i)+"].", c, m.ID, a)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = item
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := tx.Create(m).Error; err != nil {
+		return nil, translate(err, "meeting")
+	}
+	if err := s.audit(tx, c, "create", "meeting", m.ID, diff(nil, m)); err != nil {
+		return nil, err
+	}
+	if _, err := s.setTopics(tx, c, m.ID, in.Topics); err != nil {
+		return nil, err
+	}
+	for _, a := range atts {
+		if err := tx.Create(a).Error; err != nil {
+			return nil, translate(err, "attendee")
+		}
+		if err := s.audit(tx, c, "create", "attendee", a.ID, diff(nil, a)); err != nil {
+			return nil, err
+		}
+	}
+	for _, it := range items {
+		if err := tx.Create(it).Error; err != nil {
+			return nil, translate(err, "action item")
+		}
+		if err := s.audit(tx, c, "create", "action_item", it.ID, diff(nil, it)); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 // setTopics replaces the meeting's topics by the named ones, creating
