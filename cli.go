@@ -42,8 +42,10 @@ commands:
                         generate synthetic volume for benchmarks
   user create --email E --role R [--person-id ID]
                         add a login; the password is read from LIAISON_PASSWORD or standard input
-  token create --email E --name N [--scope read|write] [--expires-in-days D]
+  token create --email E --name N [--scope read|write|calendar] [--expires-in-days D]
                         issue an API token for a user and print it once
+  import --format F [--dry-run] [--source NAME] [--report PATH] FILE
+                        import meeting records (whitehouse-calendars, uk-ministerial, csv)
   backup PATH           write a consistent copy of the SQLite database
   healthcheck           exit 0 when the server at LIAISON_ADDR answers /healthz (for containers)
 
@@ -190,6 +192,8 @@ func run(ctx context.Context, args []string) error {
 		return userCmd(ctx, args)
 	case "token":
 		return tokenCmd(ctx, args)
+	case "import":
+		return importCmd(ctx, args, os.Stdout, os.Stderr)
 	case "backup":
 		fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 		cfg := commonFlags(fs)
@@ -418,13 +422,13 @@ func userCmd(ctx context.Context, args []string) error {
 
 func tokenCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: liaison token create --email E --name N [--scope read|write] [--expires-in-days D]")
+		return errors.New("usage: liaison token create --email E --name N [--scope read|write|calendar] [--expires-in-days D]")
 	}
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	cfg := commonFlags(fs)
 	email := fs.String("email", "", "the user the token acts as (required)")
 	name := fs.String("name", "", "what the token is for (required)")
-	scope := fs.String("scope", "read", "read or write")
+	scope := fs.String("scope", "read", "read, write or calendar (a calendar feed's secret)")
 	days := fs.Int("expires-in-days", 0, "days until it expires, 1 to 3650 (left out: never)")
 	if err := parse(fs, args[1:], 0); err != nil {
 		return err
@@ -435,7 +439,7 @@ func tokenCmd(ctx context.Context, args []string) error {
 	case strings.TrimSpace(*name) == "":
 		return errors.New("token create: --name is required")
 	case !models.OneOf(*scope, models.TokenScopes):
-		return errors.New("token create: --scope must be read or write")
+		return errors.New("token create: --scope must be read, write or calendar")
 	case given(fs, "expires-in-days") && (*days < 1 || *days > 3650):
 		return errors.New("token create: --expires-in-days must be from 1 to 3650; leave it out for a token that never expires")
 	}

@@ -115,7 +115,12 @@ func TestCommandLineRefusesWhatItDoesNotUnderstand(t *testing.T) {
 		{[]string{"token", "create", "--database-url", good, "--email", "a@b.test", "--name", "n", "--expires-in-days", "0"}, "must be from 1 to 3650"},
 		{[]string{"token", "create", "--database-url", good, "--name", "n"}, "--email is required"},
 		{[]string{"token", "create", "--database-url", good, "--email", "a@b.test"}, "--name is required"},
-		{[]string{"token", "create", "--database-url", good, "--email", "a@b.test", "--name", "n", "--scope", "admin"}, "--scope must be read or write"},
+		{[]string{"token", "create", "--database-url", good, "--email", "a@b.test", "--name", "n", "--scope", "admin"}, "--scope must be read, write or calendar"},
+		{[]string{"import", "--database-url", good, "x.csv"}, "--format must be one of whitehouse-calendars, uk-ministerial, csv"},
+		{[]string{"import", "--database-url", good, "--format", "excel", "x.csv"}, "--format must be one of"},
+		{[]string{"import", "--database-url", good, "--format", "csv"}, "missing argument"},
+		{[]string{"import", "--database-url", good, "--format", "csv", "a.csv", "b.csv"}, `unexpected argument "b.csv"`},
+		{[]string{"import", "--database-url", good, "--format", "csv", "no-such-file.csv"}, "no such file"},
 		{[]string{"seed", "--database-url", good, "--meetings", "-5"}, "--meetings must be at least 1"},
 		{[]string{"seed", "--database-url", good, "--meetings", "0"}, "--meetings must be at least 1"},
 		{[]string{"seed", "--database-url", good, "--meetings", "5", "--action-items", "-1"}, "--action-items must be at least 1"},
@@ -297,5 +302,34 @@ func TestNoPackageInitFunctions(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestImportCommand imports an excerpt of the White House records: a dry
+// run first, then the import with its report of rejected rows, then the
+// same file again.
+func TestImportCommand(t *testing.T) {
+	file, err := filepath.Abs("importer/testdata/whitehouse-excerpt.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	db := "sqlite://" + filepath.Join(t.TempDir(), "import.db")
+	args := []string{"import", "--database-url", db, "--format", "whitehouse-calendars"}
+	out, err := capture(t, append(args, "--dry-run", file)...)
+	if err != nil || !strings.Contains(out, "dry run, nothing written") || !strings.Contains(out, "row 18: would create") || !strings.Contains(out, "rejected: no date") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	out, err = capture(t, append(args, file)...)
+	if err != nil || !strings.Contains(out, "25 rows read") || !strings.Contains(out, "created, 0 updated, 0 unchanged") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	report, err := os.ReadFile("whitehouse-excerpt.rejected.csv")
+	if err != nil || !strings.HasPrefix(string(report), "row,reason\n") || !strings.Contains(string(report), ",no date") {
+		t.Errorf("the report: %v\n%s", err, report)
+	}
+	out, err = capture(t, append(args, file)...)
+	if err != nil || !strings.Contains(out, "meetings:      0 created, 0 updated") || !strings.Contains(out, "organisations: 0 created") {
+		t.Errorf("the same file again: %v\n%s", err, out)
 	}
 }

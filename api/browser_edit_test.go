@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -403,7 +404,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	pages := map[string][]string{
 		"": {"/public", "/login"},
 		"coordinator@liaison.demo": {"/", "/meetings", "/meetings/" + ms[0].ID, "/meetings/new", "/action-items?owner=me", "/action-items",
-			"/directory", "/tokens", "/audit", "/no-such-screen"},
+			"/directory", "/tokens", "/audit", "/import", "/no-such-screen"},
 		"admin@liaison.demo":       {"/users"},
 		"participant@liaison.demo": {"/", "/action-items?owner=me", "/meetings/" + ms[0].ID, "/meetings/00000000-0000-0000-0000-000000000000"},
 	}
@@ -527,5 +528,44 @@ func TestBrowserCalendar(t *testing.T) {
 	}
 	if !strings.HasPrefix(ics, "BEGIN:VCALENDAR\r\n") || strings.Count(ics, "BEGIN:VEVENT") != 1 {
 		t.Errorf("the meeting's calendar:\n%.400s", ics)
+	}
+}
+
+// TestBrowserImport: a coordinator previews a file, imports it, and opens
+// a meeting it made.
+func TestBrowserImport(t *testing.T) {
+	chromium(t)
+	st := demoStore(t)
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	file, err := filepath.Abs("../importer/testdata/whitehouse-excerpt.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bctx, cancel := browser(t)
+	defer cancel()
+	var preview, done, source string
+	if err := chromedp.Run(bctx, signIn(srv.URL, "coordinator@liaison.demo"), chromedp.Navigate(srv.URL+"/import"),
+		chromedp.WaitVisible(`#imp-file`, chromedp.ByID),
+		chromedp.SetUploadFiles(`#imp-file`, []string{file}, chromedp.ByID),
+		chromedp.SetValue(`#imp-format`, "whitehouse-calendars", chromedp.ByID),
+		chromedp.Evaluate(`document.querySelector('#imp-format').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
+		chromedp.Poll(`document.querySelector('#imp-source').value !== ''`, nil),
+		chromedp.Value(`#imp-source`, &source, chromedp.ByID),
+		chromedp.Click(`//button[text()="Preview"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//h2[text()="Preview: nothing written yet"]`, chromedp.BySearch),
+		chromedp.Text(`.import-result`, &preview, chromedp.ByQuery),
+		chromedp.Click(`//button[starts-with(text(), "Import ")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//h2[text()="Imported"]`, chromedp.BySearch),
+		chromedp.Text(`.import-result`, &done, chromedp.ByQuery),
+		chromedp.Click(`.import-result td a`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//p[contains(., "Host: ")]`, chromedp.BySearch)); err != nil {
+		t.Fatal(err)
+	}
+	if source != "whitehouse-excerpt.csv" || !strings.Contains(preview, "25 rows read") || !strings.Contains(preview, "would create") || !strings.Contains(preview, "Rejected rows") {
+		t.Errorf("source %q, preview:\n%s", source, preview)
+	}
+	if !strings.Contains(done, "25 rows read") || strings.Contains(done, "would create") {
+		t.Errorf("result:\n%s", done)
 	}
 }

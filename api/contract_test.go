@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -248,6 +249,27 @@ func (k *contract) op(method, path string) (op obj, params []obj) {
 	return op, params
 }
 
+// csvBody is the example of a text/csv request body, or nil.
+func (k *contract) csvBody(op obj) any {
+	rb := k.resolve(op["requestBody"])
+	if ex := asSlice(asObj(asObj(asObj(rb["content"])["text/csv"])["schema"])["examples"]); len(ex) > 0 {
+		return ex[0].(string)
+	}
+	return nil
+}
+
+// requiredQuery is a valid value of every required query parameter but
+// except, as a query string.
+func (k *contract) requiredQuery(params []obj, except string) string {
+	v := url.Values{}
+	for _, p := range params {
+		if p["in"] == "query" && p["required"] == true && p["name"] != except {
+			v.Set(p["name"].(string), fmt.Sprint(k.value(p["name"].(string), k.merged(asObj(p["schema"])))))
+		}
+	}
+	return v.Encode()
+}
+
 func (k *contract) bodySchema(op obj) obj {
 	rb := k.resolve(op["requestBody"])
 	if rb == nil {
@@ -410,13 +432,19 @@ func (k *contract) operation(method, path string) {
 			want = 204
 		}
 		var body any
+		var hdr map[string]string
 		if bs := k.bodySchema(op); bs != nil {
 			body = k.value("", bs)
 			if path == "/auth/login" {
 				body = obj{"email": "admin@example.test", "password": "correct horse battery staple"}
 			}
+		} else if csv := k.csvBody(op); csv != nil {
+			body, hdr = csv, map[string]string{"Content-Type": "text/csv"}
 		}
-		k.ok(name, k.send("POST", concrete, as, body, nil), want)
+		if q := k.requiredQuery(params, ""); q != "" {
+			concrete += "?" + q
+		}
+		k.ok(name, k.send("POST", concrete, as, body, hdr), want)
 	case "PATCH":
 		cur := etag()
 		out := k.send("PATCH", concrete, as, k.value("", k.bodySchema(op)), map[string]string{"If-Match": cur})
@@ -487,11 +515,29 @@ func (k *contract) refusedQuery(name, path, as, q, what string) {
 	if strings.HasPrefix(name, "GET /stats/") && !strings.HasPrefix(q, "group_by=") && name != "GET /stats/overview" {
 		q = "group_by=month&" + q
 	}
-	out := k.send("GET", path+"?"+q, as, nil, nil)
+	// A POST that takes a query (an import) is sent with its other
+	// parameters and its body, valid.
+	method, body, hdr := "GET", any(nil), map[string]string(nil)
+	if m, _, _ := strings.Cut(name, " "); m == "POST" {
+		op, params := k.op("POST", strings.TrimPrefix(name, "POST "))
+		pn, _, _ := strings.Cut(q, "=")
+		if rest := k.requiredQuery(params, pn); rest != "" {
+			q += "&" + rest
+		}
+		method, body, hdr = "POST", k.csvBody(op), map[string]string{"Content-Type": "text/csv"}
+	}
+	out := k.send(method, path+"?"+q, as, body, hdr)
 	if out.Status != 400 {
 		k.t.Errorf("%s?%s (%s): %d, want 400; %s", name, q, what, out.Status, out.Body)
 	}
-	hr, _ := http.NewRequest("GET", "http://localhost/api/v1"+path+"?"+q, nil)
+	var rb io.Reader
+	if body != nil {
+		rb = strings.NewReader(body.(string))
+	}
+	hr, _ := http.NewRequest(method, "http://localhost/api/v1"+path+"?"+q, rb)
+	for h, v := range hdr {
+		hr.Header.Set(h, v)
+	}
 	if k.specAccepts(hr) {
 		k.t.Errorf("%s?%s (%s): the server refuses it but the document allows it", name, q, what)
 	}

@@ -140,6 +140,9 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	in.GET("/action-items/:id/updates", h(a.listUpdates))
 	in.POST("/action-items/:id/updates", a.idempotency, h(a.createUpdate))
 
+	// An import needs no Idempotency-Key: it is idempotent by source row.
+	in.POST("/imports", coordinatorOnly, h(a.createImport))
+
 	in.GET("/audit-events", h(a.listAuditEvents))
 	in.GET("/stats/overview", h(a.statsOverview))
 	in.GET("/stats/meetings", h(a.statsMeetings))

@@ -679,66 +679,68 @@ func (s *Store) UpdateMeeting(ctx context.Context, c Caller, id string, p Meetin
 	if err := requireCoordinator(c); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		m, err := s.visibleMeeting(tx, c, id)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion(p.IfVersion, m.Version, "meeting"); err != nil {
-			return err
-		}
-		before := *m
-		setIf(&m.Title, p.Title, strings.TrimSpace)
-		setIf(&m.Timezone, p.Timezone, nil)
-		setIf(&m.Location, p.Location, strings.TrimSpace)
-		setIf(&m.Modality, p.Modality, nil)
-		setIf(&m.Kind, p.Kind, nil)
-		setIf(&m.Status, p.Status, nil)
-		setIf(&m.TLP, p.TLP, nil)
-		setIf(&m.Summary, p.Summary, nil)
-		setIf(&m.PublicReadout, p.PublicReadout, nil)
-		setIf(&m.HostOrganizationID, p.HostOrganizationID, nil)
-		if p.StartsAt.Set {
-			m.StartsAt = p.StartsAt.V.UTC()
-		}
-		if p.EndsAt.Set {
-			m.EndsAt = p.EndsAt.V.UTC()
-		}
-		setNullable(&m.FollowUpOfID, p.FollowUpOfID)
-		var v validator
-		if err := s.validateMeeting(tx, &v, m); err != nil {
-			return err
-		}
-		if err := v.err(); err != nil {
-			return err
-		}
-		if m.FollowUpOfID != nil {
-			if err := s.checkNoFollowUpCycle(tx, m.ID, *m.FollowUpOfID); err != nil {
-				return err
-			}
-		}
-		ch := diff(&before, m)
-		if p.Topics.Set {
-			changed, err := s.setTopics(tx, c, m.ID, p.Topics.V)
-			if err != nil {
-				return err
-			}
-			if changed {
-				ch["topics"] = Change{After: p.Topics.V}
-			}
-		}
-		if len(ch) == 0 {
-			return nil
-		}
-		if err := saveVersioned(tx, m, &m.Version, before.Version, m.ID); err != nil {
-			return translate(err, "meeting")
-		}
-		return s.audit(tx, c, "update", "meeting", m.ID, ch)
-	})
-	if err != nil {
+	if err := s.write(ctx, func(tx *gorm.DB) error { return s.updateMeeting(tx, c, id, p) }); err != nil {
 		return nil, err
 	}
 	return s.GetMeeting(ctx, c, id)
+}
+
+// updateMeeting is UpdateMeeting within the transaction tx.
+func (s *Store) updateMeeting(tx *gorm.DB, c Caller, id string, p MeetingPatch) error {
+	m, err := s.visibleMeeting(tx, c, id)
+	if err != nil {
+		return err
+	}
+	if err := checkVersion(p.IfVersion, m.Version, "meeting"); err != nil {
+		return err
+	}
+	before := *m
+	setIf(&m.Title, p.Title, strings.TrimSpace)
+	setIf(&m.Timezone, p.Timezone, nil)
+	setIf(&m.Location, p.Location, strings.TrimSpace)
+	setIf(&m.Modality, p.Modality, nil)
+	setIf(&m.Kind, p.Kind, nil)
+	setIf(&m.Status, p.Status, nil)
+	setIf(&m.TLP, p.TLP, nil)
+	setIf(&m.Summary, p.Summary, nil)
+	setIf(&m.PublicReadout, p.PublicReadout, nil)
+	setIf(&m.HostOrganizationID, p.HostOrganizationID, nil)
+	if p.StartsAt.Set {
+		m.StartsAt = p.StartsAt.V.UTC()
+	}
+	if p.EndsAt.Set {
+		m.EndsAt = p.EndsAt.V.UTC()
+	}
+	setNullable(&m.FollowUpOfID, p.FollowUpOfID)
+	var v validator
+	if err := s.validateMeeting(tx, &v, m); err != nil {
+		return err
+	}
+	if err := v.err(); err != nil {
+		return err
+	}
+	if m.FollowUpOfID != nil {
+		if err := s.checkNoFollowUpCycle(tx, m.ID, *m.FollowUpOfID); err != nil {
+			return err
+		}
+	}
+	ch := diff(&before, m)
+	if p.Topics.Set {
+		changed, err := s.setTopics(tx, c, m.ID, p.Topics.V)
+		if err != nil {
+			return err
+		}
+		if changed {
+			ch["topics"] = Change{After: p.Topics.V}
+		}
+	}
+	if len(ch) == 0 {
+		return nil
+	}
+	if err := saveVersioned(tx, m, &m.Version, before.Version, m.ID); err != nil {
+		return translate(err, "meeting")
+	}
+	return s.audit(tx, c, "update", "meeting", m.ID, ch)
 }
 
 // checkNoFollowUpCycle refuses a follow-up chain that loops back.

@@ -371,6 +371,16 @@ var migrations = []migration{
 		postgres: summaryGen{Postgres, summaries, summaryShards}.shard(summaryGen{Postgres, summaries, 0})},
 	{name: "list sorts that check the filters from their index", sqlite: listIndexes()},
 	{name: "summary tables without rowids", sqlite: summaryGen{SQLite, summaries, 0}.withoutRowid()},
+	{name: "imported meetings keep their source row", statements: []string{
+		`CREATE TABLE meeting_sources (
+			source TEXT NOT NULL,
+			source_row INTEGER NOT NULL,
+			meeting_id TEXT NOT NULL REFERENCES meetings (id),
+			row_hash TEXT NOT NULL,
+			imported_at {TS} NOT NULL,
+			PRIMARY KEY (source, source_row))`,
+		`CREATE INDEX meeting_sources_meeting ON meeting_sources (meeting_id)`,
+	}},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

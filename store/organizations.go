@@ -34,11 +34,9 @@ var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 func validateOrganization(v *validator, o *models.Organization) {
 	v.check(o.Name != "" && len(o.Name) <= 200, "name", "must be 1 to 200 characters")
 	v.check(models.OneOf(o.Kind, models.OrganizationKinds), "kind", "must be one of %v", models.OrganizationKinds)
-	if o.Sector == "" {
-		v.check(o.Kind == "government" || o.Kind == "international", "sector", "is required unless the kind is government or international")
-	} else {
-		v.check(models.OneOf(o.Sector, models.Sectors), "sector", "must be one of %v", models.Sectors)
-	}
+	// No sector is a government or international body's, or one not yet
+	// classified (as an import leaves the organisations it brings in).
+	v.check(o.Sector == "" || models.OneOf(o.Sector, models.Sectors), "sector", "must be one of %v, or empty", models.Sectors)
 	v.check(o.Country == "" || countryCode.MatchString(o.Country), "country", "must be an ISO 3166-1 alpha-2 code such as US")
 }
 

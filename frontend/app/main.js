@@ -15,6 +15,7 @@ import { Directory } from './screens/directory.js';
 import { Tokens } from './screens/tokens.js';
 import { Users } from './screens/users.js';
 import { Audit } from './screens/audit.js';
+import { Import } from './screens/import.js';
 import { PublicReadouts } from './screens/public.js';
 
 function NotFound() {
@@ -36,6 +37,7 @@ function route(path, search, me) {
     ['/tokens', 'API tokens', null, () => html`<${Tokens} />`],
     ['/users', 'Users', ['admin'], () => html`<${Users} />`],
     ['/audit', 'Audit trail', staffOnly, () => html`<${Audit} />`],
+    ['/import', 'Import meetings', staffOnly, () => html`<${Import} />`],
   ];
   for (const [p, title, roles, view] of table) {
     if (p !== path) continue;

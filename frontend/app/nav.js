@@ -15,7 +15,7 @@ export function Nav({ me, onSignOut }) {
     <button type="button" class="menu" aria-expanded=${open} aria-controls="nav-links" onClick=${() => setOpen(!open)}>Menu</button>
     <span id="nav-links" class="links">
     ${me && html`<a href="/">Dashboard</a><a href="/meetings">Meetings</a><a href="/action-items?owner=me">My action items</a>`}
-    ${admin && html`<a href="/action-items">All action items</a><a href="/meetings/new">Log a meeting</a><a href="/audit">Audit</a>`}
+    ${admin && html`<a href="/action-items">All action items</a><a href="/meetings/new">Log a meeting</a><a href="/import">Import</a><a href="/audit">Audit</a>`}
     ${me && html`<a href="/directory">Directory</a><a href="/tokens">Tokens</a>`}
     ${me && me.user.role === 'admin' && html`<a href="/users">Users</a>`}
     <a href="/public">Public readouts</a>

@@ -24,7 +24,7 @@ export function Directory({ me }) {
         ${org.problem && html`<p class="error" role="alert">${org.problem}</p>`}
         <label for="org-name">Name</label><input id="org-name" name="name" required /><${FieldError} errors=${org.errors} name="name" />
         <label for="org-kind">Kind</label><select id="org-kind" name="kind">${ORG_KINDS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select><${FieldError} errors=${org.errors} name="kind" />
-        <label for="org-sector">Sector</label><select id="org-sector" name="sector"><option value="">none (government or international)</option>${SECTORS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select><${FieldError} errors=${org.errors} name="sector" />
+        <label for="org-sector">Sector</label><select id="org-sector" name="sector"><option value="">none or not yet classified</option>${SECTORS.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select><${FieldError} errors=${org.errors} name="sector" />
         <label for="org-country">Country (two letters)</label><input id="org-country" name="country" maxlength="2" /><${FieldError} errors=${org.errors} name="country" />
         <button type="submit">Add the organisation</button>
       </form>
