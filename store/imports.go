@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,7 +24,8 @@ import (
 // people are matched to the directory by importer.Key (case, spaces and
 // punctuation aside) and created when missing.
 
-// importBatch is how many rows each transaction of an import writes.
+// importBatch is how many rows each transaction of an import writes
+// unless its options say otherwise.
 const importBatch = 250
 
 // ImportOptions configure an import.
@@ -38,6 +40,8 @@ type ImportOptions struct {
 	DryRun bool
 	// Progress, if set, is told after each batch how many rows are done.
 	Progress func(done int)
+	// BatchSize is how many rows each transaction writes; 0 means 250.
+	BatchSize int
 }
 
 // ImportedRow is what an import did with one row.
@@ -78,41 +82,15 @@ func (s *Store) Import(ctx context.Context, c Caller, recs []importer.Record, re
 		return nil, err
 	}
 	res := &ImportResult{Source: opt.Source, DryRun: opt.DryRun, Rows: len(recs) + len(rejected), Rejected: slices.Clone(rejected)}
-	im := &importRun{s: s, c: c, opt: opt, res: res, orgsSeen: map[string]bool{}, peopleSeen: map[string]bool{}}
-	if opt.DryRun {
-		// One transaction, rolled back: the counts are exactly what the
-		// import would do.
-		err := s.write(ctx, func(tx *gorm.DB) error {
-			*res = ImportResult{Source: res.Source, DryRun: true, Rows: res.Rows, Rejected: res.Rejected}
-			if err := im.begin(tx); err != nil {
-				return err
-			}
-			for i := range recs {
-				if err := im.rowOrReject(tx, &recs[i]); err != nil {
-					return err
-				}
-			}
-			return errDryRun
-		})
-		if !errors.Is(err, errDryRun) {
-			return nil, err
-		}
-		for i := range res.Meetings {
-			if res.Meetings[i].Outcome == "created" {
-				res.Meetings[i].MeetingID = ""
-			}
-		}
-		return res, nil
-	}
-	for start := 0; start < len(recs); start += importBatch {
-		batch := recs[start:min(start+importBatch, len(recs))]
-		n := len(res.Meetings)
-		counts := *res
+	im := &importRun{s: s, c: c, opt: opt, res: res, seen: map[string]bool{}, created: map[string]bool{}, orgKeyOf: map[string]string{}}
+	size := cmp.Or(opt.BatchSize, importBatch)
+	for start := 0; start < len(recs); start += size {
+		batch := recs[start:min(start+size, len(recs))]
+		before := im.save()
 		err := s.write(ctx, func(tx *gorm.DB) error {
 			// A batch run again (the committer may) starts from the counts
-			// and the directory as they were before it.
-			*res = counts
-			res.Meetings = res.Meetings[:n]
+			// as they were before it, and reads the directory again.
+			im.restore(before)
 			if err := im.begin(tx); err != nil {
 				return err
 			}
@@ -121,13 +99,23 @@ func (s *Store) Import(ctx context.Context, c Caller, recs []importer.Record, re
 					return err
 				}
 			}
+			if opt.DryRun {
+				return errDryRun // each batch of a dry run is rolled back
+			}
 			return nil
 		})
-		if err != nil {
+		if err != nil && !(opt.DryRun && errors.Is(err, errDryRun)) {
 			return res, fmt.Errorf("rows %d to %d: %w", batch[0].Row, batch[len(batch)-1].Row, err)
 		}
 		if opt.Progress != nil {
 			opt.Progress(start + len(batch))
+		}
+	}
+	if opt.DryRun {
+		for i := range res.Meetings {
+			if res.Meetings[i].Outcome == "created" {
+				res.Meetings[i].MeetingID = ""
+			}
 		}
 	}
 	return res, nil
@@ -143,10 +131,36 @@ type importRun struct {
 	tx  *gorm.DB
 	// orgs and people map importer.Key to ids (people by organisation and
 	// name), as of the transaction in tx.
-	orgs       map[string]string
-	people     map[string]string
-	orgsSeen   map[string]bool // organisations already counted as created or reused
-	peopleSeen map[string]bool
+	orgs, people map[string]string
+	// seen holds the ids of the organisations and people counted as
+	// reused or created; created the keys of those counted as created,
+	// which a dry run, its batches rolled back, creates again in each.
+	seen, created map[string]bool
+	orgKeyOf      map[string]string // the key of each organisation created
+	journal       []string          // every key added to seen, created and orgKeyOf, in order
+}
+
+// importState is where an importRun was, to go back to it when a batch
+// runs again or a row is rejected: its counts, and how long its journal
+// of the keys it added to seen, created and orgKeyOf was.
+type importState struct {
+	res                         ImportResult
+	meetings, rejected, journal int
+}
+
+func (im *importRun) save() importState {
+	return importState{res: *im.res, meetings: len(im.res.Meetings), rejected: len(im.res.Rejected), journal: len(im.journal)}
+}
+
+func (im *importRun) restore(st importState) {
+	*im.res = st.res
+	im.res.Meetings, im.res.Rejected = im.res.Meetings[:st.meetings], im.res.Rejected[:st.rejected]
+	for _, k := range im.journal[st.journal:] {
+		delete(im.seen, k)
+		delete(im.created, k)
+		delete(im.orgKeyOf, k)
+	}
+	im.journal = im.journal[:st.journal]
 }
 
 // begin reads the directory into the lookups for the transaction tx.
@@ -188,8 +202,8 @@ func (im *importRun) org(name, kind, country string) (string, error) {
 		return "", nil
 	}
 	if id, ok := im.orgs[k]; ok {
-		if !im.orgsSeen[id] {
-			im.orgsSeen[id] = true
+		if !im.seen[id] {
+			im.seen[id], im.journal = true, append(im.journal, id)
 			im.res.OrganizationsReused++
 		}
 		return id, nil
@@ -213,8 +227,12 @@ func (im *importRun) org(name, kind, country string) (string, error) {
 	if err := im.s.audit(im.tx, im.c, "create", "organization", o.ID, diff(nil, o)); err != nil {
 		return "", err
 	}
-	im.orgs[k], im.orgsSeen[o.ID] = o.ID, true
-	im.res.OrganizationsCreated++
+	im.orgs[k], im.seen[o.ID], im.orgKeyOf[o.ID] = o.ID, true, k
+	im.journal = append(im.journal, o.ID)
+	if !im.created["o:"+k] {
+		im.created["o:"+k], im.journal = true, append(im.journal, "o:"+k)
+		im.res.OrganizationsCreated++
+	}
 	return o.ID, nil
 }
 
@@ -222,8 +240,8 @@ func (im *importRun) org(name, kind, country string) (string, error) {
 func (im *importRun) person(p importer.Person, orgID string) (string, error) {
 	k := orgID + "|" + importer.Key(p.Name)
 	if id, ok := im.people[k]; ok {
-		if !im.peopleSeen[id] {
-			im.peopleSeen[id] = true
+		if !im.seen[id] {
+			im.seen[id], im.journal = true, append(im.journal, id)
 			im.res.PeopleReused++
 		}
 		return id, nil
@@ -238,8 +256,17 @@ func (im *importRun) person(p importer.Person, orgID string) (string, error) {
 	if err := im.s.audit(im.tx, im.c, "create", "person", pr.ID, diff(nil, pr)); err != nil {
 		return "", err
 	}
-	im.people[k], im.peopleSeen[pr.ID] = pr.ID, true
-	im.res.PeopleCreated++
+	im.people[k], im.seen[pr.ID], im.journal = pr.ID, true, append(im.journal, pr.ID)
+	// An organisation made by this import is known by its key: a dry run
+	// makes it again, with another id, in each batch.
+	org := orgID
+	if ok := im.orgKeyOf[orgID]; ok != "" {
+		org = "o:" + ok
+	}
+	if ck := "p:" + org + "|" + importer.Key(p.Name); !im.created[ck] {
+		im.created[ck], im.journal = true, append(im.journal, ck)
+		im.res.PeopleCreated++
+	}
 	return pr.ID, nil
 }
 
@@ -247,7 +274,7 @@ func (im *importRun) person(p importer.Person, orgID string) (string, error) {
 // refuse the meeting it makes, undoes what the row wrote and rejects it
 // with the reason.
 func (im *importRun) rowOrReject(tx *gorm.DB, r *importer.Record) error {
-	before := *im.res
+	before := im.save()
 	if err := tx.SavePoint("import_row").Error; err != nil {
 		return err
 	}
@@ -259,8 +286,7 @@ func (im *importRun) rowOrReject(tx *gorm.DB, r *importer.Record) error {
 	if err := tx.RollbackTo("import_row").Error; err != nil {
 		return err
 	}
-	*im.res = before
-	im.res.Meetings = im.res.Meetings[:len(before.Meetings)]
+	im.restore(before)
 	im.res.Rejected = append(im.res.Rejected, importer.Rejection{Row: r.Row, Reason: strings.TrimPrefix(ve.Error(), "invalid input: ")})
 	// The directory lookups may name what the savepoint undid.
 	return im.begin(tx)

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -34,8 +35,9 @@ func TestImport(t *testing.T) {
 		opt := store.ImportOptions{Source: "whitehouse-excerpt.csv", Country: "US"}
 		meetingsBefore := countMeetings(t, s)
 
+		// A dry run in batches counts each organisation and person once.
 		dry := opt
-		dry.DryRun = true
+		dry.DryRun, dry.BatchSize = true, 3
 		plan, err := s.Import(ctx, store.System, recs, rej, dry)
 		if err != nil {
 			t.Fatal(err)
@@ -54,8 +56,8 @@ func TestImport(t *testing.T) {
 		if plan.Created != res.Created || plan.OrganizationsCreated != res.OrganizationsCreated || plan.PeopleCreated != res.PeopleCreated || plan.OrganizationsReused != res.OrganizationsReused {
 			t.Errorf("the dry run foretold %+v, the import did %+v", plan, res)
 		}
-		if res.OrganizationsReused != 1 {
-			t.Errorf("the existing AT&T was reused %d times", res.OrganizationsReused)
+		if res.OrganizationsReused != 1 || plan.OrganizationsReused != 1 {
+			t.Errorf("the existing AT&T was reused %d times (%d in the dry run)", res.OrganizationsReused, plan.OrganizationsReused)
 		}
 		if got := countMeetings(t, s); got != meetingsBefore+res.Created {
 			t.Errorf("%d meetings written, %d reported", got-meetingsBefore, res.Created)
@@ -116,6 +118,30 @@ func TestImport(t *testing.T) {
 		}
 		if _, err := s.Import(ctx, store.System, recs, rej, store.ImportOptions{}); err == nil {
 			t.Error("an import without a source")
+		}
+	})
+}
+
+func TestImportInterrupted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		recs, rej := readExcerpt(t, importer.WhiteHouseCalendars, "whitehouse-excerpt.csv")
+		meetingsBefore := countMeetings(t, s)
+		// An interrupted import keeps the batches before the interruption,
+		// each meeting whole; the same import again carries on.
+		stop, cancel := context.WithCancel(ctx)
+		small := store.ImportOptions{Source: "interrupted", Country: "US", BatchSize: 4, Progress: func(done int) {
+			if done >= 8 {
+				cancel()
+			}
+		}}
+		part, err := s.Import(stop, store.System, recs, rej, small)
+		if err == nil || part.Created != 8 || countMeetings(t, s) != meetingsBefore+8 {
+			t.Fatalf("an interrupted import: %v, %+v, %d meetings", err, part, countMeetings(t, s)-meetingsBefore)
+		}
+		small.Progress = nil
+		rest := must(s.Import(ctx, store.System, recs, rej, small))
+		if rest.Unchanged != 8 || rest.Created != len(recs)-8 {
+			t.Fatalf("the interrupted import again: %+v", rest)
 		}
 	})
 }
