@@ -183,6 +183,12 @@ type meetingRefDTO struct {
 	StartsAt time.Time `json:"starts_at"`
 }
 
+// sourceDTO is the record an imported meeting came from.
+type sourceDTO struct {
+	Name string `json:"name"`
+	Row  int    `json:"row"`
+}
+
 type actionCountsDTO struct {
 	Total    int            `json:"total"`
 	ByStatus map[string]int `json:"by_status"`
@@ -209,6 +215,7 @@ type meetingDTO struct {
 	Attendees          []attendeeDTO    `json:"attendees"`
 	ActionItems        *actionCountsDTO `json:"action_items,omitempty"`
 	FollowUps          []meetingRefDTO  `json:"follow_ups,omitempty"`
+	Source             *sourceDTO       `json:"source,omitempty"`
 	Version            int              `json:"version"`
 	CreatedBy          string           `json:"created_by"`
 	CreatedAt          time.Time        `json:"created_at"`
@@ -233,6 +240,9 @@ func toMeeting(m store.MeetingView) meetingDTO {
 			c.Total += n
 		}
 		d.ActionItems = c
+		if m.Source != nil {
+			d.Source = &sourceDTO{Name: m.Source.Name, Row: m.Source.Row}
+		}
 		d.FollowUps = make([]meetingRefDTO, len(m.FollowUps))
 		for i, f := range m.FollowUps {
 			d.FollowUps[i] = meetingRefDTO{ID: f.ID, Title: f.Title, StartsAt: f.StartsAt.UTC()}

@@ -38,8 +38,18 @@ func testImports(t *testing.T, e *env) {
 	if done.Created != dry.Created || done.Meetings[0].MeetingID == nil {
 		t.Fatalf("import: %+v", done)
 	}
-	// Imported meetings are public records.
+	// Imported meetings are public records, and name their source row.
 	e.expect(200, req{method: "GET", path: "/api/v1/public/meetings/" + *done.Meetings[0].MeetingID, as: "public"})
+	var m struct {
+		Source struct {
+			Name string
+			Row  int
+		}
+	}
+	e.expect(200, req{method: "GET", path: "/api/v1/meetings/" + *done.Meetings[0].MeetingID, as: "viewer"}).json(t, &m)
+	if m.Source.Name != "excerpt.csv" || m.Source.Row != done.Meetings[0].Row {
+		t.Errorf("the meeting's source: %+v", m.Source)
+	}
 	e.expect(200, req{method: "POST", path: path, as: "coordinator", body: file, header: csv}).json(t, &again)
 	if again.Created != 0 || again.Unchanged != done.Created {
 		t.Errorf("the same file again: %+v", again)

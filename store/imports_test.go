@@ -82,6 +82,9 @@ func TestImport(t *testing.T) {
 			m.Attendees[0].Organization.ID != att.ID || m.Attendees[0].Disclosure != "public" || m.Attendees[0].Attendance != "attended" {
 			t.Errorf("row 18's attendance: %+v", m.Attendees)
 		}
+		if m.Source == nil || *m.Source != (store.MeetingSource{Name: "whitehouse-excerpt.csv", Row: 18}) {
+			t.Errorf("row 18's source: %+v", m.Source)
+		}
 		if !strings.Contains(m.Summary, "whitehouse-excerpt.csv, row 18") || !strings.Contains(m.Summary, "date only") {
 			t.Errorf("row 18's summary: %q", m.Summary)
 		}

@@ -58,6 +58,14 @@ type MeetingView struct {
 	Overdue          int
 	// FollowUps lists the visible meetings that follow this one up (detail only).
 	FollowUps []MeetingRef
+	// Source is the record an imported meeting came from (detail only).
+	Source *MeetingSource
+}
+
+// MeetingSource is the record an imported meeting came from.
+type MeetingSource struct {
+	Name string // the import's source, such as the file's name
+	Row  int
 }
 
 // MeetingRef names a meeting.
@@ -239,17 +247,20 @@ func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meetin
 // read: its queries are hand-written (rawsql.go).
 func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
 	cond, args := visibleSQL(s.dialect, c)
-	row, err := s.queryRow(ctx, `SELECT `+meetingColumns+`, `+organizationColumns+`
+	row, err := s.queryRow(ctx, `SELECT `+meetingColumns+`, `+organizationColumns+`, ms.source, ms.source_row
 		FROM meetings JOIN organizations o ON o.id = meetings.host_organization_id
+		LEFT JOIN meeting_sources ms ON ms.meeting_id = meetings.id
 		WHERE meetings.id = ? AND meetings.deleted_at IS NULL AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	var (
-		m    models.Meeting
-		host models.Organization
+		m      models.Meeting
+		host   models.Organization
+		source sql.NullString
+		srcRow sql.NullInt64
 	)
-	if err := scanMeeting(row, &m, &host.ID, &host.Name, &host.Kind, &host.Sector, &host.Country); err != nil {
+	if err := scanMeeting(row, &m, &host.ID, &host.Name, &host.Kind, &host.Sector, &host.Country, &source, &srcRow); err != nil {
 		return nil, translate(err, "meeting")
 	}
 	topics, err := s.topicsOf(ctx, []string{id})
@@ -261,6 +272,9 @@ func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingVi
 		return nil, err
 	}
 	v := &MeetingView{Meeting: m, Host: &host, Topics: nonNil(topics[id]), Attendees: nonNil(atts[id])}
+	if source.Valid {
+		v.Source = &MeetingSource{Name: source.String, Row: int(srcRow.Int64)}
+	}
 	if m.FollowUpOfID != nil {
 		parents, err := s.visibleMeetingSet(ctx, c, []string{*m.FollowUpOfID})
 		if err != nil {

@@ -26,6 +26,7 @@ export function MeetingPage({ id, me, navigate }) {
     <h1 tabindex="-1">${m.title}</h1>
     <p class="meta">${when(m.starts_at, m.timezone)} · ${m.location} · ${label(m.modality)} · ${label(m.kind)} · ${m.status}</p>
     <p>Host: ${m.host ? m.host.name : ''}</p>
+    ${m.source && html`<p class="meta">Imported from ${m.source.name}, row ${m.source.row}.</p>`}
     <p class="toolbar"><a class="button secondary" href=${'/api/v1/meetings/' + m.id + '.ics'} download>Add to calendar</a></p>
     ${m.topics.length > 0 && html`<p>Topics: ${m.topics.map((t, i) => html`${i ? ', ' : ''}<a href=${'/meetings?topic=' + encodeURIComponent(t.name)}>${t.name}</a>`)}</p>`}
     ${m.follow_up_of_id && html`<p>Follows up <a href=${'/meetings/' + m.follow_up_of_id}>an earlier meeting</a>.</p>`}
