@@ -212,3 +212,17 @@ func TestCreateActionItemRefusesWhatItCannotFind(t *testing.T) {
 		}
 	})
 }
+
+// TestNULIsRefused: a NUL in any text is a 400 on both databases (Postgres
+// cannot store one); a backslash followed by "u0000" is text like any.
+func TestNULIsRefused(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		b := e.meetingBody("GREEN", "public")
+		b["title"] = "Nul\x00title"
+		if out := e.do(req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: b}); out.Status != 400 {
+			t.Errorf("a NUL in a title: %d %s", out.Status, out.Body)
+		}
+		b["title"] = `Path C:\u0000`
+		e.expect(201, req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: b})
+	})
+}

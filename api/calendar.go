@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"slices"
 	"strings"
@@ -57,7 +59,9 @@ func (a *API) calendarFeed(c *gin.Context) error {
 		a.addMeeting(cal, zones, toMeeting(m.MeetingView), feed.Opaque[m.ID])
 	}
 	for _, it := range feed.Items {
-		a.addDueDate(cal, toActionItem(it), feed.Opaque[it.MeetingID])
+		// An item of a meeting the user may not see says nothing of it,
+		// not even its TLP.
+		a.addDueDate(cal, toActionItem(it), feed.Opaque[it.MeetingID] || it.MeetingHidden)
 	}
 	zones.add(cal)
 	c.Header("Cache-Control", "private, no-store")
@@ -79,6 +83,16 @@ func writeCalendar(c *gin.Context, cal *ics.Calendar, file string) {
 // addMeeting adds the meeting as an event. An opaque one shows its TLP
 // and time alone.
 func (a *API) addMeeting(cal *ics.Calendar, zones timezones, d meetingDTO, opaque bool) {
+	if opaque {
+		// The time alone: no id, zone, status or history of the meeting.
+		ev := cal.AddEvent(opaqueUID(d.ID))
+		ev.SetDtStampTime(d.StartsAt)
+		ev.SetStartAt(d.StartsAt)
+		ev.SetEndAt(d.EndsAt)
+		ev.SetClass(ics.ClassificationConfidential)
+		ev.SetSummary("TLP:" + d.TLP + " meeting")
+		return
+	}
 	ev := cal.AddEvent(d.ID + "@liaison")
 	ev.SetDtStampTime(d.UpdatedAt)
 	ev.SetModifiedAt(d.UpdatedAt)
@@ -94,10 +108,6 @@ func (a *API) addMeeting(cal *ics.Calendar, zones timezones, d meetingDTO, opaqu
 		ev.SetStatus(ics.ObjectStatusCancelled)
 	} else {
 		ev.SetStatus(ics.ObjectStatusConfirmed)
-	}
-	if opaque {
-		ev.SetSummary("TLP:" + d.TLP + " meeting")
-		return
 	}
 	ev.SetSummary(icsText("[TLP:" + d.TLP + "] " + d.Title))
 	if d.Location != "" {
@@ -133,8 +143,16 @@ func (a *API) addMeeting(cal *ics.Calendar, zones timezones, d meetingDTO, opaqu
 	}
 }
 
+// opaqueUID is the UID of an event that shows a meeting's time alone: the
+// same in every feed, and naming nothing.
+func opaqueUID(id string) string {
+	sum := sha256.Sum256([]byte("liaison calendar " + id))
+	return hex.EncodeToString(sum[:16]) + "@liaison"
+}
+
 // addDueDate adds an action item's due date as an all-day event. An
-// opaque one, of a RED meeting, shows its status and date alone.
+// opaque one, of a RED meeting the user did not attend or of a meeting
+// they may not see, shows its status and date alone.
 func (a *API) addDueDate(cal *ics.Calendar, d actionItemDTO, opaque bool) {
 	ev := cal.AddEvent(d.ID + "@liaison")
 	ev.SetDtStampTime(d.UpdatedAt)
@@ -144,6 +162,11 @@ func (a *API) addDueDate(cal *ics.Calendar, d actionItemDTO, opaque bool) {
 	ev.SetAllDayEndAt(d.DueOn.AddDate(0, 0, 1))
 	ev.SetProperty(ics.ComponentPropertyTransp, string(ics.TransparencyTransparent))
 	desc := []string{"Status: " + d.Status + ", priority " + d.Priority}
+	if opaque && d.MeetingID == nil {
+		ev.SetSummary("Due: an action item")
+		ev.SetDescription(strings.Join(desc, "\n"))
+		return
+	}
 	if opaque {
 		ev.SetSummary("Due: an action item of a TLP:RED meeting")
 		ev.SetDescription(strings.Join(desc, "\n"))

@@ -51,6 +51,9 @@ func bindJSON(c *gin.Context, dst any) error {
 	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] != '{' {
 		return badRequest("the body must be a JSON object")
 	}
+	if hasNUL(body) {
+		return badRequest("text may not hold a NUL character (\\u0000)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -60,6 +63,26 @@ func bindJSON(c *gin.Context, dst any) error {
 		return badRequest("the body must hold a single JSON object with nothing after it")
 	}
 	return validateStruct(dst)
+}
+
+// hasNUL reports whether a JSON text holds the escape \u0000: no text
+// Liaison keeps may hold a NUL, which Postgres refuses to store.
+func hasNUL(body []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(body[i:], []byte("u0000"))
+		if j < 0 {
+			return false
+		}
+		j += i
+		n := 0 // backslashes before: an odd number escape the u
+		for k := j - 1; k >= 0 && body[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 1 {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 func decodeProblem(err error) error {

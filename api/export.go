@@ -47,6 +47,11 @@ func wantsCSV(c *gin.Context) bool {
 // that a refused request is still a problem; a failure after that cuts the
 // response short, so that no client mistakes a partial file for a whole.
 func writeCSV[V any](c *gin.Context, name string, header []string, fetch func(cursor string) ([]V, *string, error), row func(V) []string) error {
+	for _, p := range []string{"limit", "cursor"} {
+		if _, given := c.GetQuery(p); given {
+			return badRequest("an export holds every row from the first: leave out limit and cursor", store.FieldError{Field: p, Message: "does not apply to an export"})
+		}
+	}
 	rows, next, err := fetch("")
 	if err != nil {
 		return err

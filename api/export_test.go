@@ -190,7 +190,7 @@ func testExportCSV(t *testing.T, e *env) {
 	})
 
 	t.Run("bad input is a problem, not a file", func(t *testing.T) {
-		for _, p := range []string{"/api/v1/meetings.csv?tlp=BLUE", "/api/v1/action-items.csv?due_before=soon", "/api/v1/meetings.csv?limit=0", "/api/v1/meetings.csv?colour=red"} {
+		for _, p := range []string{"/api/v1/meetings.csv?tlp=BLUE", "/api/v1/action-items.csv?due_before=soon", "/api/v1/meetings.csv?limit=0", "/api/v1/meetings.csv?limit=10", "/api/v1/action-items.csv?cursor=x", "/api/v1/meetings.csv?colour=red"} {
 			out := e.do(req{method: "GET", path: p, as: "coordinator"})
 			if out.Status != 400 || !strings.HasPrefix(out.Header.Get("Content-Type"), "application/problem+json") {
 				t.Errorf("%s: %d %s %s", p, out.Status, out.Header.Get("Content-Type"), out.Body)

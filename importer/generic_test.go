@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +151,30 @@ func TestGenericHeader(t *testing.T) {
 	recs, rejs := readString(t, GenericCSV, "\uFEFF Title , DATE\nHello,2024-01-02\n")
 	if len(recs) != 1 || len(rejs) != 0 || recs[0].Title != "Hello" {
 		t.Errorf("records %+v, rejections %v", recs, rejs)
+	}
+}
+
+// TestHostileCells: control characters are no text, and a row naming more
+// people than a meeting holds is refused without a long parse.
+func TestHostileCells(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("title,date,attendees\nBad\x00title\x01,2024-01-02,Ann Lee (Acme\x00)\nHuge,2024-01-03,")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "Person %d (Org %d);", i, i)
+	}
+	b.WriteString("\n")
+	start := time.Now()
+	recs, rejs, err := Read(GenericCSV, strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Logf("reading took %v", took) // a figure, not a verdict: the row must still be refused
+	}
+	if len(recs) != 1 || recs[0].Title != "Badtitle" || recs[0].Attendees[0].Organization != "Acme" {
+		t.Fatalf("records: %+v", recs)
+	}
+	if len(rejs) != 1 || rejs[0].Row != 3 || !strings.Contains(rejs[0].Reason, "more than 500 attendees") {
+		t.Fatalf("rejections: %+v", rejs)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -129,8 +130,30 @@ func Read(format string, r io.Reader) ([]Record, []Rejection, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("importer: %s: %w", format, err)
 	}
-	return recs, rejs, nil
+	// A row naming more than one meeting can hold is refused, as the API
+	// refuses such a meeting.
+	kept := recs[:0]
+	for _, r := range recs {
+		if n := len(r.Attendees) + len(r.Officials) + len(r.Organizations); n > MaxAttendees || len(r.Topics) > MaxTopics {
+			rejs = append(rejs, Rejection{Row: r.Row, Reason: fmt.Sprintf("names more than %d attendees or %d topics, more than one meeting holds", MaxAttendees, MaxTopics)})
+			continue
+		}
+		kept = append(kept, r)
+	}
+	slices.SortFunc(rejs, func(a, b Rejection) int { return a.Row - b.Row })
+	return kept, rejs, nil
 }
+
+// MaxAttendees and MaxTopics are the most a meeting holds, as the API
+// takes them.
+const (
+	MaxAttendees = 500
+	MaxTopics    = 50
+)
+
+// dedupeLimit bounds the names a list checks a new one against, so that
+// a cell of thousands of names costs little before its row is refused.
+const dedupeLimit = MaxAttendees + 1
 
 // Key is the matching key of an organisation or person name: its letters
 // and digits, lower-cased, so that case, spaces and punctuation do not
@@ -210,6 +233,13 @@ func clean(s string) string {
 	if isClean(s) {
 		return s
 	}
+	// Control characters (a NUL, say) are no text; white space is collapsed.
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
 
@@ -225,7 +255,7 @@ func isClean(s string) bool {
 			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
 				return false
 			}
-		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+		case c < ' ' || c == 0x7f:
 			return false
 		}
 	}
@@ -414,6 +444,9 @@ func addOrg(orgs []string, org string) []string {
 	if k == "" {
 		return orgs
 	}
+	if len(orgs) > dedupeLimit {
+		return append(orgs, org)
+	}
 	for _, o := range orgs {
 		if Key(o) == k {
 			return orgs
@@ -428,6 +461,9 @@ func addPerson(people []Person, p Person) []Person {
 	k := Key(p.Name)
 	if k == "" {
 		return people
+	}
+	if len(people) > dedupeLimit {
+		return append(people, p)
 	}
 	for i := range people {
 		if Key(people[i].Name) == k {

@@ -146,56 +146,64 @@ const TokenPrefix = "lsn_"
 // every API request, so it is one hand-written query (token, user and the
 // user's person) rather than three.
 func (s *Store) AuthenticateToken(ctx context.Context, secret string) (Caller, error) {
-	c, scope, err := s.tokenCaller(ctx, secret)
-	if err == nil && scope == CalendarScope {
+	c, scope, touch, err := s.tokenCaller(ctx, secret)
+	if err != nil {
+		return Caller{}, err
+	}
+	if scope == CalendarScope {
 		// A calendar feed's secret opens the feed alone.
 		return Caller{}, newErr(ErrUnauthorized, "the token is invalid, expired or revoked")
 	}
-	return c, err
+	if err := touch(); err != nil {
+		return Caller{}, err
+	}
+	return c, nil
 }
 
-// tokenCaller resolves a token's secret to its caller and scope.
-func (s *Store) tokenCaller(ctx context.Context, secret string) (Caller, string, error) {
+// tokenCaller resolves a token's secret to its caller and scope; touch
+// records that the token was used, once the scope is found fitting.
+func (s *Store) tokenCaller(ctx context.Context, secret string) (c Caller, scope string, touch func() error, err error) {
 	fail := newErr(ErrUnauthorized, "the token is invalid, expired or revoked")
 	if !strings.HasPrefix(secret, TokenPrefix) {
-		return Caller{}, "", fail
+		return Caller{}, "", nil, fail
 	}
 	hash := secretHash(secret)
 	var (
-		tokenID, scope, userID, role string
-		disabled                     bool
-		personID, orgID              sql.NullString
-		expires, revoked, lastUsed   sql.NullTime
+		tokenID, userID, role      string
+		disabled                   bool
+		personID, orgID            sql.NullString
+		expires, revoked, lastUsed sql.NullTime
 	)
 	row, err := s.queryRow(ctx, `SELECT t.id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.role, u.disabled, u.person_id, p.organization_id
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN people p ON p.id = u.person_id
 		WHERE t.secret_hash = ?`, hash)
 	if err != nil {
-		return Caller{}, "", err
+		return Caller{}, "", nil, err
 	}
 	err = row.Scan(&tokenID, &scope, &expires, &revoked, &lastUsed, &userID, &role, &disabled, &personID, &orgID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Caller{}, "", fail
+		return Caller{}, "", nil, fail
 	}
 	if err != nil {
-		return Caller{}, "", err
+		return Caller{}, "", nil, err
 	}
 	now := s.now()
 	if revoked.Valid || (expires.Valid && now.After(expires.Time)) {
-		return Caller{}, "", fail
+		return Caller{}, "", nil, fail
 	}
 	if disabled {
-		return Caller{}, "", newErr(ErrUnauthorized, "the account is disabled")
+		return Caller{}, "", nil, newErr(ErrUnauthorized, "the account is disabled")
 	}
-	c := Caller{UserID: userID, Role: models.Role(role), PersonID: personID.String, OrganizationID: orgID.String, ReadOnly: scope != "write"}
-	if !lastUsed.Valid || now.Sub(lastUsed.Time) > time.Minute {
-		if err := s.write(ctx, func(tx *gorm.DB) error {
-			return tx.Model(&models.APIToken{}).Where("id = ?", tokenID).Update("last_used_at", now).Error
-		}); err != nil {
-			return Caller{}, "", err
+	c = Caller{UserID: userID, Role: models.Role(role), PersonID: personID.String, OrganizationID: orgID.String, ReadOnly: scope != "write"}
+	touch = func() error {
+		if lastUsed.Valid && now.Sub(lastUsed.Time) <= time.Minute {
+			return nil
 		}
+		return s.write(ctx, func(tx *gorm.DB) error {
+			return tx.Model(&models.APIToken{}).Where("id = ?", tokenID).Update("last_used_at", now).Error
+		})
 	}
-	return c, scope, nil
+	return c, scope, touch, nil
 }
 
 // TokenInput creates a token.

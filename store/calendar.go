@@ -22,7 +22,8 @@ const (
 	// a calendar app wants the recent past and what is coming, not years.
 	calendarPast  = 180 * 24 * time.Hour
 	calendarAhead = 2 * 365 * 24 * time.Hour
-	// calendarMax caps each of the feed's lists.
+	// calendarMax caps each of the feed's lists (of meetings, half ahead
+	// of now and half before).
 	calendarMax = 500
 )
 
@@ -48,9 +49,12 @@ type CalendarFeed struct {
 // user, as a read-only caller.
 func (s *Store) AuthenticateCalendar(ctx context.Context, secret string) (Caller, error) {
 	fail := newErr(ErrNotFound, "no such calendar feed")
-	c, scope, err := s.tokenCaller(ctx, secret)
+	c, scope, touch, err := s.tokenCaller(ctx, secret)
 	if err != nil || scope != CalendarScope {
 		return Caller{}, fail
+	}
+	if err := touch(); err != nil {
+		return Caller{}, err
 	}
 	return c, nil
 }
@@ -61,24 +65,32 @@ func (s *Store) CalendarFeed(ctx context.Context, c Caller) (*CalendarFeed, erro
 	if c.PersonID == "" {
 		return feed, nil // only people attend meetings and own items
 	}
+	// The meetings nearest now: those ahead first, then the recent past.
 	now := s.now()
-	visible, vargs := visibleSQL(s.dialect, c)
-	rows, err := s.query(ctx, `SELECT `+meetingColumns+`, a.attendance FROM attendees a JOIN meetings ON meetings.id = a.meeting_id
-		WHERE a.person_id = ? AND a.attendance IN `+attendingStatuses+` AND meetings.deleted_at IS NULL
-		AND meetings.starts_at >= ? AND meetings.starts_at < ? AND `+visible+` ORDER BY meetings.starts_at, meetings.id LIMIT ?`,
-		append(append([]any{c.PersonID, now.Add(-calendarPast).UTC(), now.Add(calendarAhead).UTC()}, vargs...), calendarMax)...)
-	if err != nil {
-		return nil, err
-	}
+	var ms []models.Meeting
 	var attendance []string
-	ms, err := scanRows(rows, func(rs *sql.Rows, m *models.Meeting) error {
-		var a string
-		err := scanMeeting(rs, m, &a)
-		attendance = append(attendance, a)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	for _, part := range []struct {
+		from, to time.Time
+		order    string
+	}{{now, now.Add(calendarAhead), "ASC"}, {now.Add(-calendarPast), now, "DESC"}} {
+		visible, vargs := visibleSQL(s.dialect, c)
+		rows, err := s.query(ctx, `SELECT `+meetingColumns+`, a.attendance FROM attendees a JOIN meetings ON meetings.id = a.meeting_id
+			WHERE a.person_id = ? AND a.attendance IN `+attendingStatuses+` AND meetings.deleted_at IS NULL
+			AND meetings.starts_at >= ? AND meetings.starts_at < ? AND `+visible+` ORDER BY meetings.starts_at `+part.order+`, meetings.id LIMIT ?`,
+			append(append([]any{c.PersonID, part.from.UTC(), part.to.UTC()}, vargs...), calendarMax/2)...)
+		if err != nil {
+			return nil, err
+		}
+		got, err := scanRows(rows, func(rs *sql.Rows, m *models.Meeting) error {
+			var a string
+			err := scanMeeting(rs, m, &a)
+			attendance = append(attendance, a)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, got...)
 	}
 	views, err := s.expandMeetings(ctx, c, ms)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -77,6 +78,7 @@ func (s *Store) Import(ctx context.Context, c Caller, recs []importer.Record, re
 	var v validator
 	opt.Source = strings.TrimSpace(opt.Source)
 	v.check(opt.Source != "" && len(opt.Source) <= 200, "source", "must be 1 to 200 characters")
+	v.check(utf8.ValidString(opt.Source) && !strings.ContainsFunc(opt.Source, unicode.IsControl), "source", "must be text without control characters")
 	v.check(opt.Country == "" || countryCode.MatchString(opt.Country), "country", "must be an ISO 3166-1 alpha-2 code such as US")
 	if err := v.err(); err != nil {
 		return nil, err
@@ -111,6 +113,7 @@ func (s *Store) Import(ctx context.Context, c Caller, recs []importer.Record, re
 			opt.Progress(start + len(batch))
 		}
 	}
+	slices.SortStableFunc(res.Rejected, func(a, b importer.Rejection) int { return a.Row - b.Row })
 	if opt.DryRun {
 		for i := range res.Meetings {
 			if res.Meetings[i].Outcome == "created" {
@@ -287,9 +290,14 @@ func (im *importRun) rowOrReject(tx *gorm.DB, r *importer.Record) error {
 		return err
 	}
 	im.restore(before)
-	im.res.Rejected = append(im.res.Rejected, importer.Rejection{Row: r.Row, Reason: strings.TrimPrefix(ve.Error(), "invalid input: ")})
+	im.reject(r, strings.TrimPrefix(ve.Error(), "invalid input: "))
 	// The directory lookups may name what the savepoint undid.
 	return im.begin(tx)
+}
+
+// reject records that the row was not imported, and why.
+func (im *importRun) reject(r *importer.Record, reason string) {
+	im.res.Rejected = append(im.res.Rejected, importer.Rejection{Row: r.Row, Reason: reason})
 }
 
 // row imports one record within tx.
@@ -303,6 +311,26 @@ func (im *importRun) row(tx *gorm.DB, r *importer.Record) error {
 		return err
 	}
 	known := err == nil
+	if known {
+		// A meeting that Liaison has since deleted, or made more than a
+		// public record, is left as it is.
+		var live struct {
+			TLP      string
+			Withheld int
+		}
+		err := tx.Raw(`SELECT m.tlp, (SELECT COUNT(*) FROM attendees a WHERE a.meeting_id = m.id AND a.disclosure <> 'public') AS withheld
+			FROM meetings m WHERE m.id = ? AND m.deleted_at IS NULL`, src.MeetingID).Take(&live).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			im.reject(r, "its meeting, imported before, has been deleted in Liaison; it is not imported again")
+			return nil
+		case err != nil:
+			return err
+		case src.RowHash != r.Hash && (live.TLP != string(models.TLPClear) || live.Withheld > 0):
+			im.reject(r, "its meeting has been made more than a public record in Liaison (its TLP or a withheld attendee); it is not updated")
+			return nil
+		}
+	}
 	if known && src.RowHash == r.Hash {
 		im.res.Unchanged++
 		im.res.Meetings = append(im.res.Meetings, ImportedRow{Row: r.Row, Outcome: "unchanged", Title: r.Title, MeetingID: src.MeetingID})

@@ -3,11 +3,13 @@ package store_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"liaison/importer"
+	"liaison/models"
 	"liaison/store"
 	"liaison/store/storetest"
 )
@@ -115,12 +117,38 @@ func TestImport(t *testing.T) {
 			t.Errorf("the changed row's meeting: %q with %d attendees", m.Title, len(m.Attendees))
 		}
 
+		// A meeting made more than a public record in Liaison is not
+		// rewritten by a changed row; a deleted one is not made again.
+		red := "RED"
+		must(s.UpdateMeeting(ctx, store.System, m.ID, store.MeetingPatch{TLP: models.Some(models.TLP(red)), Summary: models.Some("Notes of the RED session")}))
+		for i := range recs {
+			if recs[i].Row == 18 {
+				recs[i].Title, recs[i].Hash = "Trade talks again", "changed again"
+			}
+		}
+		guarded := must(s.Import(ctx, store.System, recs, rej, opt))
+		if guarded.Updated != 0 || guarded.Rejected[len(guarded.Rejected)-1].Row != 18 {
+			t.Errorf("a changed row of a meeting made RED: %+v", guarded)
+		}
+		if after := must(s.GetMeeting(ctx, store.System, m.ID)); after.Title != "Trade talks" || after.Summary != "Notes of the RED session" {
+			t.Errorf("the RED meeting was rewritten: %q, %q", after.Title, after.Summary)
+		}
+		if err := s.DeleteMeeting(ctx, store.System, m.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		gone := must(s.Import(ctx, store.System, recs, rej, opt))
+		if gone.Created != 0 || !slices.ContainsFunc(gone.Rejected, func(r importer.Rejection) bool { return r.Row == 18 && strings.Contains(r.Reason, "deleted") }) {
+			t.Errorf("the row of a deleted meeting: %+v", gone)
+		}
+
 		// Only coordinators import; the source must be named.
 		if _, err := s.Import(ctx, store.Caller{Role: "participant"}, recs, rej, opt); err == nil {
 			t.Error("a participant imported")
 		}
-		if _, err := s.Import(ctx, store.System, recs, rej, store.ImportOptions{}); err == nil {
-			t.Error("an import without a source")
+		for _, src := range []string{"", "a\x00b.csv", "bad\xff.csv"} {
+			if _, err := s.Import(ctx, store.System, recs, rej, store.ImportOptions{Source: src}); err == nil {
+				t.Errorf("an import with the source %q", src)
+			}
 		}
 	})
 }
