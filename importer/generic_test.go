@@ -178,3 +178,15 @@ func TestHostileCells(t *testing.T) {
 		t.Fatalf("rejections: %+v", rejs)
 	}
 }
+
+// TestManyUnknownColumns: the error names a few unknown columns, not all.
+func TestManyUnknownColumns(t *testing.T) {
+	var h []string
+	for i := range 1000 {
+		h = append(h, fmt.Sprintf("col%d", i))
+	}
+	_, _, err := Read(GenericCSV, strings.NewReader("title,date,"+strings.Join(h, ",")+"\n"))
+	if err == nil || !strings.Contains(err.Error(), "and 995 more") || len(err.Error()) > 600 {
+		t.Fatalf("%v", err)
+	}
+}

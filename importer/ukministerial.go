@@ -96,6 +96,9 @@ func headerIndex(header, known, required []string) (map[string]int, error) {
 		if len(unknown) > 1 {
 			s = "s"
 		}
+		if n := len(unknown); n > 5 {
+			unknown = append(unknown[:5], fmt.Sprintf("and %d more", n-5))
+		}
 		return nil, fmt.Errorf("bad header: unknown column%s %s (the columns are %s)", s, strings.Join(unknown, ", "), strings.Join(known, ", "))
 	}
 	if unnamed > 0 {
