@@ -3,6 +3,7 @@ package api
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -304,15 +305,11 @@ func utcOffset(sec int) string {
 	if sec < 0 {
 		sign, sec = "-", -sec
 	}
-	h, m, s := sec/3600, sec/60%60, sec%60
-	out := sign + two(h) + two(m)
-	if s != 0 {
-		out += two(s)
+	if sec%60 != 0 {
+		return fmt.Sprintf("%s%02d%02d%02d", sign, sec/3600, sec/60%60, sec%60)
 	}
-	return out
+	return fmt.Sprintf("%s%02d%02d", sign, sec/3600, sec/60%60)
 }
-
-func two(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
 
 // wantsCalendar tells whether a meeting is asked for as iCalendar.
 func wantsCalendar(c *gin.Context) bool {

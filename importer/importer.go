@@ -29,8 +29,8 @@ var Formats = []string{WhiteHouseCalendars, UKMinisterial, GenericCSV}
 
 // Person is someone a row names.
 type Person struct {
-	// Name is a display name, "First Last" ("Last, First" is turned
-	// round); never a redaction such as "(b)(6)" or "(illegible)".
+	// Name is a display name, "First Last" (a "Last, First" becomes
+	// "First Last"); never a redaction such as "(b)(6)" or "(illegible)".
 	Name string
 	// Organization is the organisation the row names for them, "" when none.
 	Organization string

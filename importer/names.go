@@ -150,7 +150,7 @@ func trailingParen(s string) int {
 }
 
 // isOfficeCode reports whether w is an office code such as "EOP/OSTP":
-// capitals around a slash.
+// capital letters on both sides of a slash.
 func isOfficeCode(w string) bool {
 	if !strings.Contains(w, "/") || len(w) < 3 {
 		return false

@@ -12,8 +12,9 @@ import (
 	"time"
 )
 
-// dataDir holds the two whole real files (see its README.md).
-const dataDir = "/work/shared/data"
+// dataDir holds the two whole real files (see its README.md): the shared
+// data folder beside the project's checkout.
+const dataDir = "../../shared/data"
 
 var realFiles = []struct {
 	format, name string

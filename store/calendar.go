@@ -18,8 +18,8 @@ import (
 const CalendarScope = "calendar"
 
 const (
-	// calendarPast and calendarAhead bound the feed's meetings around today:
-	// a calendar app wants the recent past and what is coming, not years.
+	// calendarPast and calendarAhead bound the feed's meetings: a calendar
+	// app wants the recent past and what is coming, not years.
 	calendarPast  = 180 * 24 * time.Hour
 	calendarAhead = 2 * 365 * 24 * time.Hour
 	// calendarMax caps each of the feed's lists (of meetings, half ahead
