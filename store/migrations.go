@@ -381,6 +381,8 @@ var migrations = []migration{
 			PRIMARY KEY (source, source_row))`,
 		`CREATE INDEX meeting_sources_meeting ON meeting_sources (meeting_id)`,
 	}},
+	{name: "summary triggers skip the audiences a write cannot reach",
+		sqlite: currentSummaries(SQLite).retrigger(), postgres: currentSummaries(Postgres).retrigger()},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

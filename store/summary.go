@@ -231,12 +231,16 @@ func (g summaryGen) sectorDeltas(src, cond, sign string, auds []audience) []stri
 }
 
 // ownersOfMeeting adds sign times the owners of the action items of the
-// meeting whose id is the expression id, as the tables stand, to
-// everyone's rows, when cond holds.
-func (g summaryGen) ownersOfMeeting(id, cond, sign string) []string {
+// meeting whose id is the expression id (those the organisation org owns,
+// when org is not ""), as the tables stand, to everyone's rows, when cond
+// holds.
+func (g summaryGen) ownersOfMeeting(id, org, cond, sign string) []string {
 	where := "m.id = " + id
 	if cond != "" {
 		where += " AND " + cond
+	}
+	if org != "" {
+		where += " AND r.owner_organization_id = " + org
 	}
 	for _, sum := range g.sums {
 		if sum.table == "stats_item_owners" {
@@ -378,6 +382,11 @@ func (g summaryGen) add(old summaryGen, more []summary) []string {
 	return append(append(old.dropTriggers(), g.tables(more)...), g.triggers()...)
 }
 
+// retrigger is the statements that make g's triggers again.
+func (g summaryGen) retrigger() []string {
+	return append(g.dropTriggers(), g.triggers()...)
+}
+
 // dropTriggers is the statements that drop g's triggers.
 func (g summaryGen) dropTriggers() []string {
 	var out []string
@@ -389,6 +398,9 @@ func (g summaryGen) dropTriggers() []string {
 		}
 		for _, event := range []string{"_insert_before", "_insert", "_delete_before", "_delete", "_update_before", "_update", "_move"} {
 			out = append(out, "DROP TRIGGER IF EXISTS "+name+event)
+			for i := 1; i < maxGuards; i++ {
+				out = append(out, "DROP TRIGGER IF EXISTS "+name+event+"_"+strconv.Itoa(i))
+			}
 		}
 	}
 	if g.d == Postgres {
@@ -472,20 +484,67 @@ func (g summaryGen) movedSQL() string {
 	return "(" + g.day("OLD.starts_at") + op + g.day("NEW.starts_at") + " OR OLD.tlp" + op + "NEW.tlp OR (OLD.deleted_at IS NULL)" + op + "(NEW.deleted_at IS NULL))"
 }
 
+// guarded is some of a trigger's statements and the condition (over NEW
+// and OLD, "" for none) without which they would change nothing: a write
+// that cannot reach an audience skips the statements for it at the cost of
+// one test.
+type guarded struct {
+	when  string
+	stmts []string
+}
+
 // triggerSet is the statements of a base table's triggers, by when they
 // run; the dialects wrap them.
 type triggerSet struct {
 	base                      string
-	insertBefore, insertAfter []string
-	deleteBefore, deleteAfter []string
-	updateBefore, updateAfter []string
-	moveAfter                 []string // meetings: after an update that moves what hangs off it
-	lockMeeting               string   // Postgres: how a write locks the row's meeting
+	insertBefore, insertAfter []guarded
+	deleteBefore, deleteAfter []guarded
+	updateBefore, updateAfter []guarded
+	moveAfter                 []guarded // meetings: after an update that moves what hangs off it
+	lockMeeting               string    // Postgres: how a write locks the row's meeting
+}
+
+// restricted is the TLPs whose meetings reach audiences other than
+// everyone.
+const restricted = "IN ('AMBER','AMBER+STRICT','RED')"
+
+// restrictedMeeting is the condition that the meeting of a trigger's row
+// ref is AMBER or RED.
+func restrictedMeeting(base, ref string) string {
+	if base == "meetings" {
+		return ref + ".tlp " + restricted
+	}
+	return "(SELECT tlp FROM meetings WHERE id = " + ref + ".meeting_id) " + restricted
+}
+
+// newSector is the condition that the attendance row ref brings its
+// meeting a sector no other row or its host brings: only then does adding
+// or removing the row change the meeting's sectors.
+func newSector(ref string) string {
+	sector := "(SELECT sector FROM organizations WHERE id = " + ref + ".organization_id)"
+	return sector + " <> '' AND NOT EXISTS (SELECT 1 FROM attendees a JOIN organizations o ON o.id = a.organization_id" +
+		" WHERE a.meeting_id = " + ref + ".meeting_id AND a.id <> " + ref + ".id AND o.sector = " + sector + ")" +
+		" AND NOT EXISTS (SELECT 1 FROM meetings h JOIN organizations o ON o.id = h.host_organization_id" +
+		" WHERE h.id = " + ref + ".meeting_id AND o.sector = " + sector + ")"
+}
+
+// ownsItems is the condition that the organisation of the attendance row
+// ref owns an action item of its meeting: only then can the row change
+// whether an owner is withheld.
+func ownsItems(ref string) string {
+	return "EXISTS (SELECT 1 FROM action_items WHERE meeting_id = " + ref + ".meeting_id AND owner_organization_id = " + ref + ".organization_id)"
 }
 
 func (g summaryGen) triggerSets() []triggerSet {
 	everyoneOnly := []audience{everyone}
 	both := func(a, b []string) []string { return append(append([]string{}, a...), b...) }
+	always := func(stmts ...[]string) guarded {
+		var out []string
+		for _, s := range stmts {
+			out = append(out, s...)
+		}
+		return guarded{stmts: out}
+	}
 	var sets []triggerSet
 	// Meetings: their own rows reach every audience. A change of who may
 	// see one, or of its keys, is taken out of its audiences before and
@@ -493,68 +552,116 @@ func (g summaryGen) triggerSets() []triggerSet {
 	// added, and what hangs off it moves when its day, TLP or liveness
 	// changes.
 	sets = append(sets, triggerSet{base: "meetings",
-		insertAfter:  both(g.rowDeltas("meetings", "NEW", "", allAudiences), g.sectorDeltas(sectorsOfRow("NEW"), "", "", allAudiences)),
-		updateBefore: g.audienceDeltas("OLD.id", "", "-"),
-		updateAfter: both(both(both(g.rowDeltas("meetings", "OLD", "-", everyoneOnly), g.rowDeltas("meetings", "NEW", "", everyoneOnly)),
-			both(g.sectorDeltas(sectorsOfRow("OLD"), "", "-", everyoneOnly), g.sectorDeltas(sectorsOfRow("NEW"), "", "", everyoneOnly))),
-			g.audienceDeltas("NEW.id", "", "")),
-		moveAfter: both(g.moveDeltas("OLD", "-"), g.moveDeltas("NEW", "")),
+		insertAfter: []guarded{
+			always(g.rowDeltas("meetings", "NEW", "", everyoneOnly), g.sectorDeltas(sectorsOfRow("NEW"), "", "", everyoneOnly)),
+			{restrictedMeeting("meetings", "NEW"), both(g.rowDeltas("meetings", "NEW", "", someAudiences), g.sectorDeltas(sectorsOfRow("NEW"), "", "", someAudiences))},
+		},
+		updateBefore: []guarded{{restrictedMeeting("meetings", "OLD"), g.audienceDeltas("OLD.id", "", "-")}},
+		updateAfter: []guarded{
+			always(g.rowDeltas("meetings", "OLD", "-", everyoneOnly), g.rowDeltas("meetings", "NEW", "", everyoneOnly),
+				g.sectorDeltas(sectorsOfRow("OLD"), "", "-", everyoneOnly), g.sectorDeltas(sectorsOfRow("NEW"), "", "", everyoneOnly)),
+			{restrictedMeeting("meetings", "NEW"), g.audienceDeltas("NEW.id", "", "")},
+		},
+		moveAfter: []guarded{always(g.moveDeltas("OLD", "-"), g.moveDeltas("NEW", ""))},
 	})
 	// Attendance: its rows count for everyone one by one; a change to one
 	// may change who the meeting's audiences are, so the meeting's
-	// contributions to them are taken out before and put back after.
+	// contributions to them are taken out before and put back after. The
+	// meeting's sectors, and which of its items' owners are withheld,
+	// change with its attendance for everyone too. An inserted or deleted
+	// row changes only its own organisation's sectors and items.
 	other := "NEW.meeting_id <> OLD.meeting_id"
-	// The meeting's sectors, and which of its items' owners are withheld,
-	// change with its attendance for everyone too.
-	recount := func(id, cond, sign string) []string {
-		return both(both(g.audienceDeltas(id, cond, sign), g.sectorsOfMeeting(id, cond, sign, everyoneOnly)), g.ownersOfMeeting(id, cond, sign))
+	recount := func(ref, sign string) []guarded {
+		id := ref + ".meeting_id"
+		return []guarded{
+			{restrictedMeeting("attendees", ref), g.audienceDeltas(id, "", sign)},
+			{newSector(ref), g.sectorsOfMeeting(id, "", sign, everyoneOnly)},
+			{ownsItems(ref), g.ownersOfMeeting(id, ref+".organization_id", "", sign)},
+		}
+	}
+	// An update recounts the old meeting and, when the row moves, the new
+	// one, whatever the row's organisation.
+	recountAll := func(ref, cond, sign string) []guarded {
+		id := ref + ".meeting_id"
+		return []guarded{
+			{restrictedMeeting("attendees", ref), g.audienceDeltas(id, cond, sign)},
+			always(g.sectorsOfMeeting(id, cond, sign, everyoneOnly), g.ownersOfMeeting(id, "", cond, sign)),
+		}
 	}
 	sets = append(sets, triggerSet{base: "attendees", lockMeeting: "FOR NO KEY UPDATE",
-		insertBefore: recount("NEW.meeting_id", "", "-"),
-		insertAfter:  both(g.rowDeltas("attendees", "NEW", "", everyoneOnly), recount("NEW.meeting_id", "", "")),
-		deleteBefore: recount("OLD.meeting_id", "", "-"),
-		deleteAfter:  both(g.rowDeltas("attendees", "OLD", "-", everyoneOnly), recount("OLD.meeting_id", "", "")),
-		updateBefore: both(recount("OLD.meeting_id", "", "-"), recount("NEW.meeting_id", other, "-")),
-		updateAfter: both(both(g.rowDeltas("attendees", "OLD", "-", everyoneOnly), g.rowDeltas("attendees", "NEW", "", everyoneOnly)),
-			both(recount("OLD.meeting_id", "", ""), recount("NEW.meeting_id", other, ""))),
+		insertBefore: recount("NEW", "-"),
+		insertAfter:  append([]guarded{always(g.rowDeltas("attendees", "NEW", "", everyoneOnly))}, recount("NEW", "")...),
+		deleteBefore: recount("OLD", "-"),
+		deleteAfter:  append([]guarded{always(g.rowDeltas("attendees", "OLD", "-", everyoneOnly))}, recount("OLD", "")...),
+		updateBefore: append(recountAll("OLD", "", "-"), recountAll("NEW", other, "-")...),
+		updateAfter: append(append([]guarded{always(g.rowDeltas("attendees", "OLD", "-", everyoneOnly), g.rowDeltas("attendees", "NEW", "", everyoneOnly))},
+			recountAll("OLD", "", "")...), recountAll("NEW", other, "")...),
 	})
 	// An organisation's sector: the meetings it hosts or attends are
 	// counted again under the new one.
 	ofOrg := "SELECT meeting_id FROM attendees WHERE organization_id = NEW.id UNION SELECT id FROM meetings WHERE host_organization_id = NEW.id"
 	sets = append(sets, triggerSet{base: "organizations",
-		updateBefore: g.sectorDeltas(sectorsOf("meetings", ofOrg), "m.id IN ("+ofOrg+")", "-", allAudiences),
-		updateAfter:  g.sectorDeltas(sectorsOf("meetings", ofOrg), "m.id IN ("+ofOrg+")", "", allAudiences),
+		updateBefore: []guarded{always(g.sectorDeltas(sectorsOf("meetings", ofOrg), "m.id IN ("+ofOrg+")", "-", allAudiences))},
+		updateAfter:  []guarded{always(g.sectorDeltas(sectorsOf("meetings", ofOrg), "m.id IN ("+ofOrg+")", "", allAudiences))},
 	})
 	// Topic links and action items change no audience: each row's
 	// contribution goes to its meeting's audiences.
 	for _, base := range []string{"meeting_topics", "action_items"} {
 		sets = append(sets, triggerSet{base: base, lockMeeting: "FOR SHARE",
-			insertAfter: g.rowDeltas(base, "NEW", "", allAudiences),
-			deleteAfter: g.rowDeltas(base, "OLD", "-", allAudiences),
-			updateAfter: both(g.rowDeltas(base, "OLD", "-", allAudiences), g.rowDeltas(base, "NEW", "", allAudiences)),
+			insertAfter: []guarded{always(g.rowDeltas(base, "NEW", "", everyoneOnly)),
+				{restrictedMeeting(base, "NEW"), g.rowDeltas(base, "NEW", "", someAudiences)}},
+			deleteAfter: []guarded{always(g.rowDeltas(base, "OLD", "-", everyoneOnly)),
+				{restrictedMeeting(base, "OLD"), g.rowDeltas(base, "OLD", "-", someAudiences)}},
+			updateAfter: []guarded{always(g.rowDeltas(base, "OLD", "-", everyoneOnly), g.rowDeltas(base, "NEW", "", everyoneOnly)),
+				{restrictedMeeting(base, "OLD"), g.rowDeltas(base, "OLD", "-", someAudiences)},
+				{restrictedMeeting(base, "NEW"), g.rowDeltas(base, "NEW", "", someAudiences)}},
 		})
 	}
 	return sets
 }
 
+// maxGuards bounds how many groups one trigger event has: SQLite makes a
+// trigger of each, and dropTriggers drops them by name.
+const maxGuards = 8
+
 func (g summaryGen) sqliteTriggers() []string {
 	var out []string
-	trigger := func(name, event string, stmts []string) {
-		if len(stmts) > 0 {
-			out = append(out, "CREATE TRIGGER "+name+" "+event+" BEGIN\n"+strings.Join(stmts, ";\n")+";\nEND")
+	trigger := func(name, event, when string, groups []guarded) {
+		if len(groups) > maxGuards {
+			panic("summary: too many guarded groups for " + name)
+		}
+		for i, gr := range groups {
+			if len(gr.stmts) == 0 {
+				continue
+			}
+			conds := []string{}
+			for _, c := range []string{when, gr.when} {
+				if c != "" {
+					conds = append(conds, "("+c+")")
+				}
+			}
+			w := ""
+			if len(conds) > 0 {
+				w = " WHEN " + strings.Join(conds, " AND ")
+			}
+			n := name
+			if i > 0 {
+				n += "_" + strconv.Itoa(i)
+			}
+			out = append(out, "CREATE TRIGGER "+n+" "+event+w+" BEGIN\n"+strings.Join(gr.stmts, ";\n")+";\nEND")
 		}
 	}
 	for _, t := range g.triggerSets() {
 		cols := strings.Join(baseColumns[t.base], ", ")
-		when := " WHEN " + g.changed(baseColumns[t.base])
+		changed := g.changed(baseColumns[t.base])
 		name := "stats_" + t.base
-		trigger(name+"_insert_before", "BEFORE INSERT ON "+t.base, t.insertBefore)
-		trigger(name+"_insert", "AFTER INSERT ON "+t.base, t.insertAfter)
-		trigger(name+"_delete_before", "BEFORE DELETE ON "+t.base, t.deleteBefore)
-		trigger(name+"_delete", "AFTER DELETE ON "+t.base, t.deleteAfter)
-		trigger(name+"_update_before", "BEFORE UPDATE OF "+cols+" ON "+t.base+when, t.updateBefore)
-		trigger(name+"_update", "AFTER UPDATE OF "+cols+" ON "+t.base+when, t.updateAfter)
-		trigger(name+"_move", "AFTER UPDATE OF starts_at, tlp, deleted_at ON "+t.base+" WHEN "+g.movedSQL(), t.moveAfter)
+		trigger(name+"_insert_before", "BEFORE INSERT ON "+t.base, "", t.insertBefore)
+		trigger(name+"_insert", "AFTER INSERT ON "+t.base, "", t.insertAfter)
+		trigger(name+"_delete_before", "BEFORE DELETE ON "+t.base, "", t.deleteBefore)
+		trigger(name+"_delete", "AFTER DELETE ON "+t.base, "", t.deleteAfter)
+		trigger(name+"_update_before", "BEFORE UPDATE OF "+cols+" ON "+t.base, changed, t.updateBefore)
+		trigger(name+"_update", "AFTER UPDATE OF "+cols+" ON "+t.base, changed, t.updateAfter)
+		trigger(name+"_move", "AFTER UPDATE OF starts_at, tlp, deleted_at ON "+t.base, g.movedSQL(), t.moveAfter)
 	}
 	out = append(out, `CREATE TRIGGER stats_meetings_delete_live BEFORE DELETE ON meetings WHEN OLD.deleted_at IS NULL BEGIN
 		SELECT RAISE(ABORT, 'a live meeting is deleted by marking it');
@@ -564,11 +671,23 @@ func (g summaryGen) sqliteTriggers() []string {
 
 func (g summaryGen) postgresTriggers() []string {
 	var out []string
-	block := func(stmts []string) string {
-		if len(stmts) == 0 {
+	block := func(groups []guarded) string {
+		var b strings.Builder
+		for _, gr := range groups {
+			if len(gr.stmts) == 0 {
+				continue
+			}
+			body := strings.Join(gr.stmts, ";\n") + ";\n"
+			if gr.when == "" {
+				b.WriteString(body)
+			} else {
+				b.WriteString("IF " + gr.when + " THEN\n" + body + "END IF;\n")
+			}
+		}
+		if b.Len() == 0 {
 			return "NULL;\n"
 		}
-		return strings.Join(stmts, ";\n") + ";\n"
+		return b.String()
 	}
 	for _, t := range g.triggerSets() {
 		// A write holds the clock (rollStatsClock) and the meetings it
