@@ -21,6 +21,7 @@ import (
 
 	"liaison/api"
 	"liaison/frontend"
+	"liaison/jobs"
 	"liaison/models"
 	"liaison/seed"
 	"liaison/store"
@@ -224,6 +225,9 @@ func serve(ctx context.Context, args []string) error {
 	proxies := fs.String("trusted-proxies", env("LIAISON_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted")
 	metricsAddr := fs.String("metrics-addr", env("LIAISON_METRICS_ADDR", ""), "serve Prometheus metrics at /metrics on this address, apart from the API (default: not served)")
 	k := fs.Int("k-anonymity", envInt("LIAISON_K_ANONYMITY", store.DefaultK), "the smallest group a withheld identity may be narrowed to: sectors shared by fewer organisations, and organisations of fewer people, are withheld with it")
+	smtpURL := fs.String("smtp-url", env("LIAISON_SMTP_URL", ""), "send e-mail reminders through this server: smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (default: no e-mail)")
+	smtpFrom := fs.String("smtp-from", env("LIAISON_SMTP_FROM", ""), "the From address of e-mail reminders, such as \"Liaison <liaison@example.gov>\" (needed with --smtp-url)")
+	allowPrivate := fs.Bool("webhooks-allow-private", env("LIAISON_WEBHOOKS_ALLOW_PRIVATE", "") == "true", "let webhook endpoints name private, loopback and link-local addresses (default: refused)")
 	publicURL := fs.String("public-url", env("LIAISON_PUBLIC_URL", ""), "where people reach Liaison, such as https://liaison.example.gov; absolute links are built from it (default: http:// and --addr)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
@@ -236,6 +240,14 @@ func serve(ctx context.Context, args []string) error {
 	}
 	if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return errors.New("--public-url must be an http:// or https:// URL such as https://liaison.example.gov")
+	}
+	var mailer *jobs.Mailer
+	if *smtpURL != "" {
+		m, err := jobs.NewMailer(*smtpURL, *smtpFrom, nil)
+		if err != nil {
+			return fmt.Errorf("--smtp-url: %w", err)
+		}
+		mailer = m
 	}
 	sqlite.TuneProcess() // before SQLite's first allocations
 	st, err := cfg.openWith(ctx, true, store.Options{K: *k})
@@ -271,8 +283,26 @@ func serve(ctx context.Context, args []string) error {
 		trusted = strings.Split(*proxies, ",")
 	}
 	reg := prometheus.NewRegistry()
+	// The job queue: notifications and reminders, after their changes
+	// commit. Stopped after the HTTP server, so that the last requests'
+	// jobs are enqueued; what is left waits for the next start.
+	st.AllowPrivateWebhooks(*allowPrivate)
+	runner, err := jobs.New(st, jobs.Options{Registry: reg, Render: api.Render(st), Mailer: mailer, PublicURL: *publicURL})
+	if err != nil {
+		return err
+	}
+	if err := runner.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start the job queue: %w", err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			slog.Error("stop the job queue", "error", err)
+		}
+	}()
 	router := api.New(st, api.Options{SecureCookies: *secure, TrustedProxies: trusted, Frontend: frontend.FS(), Version: version,
-		PublicURL: *publicURL, Registry: reg})
+		PublicURL: *publicURL, Registry: reg, EmailConfigured: mailer != nil})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           router,

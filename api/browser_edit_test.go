@@ -402,11 +402,11 @@ func TestBrowserAccessibility(t *testing.T) {
 	const run = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
 		.then((r) => r.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')))`
 	pages := map[string][]string{
-		"": {"/public", "/login"},
+		"": {"/public", "/login", "/unsubscribe?token=none"},
 		"coordinator@liaison.demo": {"/", "/meetings", "/meetings/" + ms[0].ID, "/meetings/new", "/action-items?owner=me", "/action-items",
 			"/directory", "/tokens", "/audit", "/import", "/no-such-screen"},
-		"admin@liaison.demo":       {"/users"},
-		"participant@liaison.demo": {"/", "/action-items?owner=me", "/meetings/" + ms[0].ID, "/meetings/00000000-0000-0000-0000-000000000000"},
+		"admin@liaison.demo":       {"/users", "/webhooks"},
+		"participant@liaison.demo": {"/", "/action-items?owner=me", "/meetings/" + ms[0].ID, "/meetings/00000000-0000-0000-0000-000000000000", "/notifications"},
 	}
 	for who, paths := range pages {
 		bctx, cancel := browser(t)
@@ -567,5 +567,106 @@ func TestBrowserImport(t *testing.T) {
 	}
 	if !strings.Contains(done, "25 rows read") || strings.Contains(done, "would create") {
 		t.Errorf("result:\n%s", done)
+	}
+}
+
+// TestBrowserNotifications: a participant sees the bell count an item
+// assigned to them, opens the notification, moves the item on from there
+// and marks the notification read.
+func TestBrowserNotifications(t *testing.T) {
+	chromium(t)
+	st := demoStore(t)
+	e := &env{t: t, st: st}
+	e.startJobs(t)
+	coord := must(st.CallerByEmail(ctx, "coordinator@liaison.demo"))
+	part := must(st.CallerByEmail(ctx, "participant@liaison.demo"))
+	meetings, _, err := st.ListMeetings(ctx, coord, store.MeetingFilter{}, store.Page{Limit: 1})
+	if err != nil || len(meetings) == 0 {
+		t.Fatalf("a demo meeting: %v", err)
+	}
+	item := must(st.CreateActionItem(ctx, coord, store.ActionItemInput{MeetingID: meetings[0].ID, Title: "Rotate the lawful-intercept keys", OwnerPersonID: &part.PersonID}))
+	e.drainJobs(t)
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	bctx, cancel := browser(t)
+	defer cancel()
+	var badge, first string
+	if err := chromedp.Run(bctx, signIn(srv.URL, "participant@liaison.demo"),
+		chromedp.WaitVisible(`a.bell .badge`, chromedp.ByQuery), chromedp.Text(`a.bell .badge`, &badge, chromedp.ByQuery),
+		chromedp.Click(`a.bell`, chromedp.ByQuery),
+		chromedp.WaitVisible(`ul.notifications li.unread`, chromedp.ByQuery), chromedp.Text(`ul.notifications li`, &first, chromedp.ByQuery),
+		// The item is right there to act on.
+		choose(`ul.notifications li form select`, "in_progress"),
+		chromedp.Click(`//ul[contains(@class,"notifications")]//form//button[text()="Save status"]`, chromedp.BySearch),
+		chromedp.Click(`//button[text()="Mark read"]`, chromedp.BySearch),
+		chromedp.WaitNotPresent(`ul.notifications li.unread`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`a.bell .badge`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if badge != "1" || !strings.Contains(first, "Assigned to you") || !strings.Contains(first, "Rotate the lawful-intercept keys") {
+		t.Fatalf("bell %q, notification %q", badge, first)
+	}
+	waitFor(t, func() bool {
+		v, err := st.GetActionItem(ctx, part, item.ID)
+		return err == nil && v.Status == "in_progress"
+	})
+
+	// E-mail reminders: chosen on the same screen; this server has no
+	// SMTP, and says so. A digest's unsubscribe page asks, then stops them.
+	var note, done string
+	if err := chromedp.Run(bctx, chromedp.WaitVisible(`#reminders-h`, chromedp.ByQuery),
+		chromedp.Text(`//section[@aria-labelledby="reminders-h"]//p[@role="status"]`, &note, chromedp.BySearch),
+		choose(`select[name=frequency]`, "weekly"), choose(`select[name=hour]`, "7"),
+		chromedp.SetValue(`input[name=timezone]`, "Europe/London", chromedp.ByQuery),
+		chromedp.Click(`//section[@aria-labelledby="reminders-h"]//button[text()="Save"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//section[@aria-labelledby="reminders-h"]//p[text()="Saved."]`, chromedp.BySearch)); err != nil {
+		t.Fatal(err)
+	}
+	if p := must(st.Reminders(ctx, part)); p.Frequency != "weekly" || p.Hour != 7 || p.Timezone != "Europe/London" || !strings.Contains(note, "sends no e-mail") {
+		t.Fatalf("reminders %+v; note %q", p, note)
+	}
+	token := must(st.UnsubscribeToken(ctx, part.UserID))
+	if err := chromedp.Run(bctx, chromedp.Navigate(srv.URL+"/unsubscribe?token="+token),
+		chromedp.Click(`//button[text()="Stop e-mail reminders"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`main p.note`, chromedp.ByQuery), chromedp.Text(`main p.note`, &done, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if p := must(st.Reminders(ctx, part)); p.Frequency != "off" || !strings.Contains(done, "are off") {
+		t.Fatalf("after unsubscribing: %+v, %q", p, done)
+	}
+}
+
+// TestBrowserWebhooks: an administrator adds an endpoint, keeps its
+// secret, sends it a test event and reads the delivery log.
+func TestBrowserWebhooks(t *testing.T) {
+	chromium(t)
+	st := demoStore(t)
+	e := &env{t: t, st: st}
+	e.startJobs(t)
+	rc := newReceiver(t)
+	srv := httptest.NewServer(api.New(st, api.Options{Frontend: frontend.FS()}))
+	defer srv.Close()
+	bctx, cancel := browser(t)
+	defer cancel()
+	var secret, state string
+	if err := chromedp.Run(bctx, signIn(srv.URL, "admin@liaison.demo"), chromedp.Navigate(srv.URL+"/webhooks"),
+		chromedp.WaitVisible(`#wh-url`, chromedp.ByQuery),
+		chromedp.SendKeys(`#wh-url`, rc.srv.URL+"/liaison", chromedp.ByQuery),
+		pick(`#wh-owner`, "participant@liaison.demo"),
+		chromedp.Click(`//button[text()="Add an endpoint"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`[data-testid=webhook-secret]`, chromedp.ByQuery), chromedp.Text(`[data-testid=webhook-secret]`, &secret, chromedp.ByQuery),
+		chromedp.Click(`//button[text()="Send test event"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`table.deliveries`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return len(rc.all()) == 1 })
+	verify(t, secret, rc.all()[0])
+	if err := chromedp.Run(bctx, chromedp.Click(`//button[text()="Refresh the log"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//table[contains(@class,"deliveries")]//td[text()="succeeded"]`, chromedp.BySearch),
+		chromedp.Text(`table.deliveries tbody tr`, &state, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(state, "webhook.test") || !strings.Contains(state, "204") {
+		t.Fatalf("delivery log row %q", state)
 	}
 }

@@ -29,6 +29,7 @@ type obj = map[string]any
 func TestContract(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		k := &contract{t: t, e: e, exercised: map[string]bool{}}
+		e.startJobs(t)
 		if err := json.Unmarshal(api.OpenAPIJSON, &k.doc); err != nil {
 			t.Fatal(err)
 		}
@@ -140,6 +141,8 @@ func (k *contract) fixture(name string) (any, bool) {
 		return k.meeting, true
 	case "follow_up_of_id":
 		return nil, true
+	case "owner_user_id":
+		return must(k.e.st.CallerByEmail(ctx, "admin@example.test")).UserID, true
 	}
 	return nil, false
 }
@@ -304,6 +307,28 @@ func (k *contract) create(collection, path string) string {
 		out := k.send("POST", "/me/tokens", "admin", map[string]any{"name": "contract", "scope": "calendar"}, nil)
 		return out.obj(k.t)["token"].(string) + ".ics"
 	}
+	if collection == "/unsubscribe" { // a digest's link names the user's token
+		return must(k.e.st.UnsubscribeToken(ctx, must(k.e.st.CallerByEmail(ctx, "viewer@example.test")).UserID))
+	}
+	if strings.HasSuffix(collection, "/deliveries") { // a test event is a delivery
+		out := k.send("POST", strings.TrimSuffix(path, "/deliveries")+"/test", "admin", nil, nil)
+		if out.Status != 202 {
+			k.t.Fatalf("POST %s/test: %d %s", path, out.Status, out.Body)
+		}
+		return out.obj(k.t)["id"].(string)
+	}
+	if collection == "/me/notifications" { // the admin made an item whose owner then changes its status
+		item := k.send("POST", "/action-items", "admin", map[string]any{"meeting_id": k.meeting, "title": "Notify the creator",
+			"owner_organization_id": k.e.w.telco.ID}, nil).obj(k.t)
+		k.send("PATCH", "/action-items/"+item["id"].(string), "insider", map[string]any{"status": "in_progress"}, nil)
+		k.e.drainJobs(k.t)
+		var page struct{ Items []struct{ ID string } }
+		k.send("GET", "/me/notifications?unread=true&limit=1", "admin", nil, nil).json(k.t, &page)
+		if len(page.Items) == 0 {
+			k.t.Fatal("no notification for the admin")
+		}
+		return page.Items[0].ID
+	}
 	op, _ := k.op("POST", collection)
 	if op == nil {
 		k.t.Fatalf("no POST %s to make a record for a path parameter", collection)
@@ -426,10 +451,14 @@ func (k *contract) operation(method, path string) {
 	case "POST":
 		want := 201
 		switch path {
-		case "/auth/login":
+		case "/auth/login", "/unsubscribe/{token}":
 			want = 200
-		case "/auth/logout":
+		case "/auth/logout", "/me/notifications/{id}/read":
 			want = 204
+		case "/me/notifications/read-all", "/webhooks/{id}/rotate-secret":
+			want = 200
+		case "/webhooks/{id}/test", "/webhooks/{id}/deliveries/{delivery_id}/redeliver":
+			want = 202
 		}
 		var body any
 		var hdr map[string]string

@@ -16,9 +16,11 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/riverqueue/river"
 
 	"liaison/api"
 	"liaison/frontend"
+	"liaison/jobs"
 	"liaison/models"
 	"liaison/store"
 	"liaison/store/storetest"
@@ -56,6 +58,11 @@ type env struct {
 	tokens map[string]string // role name → bearer token
 	w      *world
 	mu     sync.Mutex // serialises the spec validator, which is not goroutine-safe
+
+	// For startJobs: how webhook deliveries retry (nil and 0: as serve).
+	retry            river.ClientRetryPolicy
+	deliveryAttempts int
+	mailer           *jobs.Mailer // e-mail digests, when set
 }
 
 // world is the fixture: a government host, a telecom that attends
@@ -250,5 +257,48 @@ func (e *env) createMeeting(tlp, disclosure string) map[string]any {
 func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) { fn(t, newEnv(t, d)) })
+	}
+}
+
+// startJobs starts the job queue on e's store, as serve does, so that
+// changes make their notifications.
+func (e *env) startJobs(t testing.TB) {
+	t.Helper()
+	e.st.AllowPrivateWebhooks(true) // the tests' receivers listen on 127.0.0.1
+	r, err := jobs.New(e.st, jobs.Options{PollInterval: 20 * time.Millisecond, Render: api.Render(e.st), RetryPolicy: e.retry, DeliveryAttempts: e.deliveryAttempts,
+		Mailer: e.mailer, PublicURL: "https://liaison.example.gov"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_ = r.Stop(c)
+	})
+}
+
+// drainJobs waits until the queue has no change or delivery job to work
+// now.
+func (e *env) drainJobs(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		waiting := int64(0)
+		for _, c := range must(e.st.JobCounts(ctx)) {
+			// Jobs waiting for a retry later are not waited for.
+			if (c.Kind == "change" || c.Kind == "deliver") && (c.State == "available" || c.State == "running" || c.State == "pending") {
+				waiting += c.Jobs
+			}
+		}
+		if waiting == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d jobs still waiting", waiting)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"liaison/internal/smtptest"
+	"liaison/jobs"
 	"liaison/models"
 	"liaison/store"
 )
@@ -57,6 +60,30 @@ func testNoLeaks(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	e.tokens["colleagueread"] = sec
+
+	// E-mail: the digests of the callers below are read as their
+	// responses are. Their reminders are off until the data is made, so
+	// that the queue's first round (on start) records no empty digest.
+	mailSrv := smtptest.Start(t)
+	e.mailer = must(jobs.NewMailer(mailSrv.URL, "Liaison <liaison@example.test>", mailSrv.ClientTLS))
+	digestCallers := []string{"insider", "colleague", "outsider", "viewer"}
+	for _, name := range digestCallers {
+		must(st.SetReminders(ctx, must(st.CallerByEmail(ctx, name+"@example.test")), store.ReminderPatch{Frequency: models.Some("off")}))
+	}
+	e.startJobs(t) // the changes below make notifications, which are walked too
+
+	// A webhook endpoint owned by each caller who is not staff, taking
+	// every event of every TLP: what reaches its receiver is checked as
+	// that caller's responses are.
+	receivers := map[string]*receiver{}
+	for _, name := range []string{"insider", "colleague", "outsider", "viewer"} {
+		rc := newReceiver(t)
+		receivers[name] = rc
+		owner := must(st.CallerByEmail(ctx, name+"@example.test"))
+		if _, _, err := st.CreateWebhook(ctx, sys, store.WebhookInput{URL: rc.srv.URL, EventTypes: store.WebhookEventTypes, TLPCeiling: "RED", OwnerUserID: owner.UserID}); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	coord := must(st.CallerByEmail(ctx, "coordinator@example.test"))
 	var meetings []*leakMeeting
@@ -134,6 +161,8 @@ func testNoLeaks(t *testing.T, e *env) {
 		Attendees: []store.AttendeeInput{{PersonID: &lonelyP.ID, Attendance: "attended", Disclosure: "undisclosed", WithholdingReason: "national_security"}},
 	}))
 
+	e.drainJobs(t)
+
 	all := func(*leakMeeting) bool { return true }
 	none := func(*leakMeeting) bool { return false }
 	clearGreen := func(m *leakMeeting) bool { return m.tlp == "CLEAR" || m.tlp == "GREEN" }
@@ -179,6 +208,69 @@ func testNoLeaks(t *testing.T, e *env) {
 			}
 		}
 		return out
+	}
+
+	// E-mail digests, as their recipients may see them: each caller's due
+	// now, at hour 0 of UTC.
+	for _, name := range digestCallers {
+		must(st.SetReminders(ctx, must(st.CallerByEmail(ctx, name+"@example.test")), store.ReminderPatch{Frequency: models.Some("daily"), Hour: models.Some(0)}))
+	}
+	if _, err := st.ScheduleDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitForDigests := time.Now().Add(30 * time.Second)
+	for {
+		pending := 0
+		for _, c := range must(st.JobCounts(ctx)) {
+			if c.Kind == "digest" && (c.State == "available" || c.State == "running" || c.State == "retryable") {
+				pending += int(c.Jobs)
+			}
+		}
+		if pending == 0 || time.Now().After(waitForDigests) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mailTo := map[string]int{}
+	for _, m := range mailSrv.Messages() {
+		text, html, _, err := m.Parts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(m.To[0], "@example.test")
+		mailTo[name]++
+		for _, c := range callers {
+			if c.name != name {
+				continue
+			}
+			for secret, what := range forbidden(c) {
+				if strings.Contains(text+html, secret) {
+					t.Errorf("the digest e-mailed to %s holds %s (%q)", name, what, secret)
+				}
+			}
+		}
+	}
+	if mailTo["insider"] != 1 || mailTo["colleague"] != 1 {
+		t.Errorf("digests e-mailed: %v; the insider and the colleague own overdue items", mailTo)
+	}
+
+	// Webhook payloads, as their owners may see them.
+	for _, c := range callers {
+		rc := receivers[c.name]
+		if rc == nil {
+			continue
+		}
+		got := rc.all()
+		if len(got) == 0 {
+			t.Errorf("%s's webhook received nothing", c.name)
+		}
+		for _, r := range got {
+			for secret, what := range forbidden(c) {
+				if strings.Contains(string(r.body), secret) {
+					t.Errorf("a webhook owned by %s sent %s (%q): %.300s", c.name, what, secret, r.body)
+				}
+			}
+		}
 	}
 
 	// Path parameters for every documented route.

@@ -188,7 +188,7 @@ func coordinatorOnly(c *gin.Context) {
 // adminOnly refuses user management to everyone but administrators.
 func adminOnly(c *gin.Context) {
 	if cl := caller(c); cl.Role != models.RoleAdmin || (cl.ReadOnly && c.Request.Method != http.MethodGet) {
-		writeProblem(c, problem(http.StatusForbidden, "forbidden", "only administrators manage users"))
+		writeProblem(c, problem(http.StatusForbidden, "forbidden", "only administrators may do this"))
 		return
 	}
 	c.Next()

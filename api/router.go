@@ -35,6 +35,8 @@ type Options struct {
 	// https://liaison.example.gov: absolute links (the Atom feed's) are
 	// built from it, never from a request's Host header. Empty: relative.
 	PublicURL string
+	// EmailConfigured tells the UI whether e-mail reminders can be sent.
+	EmailConfigured bool
 	// Registry receives the API's Prometheus metrics, for the operator to
 	// serve on a listener of its own; nil keeps them unexported. The API's
 	// own listener never serves them.
@@ -82,7 +84,8 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	v1.GET("/public/meetings", h(a.listPublicMeetings))
 	v1.GET("/public/meetings/:id", h(a.getPublicMeeting))
 	v1.GET("/public/readouts.atom", h(a.readoutsAtom))
-	v1.GET("/calendar/:feed", h(a.calendarFeed)) // its secret is the credential
+	v1.GET("/calendar/:feed", h(a.calendarFeed))     // its secret is the credential
+	v1.POST("/unsubscribe/:token", h(a.unsubscribe)) // so is this token
 
 	// Every POST below runs a.idempotency after its role checks, so that a
 	// replay passes them as a fresh request would.
@@ -92,6 +95,13 @@ func New(st *store.Store, opt Options) *gin.Engine {
 	in.GET("/me/tokens", h(a.listTokens))
 	in.POST("/me/tokens", a.idempotency, h(a.createToken))
 	in.DELETE("/me/tokens/:id", h(a.revokeToken))
+	// Marking read needs no Idempotency-Key: doing it twice is doing it once.
+	in.GET("/me/notifications", h(a.listNotifications))
+	in.GET("/me/notifications/unread-count", h(a.unreadNotifications))
+	in.POST("/me/notifications/read-all", h(a.readAllNotifications))
+	in.POST("/me/notifications/:id/read", h(a.readNotification))
+	in.GET("/me/reminders", h(a.getReminders))
+	in.PATCH("/me/reminders", h(a.setReminders))
 
 	in.GET("/users", h(a.listUsers))
 	in.POST("/users", adminOnly, a.idempotency, h(a.createUser))
@@ -142,6 +152,18 @@ func New(st *store.Store, opt Options) *gin.Engine {
 
 	// An import needs no Idempotency-Key: it is idempotent by source row.
 	in.POST("/imports", coordinatorOnly, h(a.createImport))
+
+	// Webhooks (administrators). Sending a test event and redelivering
+	// are new attempts each time, and take no Idempotency-Key.
+	in.GET("/webhooks", adminOnly, h(a.listWebhooks))
+	in.POST("/webhooks", adminOnly, a.idempotency, h(a.createWebhook))
+	in.GET("/webhooks/:id", adminOnly, h(a.getWebhook))
+	in.PATCH("/webhooks/:id", adminOnly, h(a.updateWebhook))
+	in.DELETE("/webhooks/:id", adminOnly, h(a.deleteWebhook))
+	in.POST("/webhooks/:id/rotate-secret", adminOnly, h(a.rotateWebhookSecret))
+	in.POST("/webhooks/:id/test", adminOnly, h(a.testWebhook))
+	in.GET("/webhooks/:id/deliveries", adminOnly, h(a.listDeliveries))
+	in.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", adminOnly, h(a.redeliver))
 
 	in.GET("/audit-events", h(a.listAuditEvents))
 	in.GET("/stats/overview", h(a.statsOverview))

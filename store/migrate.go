@@ -31,7 +31,11 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 		// Several servers may start at once: one migrates, the others wait.
 		return s.migratePostgres(ctx)
 	}
-	return s.migrateFrom(ctx, s.w)
+	n, err := s.migrateFrom(ctx, s.w)
+	if err != nil {
+		return n, err
+	}
+	return n, s.migrateQueue(ctx)
 }
 
 func (s *Store) migratePostgres(ctx context.Context) (int, error) {
@@ -43,7 +47,10 @@ func (s *Store) migratePostgres(ctx context.Context) (int, error) {
 		defer conn.Exec("SELECT pg_advisory_unlock(74201)")
 		n, err := s.migrateFrom(ctx, conn)
 		applied = n
-		return err
+		if err != nil {
+			return err
+		}
+		return s.migrateQueue(ctx) // on other connections, while this one holds the lock
 	})
 	return applied, err
 }

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,6 +42,9 @@ type Store struct {
 	dialect Dialect
 	now     func() time.Time
 	k       int // see anonymity.go
+	queue   queueSlot
+
+	privateHooks atomic.Bool // webhooks may reach private addresses
 
 	// walkOnly: lists never fetch a filter's few rows (fewMeetings,
 	// fewDue) but always walk their sort's index; tests compare the two.

@@ -16,6 +16,9 @@ import { Tokens } from './screens/tokens.js';
 import { Users } from './screens/users.js';
 import { Audit } from './screens/audit.js';
 import { Import } from './screens/import.js';
+import { Notifications } from './screens/notifications.js';
+import { Webhooks } from './screens/webhooks.js';
+import { Unsubscribe } from './screens/unsubscribe.js';
 import { PublicReadouts } from './screens/public.js';
 
 function NotFound() {
@@ -25,7 +28,7 @@ function NotFound() {
 // routes maps each screen to its title and the roles that may use it
 // (none listed: every signed-in user).
 const staffOnly = ['admin', 'coordinator'];
-function route(path, search, me) {
+function route(path, search, me, onRead) {
   const id = path.startsWith('/meetings/') ? path.slice('/meetings/'.length) : '';
   const table = [
     ['/', 'Dashboard', null, () => html`<${Dashboard} me=${me} />`],
@@ -36,8 +39,10 @@ function route(path, search, me) {
     ['/directory', 'Directory', null, () => html`<${Directory} me=${me} />`],
     ['/tokens', 'API tokens', null, () => html`<${Tokens} />`],
     ['/users', 'Users', ['admin'], () => html`<${Users} />`],
+    ['/webhooks', 'Webhooks', ['admin'], () => html`<${Webhooks} />`],
     ['/audit', 'Audit trail', staffOnly, () => html`<${Audit} />`],
     ['/import', 'Import meetings', staffOnly, () => html`<${Import} />`],
+    ['/notifications', 'Notifications', null, () => html`<${Notifications} me=${me} onRead=${onRead} />`],
   ];
   for (const [p, title, roles, view] of table) {
     if (p !== path) continue;
@@ -53,11 +58,21 @@ function App() {
   const [me, setMe] = useState(undefined);
   const loadMe = () => get('/me').then(setMe, () => setMe(null));
   useEffect(() => { loadMe(); }, []);
+  // The bell's unread count: on every screen change and every minute.
+  const [unread, setUnread] = useState(0);
+  const loadUnread = () => get('/me/notifications/unread-count').then((d) => setUnread(d.unread), () => {});
+  useEffect(() => {
+    if (!me) return undefined;
+    loadUnread();
+    const t = setInterval(loadUnread, 60000);
+    return () => clearInterval(t);
+  }, [me, loc]);
   const [path, query] = loc.split('?');
   const search = query || '';
   const signOut = async () => { await api('POST', '/auth/logout').catch(() => {}); setMe(null); navigate('/login'); };
   let screen, title;
   if (path === '/public') { screen = html`<${PublicReadouts} />`; title = 'Public readouts'; }
+  else if (path === '/unsubscribe') { screen = html`<${Unsubscribe} search=${search} />`; title = 'E-mail reminders'; }
   else if (me === undefined) { screen = html`<p class="loading">Loading…</p>`; title = 'Loading'; }
   else if (me === null || path === '/login') {
     // Signed out, any address is kept and reopened after signing in.
@@ -67,14 +82,14 @@ function App() {
     // would be taken for a signed-out one again.
     screen = html`<${SignIn} onSignedIn=${async () => { await loadMe(); navigate(back.startsWith('/') && !back.startsWith('//') ? back : '/'); }} />`;
     title = 'Sign in';
-  } else ({ title, view: screen } = route(path, search, me));
+  } else ({ title, view: screen } = route(path, search, me, loadUnread));
   useEffect(() => {
     document.title = title + ' · Liaison';
     // Move focus to the new screen's heading, for keyboard and screen reader users.
     const h = document.querySelector('main h1');
     if (h) { h.setAttribute('tabindex', '-1'); h.focus({ preventScroll: true }); }
   }, [loc, title]);
-  return html`<a class="skip" href="#main">Skip to the content</a><${Nav} me=${me} onSignOut=${signOut} /><div id="main">${screen}</div>`;
+  return html`<a class="skip" href="#main">Skip to the content</a><${Nav} me=${me} onSignOut=${signOut} unread=${unread} /><div id="main">${screen}</div>`;
 }
 
 // The page's own "Loading…" goes before the app takes over.
