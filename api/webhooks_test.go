@@ -212,6 +212,18 @@ func TestWebhooks(t *testing.T) {
 		if len(bad.all()) != 3 {
 			t.Fatalf("a disabled endpoint received %d requests", len(bad.all()))
 		}
+		// A test event to a disabled endpoint is logged as not sent.
+		e.expect(202, req{method: "POST", path: "/api/v1/webhooks/" + b2["id"].(string) + "/test", as: "admin"})
+		var badLog struct {
+			Items []struct{ State, Error string }
+		}
+		waitFor(t, func() bool {
+			e.expect(200, req{method: "GET", path: "/api/v1/webhooks/" + b2["id"].(string) + "/deliveries", as: "admin"}).json(t, &badLog)
+			return len(badLog.Items) == 2 && badLog.Items[0].State == "failed"
+		})
+		if !strings.Contains(badLog.Items[0].Error, "disabled") || len(bad.all()) != 3 {
+			t.Fatalf("a test event to a disabled endpoint: %+v, %d requests", badLog.Items[0], len(bad.all()))
+		}
 
 		// Deleting a meeting the owner saw is sent as its id; deleting one
 		// they could not see is not sent at all.

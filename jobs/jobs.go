@@ -1,11 +1,12 @@
-// Package jobs runs the work that changes cause, once they have committed:
-// the notifications they bring and the daily reminders of due dates. Jobs
-// live on River's queue in Liaison's own database (SQLite or Postgres),
-// and a change enqueues its job in its own transaction (store.ChangeHook),
-// so the work happens if and only if the change committed. Several servers
-// sharing Postgres each take a job once; a job whose server died is taken
-// again after RescueAfter; a failure is retried with exponential backoff
-// and, after MaxAttempts, stays in River's "discarded" state.
+// Package jobs runs the work that changes cause once they have committed,
+// and the work of the clock: webhook deliveries, reminders of due dates
+// and e-mail digests. Jobs live on River's queue in Liaison's own database
+// (SQLite or Postgres); a change enqueues its job in its own transaction
+// (store.Queue), so the work happens if and only if the change committed.
+// Several servers sharing Postgres each take a job once; a job whose
+// server died is taken again after RescueAfter; a failure is retried with
+// exponential backoff and, after its last attempt, stays in River's
+// "discarded" state.
 package jobs
 
 import (
@@ -156,17 +157,11 @@ func (r *Runner) Stop(ctx context.Context) error {
 // Client is River's client, for tests that insert jobs of their own.
 func (r *Runner) Client() *river.Client[*sql.Tx] { return r.client }
 
-// Changed enqueues the job of a change in the change's transaction: for
-// every change to an action item (notifications), and for meetings and
-// attendance while some webhook endpoint is enabled.
+// Changed enqueues the job that sends a change's webhooks, in the
+// change's transaction (the store calls it while an endpoint is enabled).
 func (r *Runner) Changed(ctx context.Context, tx *sql.Tx, ev store.ChangeEvent) error {
-	if ev.EntityType != "action_item" && ev.EntityType != "action_item_update" {
-		if r.render == nil {
-			return nil
-		}
-		if has, err := r.st.HasWebhooks(ctx, tx); err != nil || !has {
-			return err
-		}
+	if r.render == nil {
+		return nil
 	}
 	_, err := r.client.InsertTx(ctx, tx, ChangeArgs(ev), nil)
 	return err
@@ -178,7 +173,8 @@ func (r *Runner) Deliver(ctx context.Context, tx *sql.Tx, id string) error {
 	return err
 }
 
-// ChangeArgs is the job of a change: what the audit trail recorded.
+// ChangeArgs is the job that sends a change's webhooks: what the audit
+// trail recorded.
 type ChangeArgs struct {
 	AuditID    string `json:"audit_id"`
 	Action     string `json:"action"`
@@ -195,14 +191,10 @@ type changeWorker struct {
 }
 
 func (w *changeWorker) Work(ctx context.Context, job *river.Job[ChangeArgs]) error {
-	ev := store.ChangeEvent(job.Args)
-	if err := w.st.NotifyChange(ctx, ev); err != nil {
-		return err
-	}
 	if w.render == nil {
 		return nil
 	}
-	return w.st.QueueWebhooks(ctx, ev, w.render)
+	return w.st.QueueWebhooks(ctx, store.ChangeEvent(job.Args), w.render)
 }
 
 // ReminderArgs is the periodic job that makes reminders of due dates and

@@ -51,8 +51,11 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	if err != nil {
 		return err
 	}
-	if !e.Enabled || d.State == "succeeded" {
+	if d.State == "succeeded" {
 		return nil
+	}
+	if !e.Enabled {
+		return w.st.AbandonDelivery(ctx, d.ID, "not sent: the endpoint is disabled")
 	}
 	status, latency, sendErr := w.send.post(ctx, e.URL, e.Secret, d.ID, []byte(d.Payload))
 	final := job.Attempt >= job.MaxAttempts

@@ -146,13 +146,13 @@ func (s *Store) audit(tx *gorm.DB, c Caller, action, entityType, entityID string
 // auditJSON is audit with the changes already encoded (outside the
 // transaction, where that is possible).
 func (s *Store) auditJSON(tx *gorm.DB, c Caller, action, entityType, entityID string, changes []byte) error {
-	id := newID()
+	id, at := newID(), s.now()
 	if _, err := s.execTx(tx, `INSERT INTO audit_events (id, at, actor_id, action, entity_type, entity_id, changes, request_id, client_addr)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, s.now(), c.actor(), action, entityType, entityID, string(changes), c.RequestID, c.ClientAddr); err != nil {
+		id, at, c.actor(), action, entityType, entityID, string(changes), c.RequestID, c.ClientAddr); err != nil {
 		return err
 	}
-	return s.changed(tx, ChangeEvent{AuditID: id, Action: action, EntityType: entityType, EntityID: entityID})
+	return s.changed(tx, ChangeEvent{AuditID: id, Action: action, EntityType: entityType, EntityID: entityID}, c.UserID, changes, at)
 }
 
 // AuditFilter narrows the audit trail.

@@ -13,7 +13,8 @@ import (
 
 // Notifications tell a user of action items: one assigned to them or
 // their organisation, a status change or an update on one they own or
-// created, one due soon or newly overdue. A notification names only its
+// created (made in the change's own transaction), one due soon or newly
+// overdue (made by the job queue's periodic job). A notification names only its
 // item; what a user reads of it is the item as they may see it when they
 // read it, and a notification whose item they may no longer see is not
 // shown at all, nor counted.
@@ -175,26 +176,10 @@ func (s *Store) MarkAllNotificationsRead(ctx context.Context, c Caller) (int64, 
 	return marked, err
 }
 
-// NotifyChange makes the notifications a recorded change brings (the job
-// queue runs it after the change commits). It may run more than once for
-// one change: each recipient gets one notification of it.
-func (s *Store) NotifyChange(ctx context.Context, ev ChangeEvent) error {
-	db := s.read(ctx)
-	var ae models.AuditEvent
-	if err := db.Where("id = ?", ev.AuditID).Take(&ae).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil // nothing to tell of
-		}
-		return err
-	}
-	var changes map[string]Change
-	if err := json.Unmarshal([]byte(ae.Changes), &changes); err != nil {
-		return err
-	}
-	actor := ""
-	if ae.ActorID != nil {
-		actor = *ae.ActorID
-	}
+// notifyChange makes the notifications a change brings, inside the
+// change's transaction tx: actor made it at at; changes is the audit
+// trail's JSON of it.
+func (s *Store) notifyChange(tx *gorm.DB, ev ChangeEvent, actor string, changes []byte, at time.Time) error {
 	type note struct {
 		kind     string
 		creator  bool // the item's creator is told too
@@ -207,21 +192,25 @@ func (s *Store) NotifyChange(ctx context.Context, ev ChangeEvent) error {
 		itemID = ev.EntityID
 		notes = append(notes, note{kind: NotifyAssigned})
 	case ev.EntityType == "action_item" && ev.Action == "update":
+		var ch map[string]Change
+		if err := json.Unmarshal(changes, &ch); err != nil {
+			return err
+		}
 		itemID = ev.EntityID
-		_, person := changes["owner_person_id"]
-		_, org := changes["owner_organization_id"]
+		_, person := ch["owner_person_id"]
+		_, org := ch["owner_organization_id"]
 		if person || org {
 			notes = append(notes, note{kind: NotifyAssigned})
 		}
-		if st, ok := changes["status"]; ok {
+		if st, ok := ch["status"]; ok {
 			from, _ := st.Before.(string)
 			to, _ := st.After.(string)
 			notes = append(notes, note{kind: NotifyStatusChanged, creator: true, from: &from, to: &to})
 		}
 	case ev.EntityType == "action_item_update" && ev.Action == "create":
 		var u models.ActionItemUpdate
-		if err := db.Where("id = ?", ev.EntityID).Take(&u).Error; err != nil {
-			return ignoreNotFound(err)
+		if err := tx.Where("id = ?", ev.EntityID).Take(&u).Error; err != nil {
+			return err
 		}
 		itemID = u.ActionItemID
 		notes = append(notes, note{kind: NotifyUpdateAdded, creator: true})
@@ -230,14 +219,13 @@ func (s *Store) NotifyChange(ctx context.Context, ev ChangeEvent) error {
 		return nil
 	}
 	var item models.ActionItem
-	if err := db.Where("id = ? AND deleted_at IS NULL", itemID).Take(&item).Error; err != nil {
+	if err := tx.Where("id = ? AND deleted_at IS NULL", itemID).Take(&item).Error; err != nil {
 		return ignoreNotFound(err)
 	}
-	owners, err := s.ownerUsers(db, item)
+	owners, err := s.ownerUsers(tx, item)
 	if err != nil {
 		return err
 	}
-	var rows []notificationRow
 	for _, nt := range notes {
 		to := owners
 		if nt.creator && item.CreatedBy != "" {
@@ -249,11 +237,14 @@ func (s *Store) NotifyChange(ctx context.Context, ev ChangeEvent) error {
 				continue
 			}
 			seen[u] = true
-			rows = append(rows, notificationRow{ID: newID(), UserID: u, Kind: nt.kind, ActionItemID: item.ID,
-				StatusFrom: nt.from, StatusTo: nt.to, Dedupe: ev.AuditID + ":" + nt.kind, CreatedAt: ae.At})
+			n := notificationRow{ID: newID(), UserID: u, Kind: nt.kind, ActionItemID: item.ID,
+				StatusFrom: nt.from, StatusTo: nt.to, Dedupe: ev.AuditID + ":" + nt.kind, CreatedAt: at}
+			if err := s.insertNotification(tx, n); err != nil {
+				return err
+			}
 		}
 	}
-	return s.insertNotifications(ctx, rows)
+	return nil
 }
 
 // ownerUsers is the users an item's owner is: the user of its owner
@@ -274,21 +265,12 @@ func (s *Store) ownerUsers(db *gorm.DB, item models.ActionItem) ([]string, error
 	return ids, err
 }
 
-// insertNotifications adds rows, skipping those a user already has.
-func (s *Store) insertNotifications(ctx context.Context, rows []notificationRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	return s.write(ctx, func(tx *gorm.DB) error {
-		for _, n := range rows {
-			if _, err := s.execTx(tx, `INSERT INTO notifications (id, user_id, kind, action_item_id, status_from, status_to, dedupe, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, dedupe) DO NOTHING`,
-				n.ID, n.UserID, n.Kind, n.ActionItemID, n.StatusFrom, n.StatusTo, n.Dedupe, n.CreatedAt); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+// insertNotification adds a notification, unless its user has it.
+func (s *Store) insertNotification(tx *gorm.DB, n notificationRow) error {
+	_, err := s.execTx(tx, `INSERT INTO notifications (id, user_id, kind, action_item_id, status_from, status_to, dedupe, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, dedupe) DO NOTHING`,
+		n.ID, n.UserID, n.Kind, n.ActionItemID, n.StatusFrom, n.StatusTo, n.Dedupe, n.CreatedAt)
+	return err
 }
 
 // NotifyDue tells the owners of open items due in the next DueSoonDays
@@ -329,7 +311,15 @@ func (s *Store) NotifyDue(ctx context.Context) (int, error) {
 	for len(rows) > 0 {
 		batch := rows[:min(len(rows), 500)]
 		rows = rows[len(batch):]
-		if err := s.insertNotifications(ctx, batch); err != nil {
+		err := s.write(ctx, func(tx *gorm.DB) error {
+			for _, n := range batch {
+				if err := s.insertNotification(tx, n); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return 0, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -29,7 +30,8 @@ type ChangeEvent struct {
 // Queue inserts jobs inside the store's transactions; an error rolls the
 // transaction back.
 type Queue interface {
-	// Changed is called inside the transaction of a change.
+	// Changed enqueues the job that sends a change's webhooks, inside its
+	// transaction.
 	Changed(ctx context.Context, tx *sql.Tx, ev ChangeEvent) error
 	// Deliver enqueues the sending of a webhook delivery.
 	Deliver(ctx context.Context, tx *sql.Tx, deliveryID string) error
@@ -68,13 +70,23 @@ func (s *Store) queueTx(tx *gorm.DB) (Queue, *sql.Tx, error) {
 	return box.q, sqlTx, nil
 }
 
-// changed hands a recorded change to the queue, inside tx.
-func (s *Store) changed(tx *gorm.DB, ev ChangeEvent) error {
+// changed makes what a recorded change brings, inside its transaction:
+// its notifications, and while some webhook endpoint is enabled, the job
+// that sends its webhooks.
+func (s *Store) changed(tx *gorm.DB, ev ChangeEvent, actor string, changes []byte, at time.Time) error {
 	if !hookedEntities[ev.EntityType] {
 		return nil
 	}
+	if ev.EntityType == "action_item" || ev.EntityType == "action_item_update" {
+		if err := s.notifyChange(tx, ev, actor, changes, at); err != nil {
+			return err
+		}
+	}
 	q, sqlTx, err := s.queueTx(tx)
 	if q == nil || err != nil {
+		return err
+	}
+	if has, err := s.hasWebhooks(tx); err != nil || !has {
 		return err
 	}
 	return q.Changed(tx.Statement.Context, sqlTx, ev)

@@ -177,6 +177,15 @@ func (s *Store) ScheduleDigests(ctx context.Context) (int, error) {
 			}
 		}
 		for _, d := range dues {
+			// Most rounds find the period's digest recorded: a read
+			// spares them a write.
+			var n int64
+			if err := s.read(ctx).Table("digests").Where("user_id = ? AND kind = ? AND period = ?", u.ID, d.kind, d.period).Count(&n).Error; err != nil {
+				return made, err
+			}
+			if n > 0 {
+				continue
+			}
 			err := s.write(ctx, func(tx *gorm.DB) error {
 				res := tx.Exec(`INSERT INTO digests (user_id, kind, period, state, created_at) VALUES (?, ?, ?, 'pending', ?)
 					ON CONFLICT (user_id, kind, period) DO NOTHING`, u.ID, d.kind, d.period, now)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -198,13 +197,11 @@ func (s *Store) CreateWebhook(ctx context.Context, c Caller, in WebhookInput) (*
 
 // webhookAudit is what the audit trail keeps of an endpoint: not its secret.
 func webhookAudit(e *WebhookEndpoint) any {
-	c := *e
-	c.Secret = ""
 	return struct {
 		URL, TLPCeiling, OwnerUserID string
 		EventTypes                   string
 		Enabled                      bool
-	}{c.URL, c.TLPCeiling, c.OwnerUserID, strings.Join(c.EventTypes, ","), c.Enabled}
+	}{e.URL, e.TLPCeiling, e.OwnerUserID, strings.Join(e.EventTypes, ","), e.Enabled}
 }
 
 // ListWebhooks lists the endpoints (administrators).
@@ -436,15 +433,12 @@ func (s *Store) enqueueDelivery(tx *gorm.DB, id string) error {
 	return q.Deliver(tx.Statement.Context, sqlTx, id)
 }
 
-// HasWebhooks reports, inside tx, whether any endpoint is enabled: only
-// then do changes to meetings and attendance need a job.
-func (s *Store) HasWebhooks(ctx context.Context, tx *sql.Tx) (bool, error) {
-	var one int
-	err := tx.QueryRowContext(ctx, "SELECT 1 FROM webhook_endpoints WHERE enabled = "+s.boolSQL(true)+" LIMIT 1").Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
+// hasWebhooks reports, inside tx, whether any endpoint is enabled: only
+// then does a change need a job.
+func (s *Store) hasWebhooks(tx *gorm.DB) (bool, error) {
+	var n int64
+	err := tx.Raw("SELECT COUNT(*) FROM (SELECT 1 FROM webhook_endpoints WHERE enabled = " + s.boolSQL(true) + " LIMIT 1) x").Scan(&n).Error
+	return n > 0, err
 }
 
 func (s *Store) boolSQL(b bool) string {
@@ -644,6 +638,13 @@ func (s *Store) DeliveryForSending(ctx context.Context, id string) (*WebhookDeli
 		return nil, nil, translate(err, "webhook")
 	}
 	return &d, &e, nil
+}
+
+// AbandonDelivery ends a delivery that will not be sent, with why.
+func (s *Store) AbandonDelivery(ctx context.Context, id, why string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		return tx.Exec("UPDATE webhook_deliveries SET state = 'failed', error = ? WHERE id = ? AND state = 'pending'", why, id).Error
+	})
 }
 
 // DeliveryAttempt is the outcome of one attempt to send a delivery.
