@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -301,5 +302,119 @@ func TestWebhookAddresses(t *testing.T) {
 		}
 		e.st.AllowPrivateWebhooks(true)
 		_ = store.WebhookEventTypes
+	})
+}
+
+// TestWebhookSendTimeChecks: each attempt is rendered for the endpoint's
+// owner as they may see it then. A meeting raised to RED, a disabled
+// owner, and an item whose meeting the owner may not see (though they own
+// the item) are not sent, retried or redelivered; an endpoint whose owner
+// is disabled can still be switched off.
+func TestWebhookSendTimeChecks(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.retry, e.deliveryAttempts = quickRetry{}, 200
+		e.startJobs(t)
+		outsider := must(e.st.CallerByEmail(ctx, "outsider@example.test"))
+		var up atomic.Bool
+		var mu sync.Mutex
+		var bodies []string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			bodies = append(bodies, string(b))
+			mu.Unlock()
+			if up.Load() {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			w.WriteHeader(http.StatusInternalServerError)
+		}))
+		defer srv.Close()
+		received := func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), bodies...) }
+		hook := e.expect(201, req{method: "POST", path: "/api/v1/webhooks", as: "admin", body: map[string]any{"url": srv.URL,
+			"event_types": []string{"meeting.created", "meeting.updated", "action_item.status_changed"}, "tlp_ceiling": "RED", "owner_user_id": outsider.UserID}}).obj(t)
+		id := hook["id"].(string)
+		type delivery struct {
+			ID, State, Error string
+			EventType        string `json:"event_type"`
+		}
+		deliveries := func() []delivery {
+			var log struct{ Items []delivery }
+			e.expect(200, req{method: "GET", path: "/api/v1/webhooks/" + id + "/deliveries", as: "admin"}).json(t, &log)
+			return log.Items
+		}
+
+		// The receiver fails while the meeting is raised to RED: the next
+		// attempt finds the owner may not see it, and ends there.
+		m := e.createMeeting("GREEN", "public")
+		waitFor(t, func() bool { return len(received()) >= 1 })
+		e.expect(200, req{method: "PATCH", path: "/api/v1/meetings/" + m["id"].(string), as: "coordinator", body: map[string]any{"tlp": "RED", "title": "Zqraised to RED"}})
+		waitFor(t, func() bool { d := deliveries(); return len(d) == 1 && d[0].State == "failed" })
+		up.Store(true)
+		d := deliveries()[0]
+		if !strings.Contains(d.Error, "may not see") {
+			t.Fatalf("the delivery ended with %q", d.Error)
+		}
+		e.expect(202, req{method: "POST", path: "/api/v1/webhooks/" + id + "/deliveries/" + d.ID + "/redeliver", as: "admin"})
+		waitFor(t, func() bool { return deliveries()[0].State == "failed" })
+		time.Sleep(200 * time.Millisecond)
+		for _, b := range received() {
+			if strings.Contains(b, "Zqraised") || strings.Contains(b, `"RED"`) {
+				t.Fatalf("the RED meeting was sent: %s", b)
+			}
+		}
+
+		// An item the outsider's organisation owns, in an AMBER meeting it
+		// is not part of: the outsider sees the item, not its meeting, and
+		// its events are not sent (nor is its meeting's TLP told by them).
+		body := e.meetingBody("AMBER", "public")
+		body["action_items"] = []map[string]any{{"title": "Zqowned outside the room", "owner_organization_id": e.w.other.ID}}
+		amber := e.expect(201, req{method: "POST", path: "/api/v1/meetings", as: "coordinator", body: body}).obj(t)
+		item := firstItem(t, e, amber["id"].(string))
+		e.expect(200, req{method: "PATCH", path: "/api/v1/action-items/" + item["id"].(string), as: "outsider", body: map[string]any{"status": "in_progress"}})
+		e.drainJobs(t)
+		time.Sleep(200 * time.Millisecond)
+		for _, b := range received() {
+			if strings.Contains(b, "Zqowned") {
+				t.Fatalf("an item of a meeting the owner may not see was sent: %s", b)
+			}
+		}
+
+		// A delivered event, redelivered after its owner was disabled, is
+		// not sent; the endpoint can still be switched off.
+		e.createMeeting("CLEAR", "public")
+		waitFor(t, func() bool {
+			for _, d := range deliveries() {
+				if d.State == "succeeded" {
+					return true
+				}
+			}
+			return false
+		})
+		sent := len(received())
+		var ok delivery
+		for _, d := range deliveries() {
+			if d.State == "succeeded" {
+				ok = d
+			}
+		}
+		u := e.expect(200, req{method: "GET", path: "/api/v1/users/" + outsider.UserID, as: "admin"})
+		e.expect(200, req{method: "PATCH", path: "/api/v1/users/" + outsider.UserID, as: "admin", body: map[string]any{"disabled": true},
+			header: map[string]string{"If-Match": u.Header.Get("ETag")}})
+		e.expect(202, req{method: "POST", path: "/api/v1/webhooks/" + id + "/deliveries/" + ok.ID + "/redeliver", as: "admin"})
+		waitFor(t, func() bool {
+			for _, d := range deliveries() {
+				if d.ID == ok.ID {
+					return d.State == "failed" && strings.Contains(d.Error, "owner is disabled")
+				}
+			}
+			return false
+		})
+		if len(received()) != sent {
+			t.Fatalf("sent for a disabled owner: %d requests, was %d", len(received()), sent)
+		}
+		h := e.expect(200, req{method: "GET", path: "/api/v1/webhooks/" + id, as: "admin"})
+		e.expect(200, req{method: "PATCH", path: "/api/v1/webhooks/" + id, as: "admin", body: map[string]any{"enabled": false},
+			header: map[string]string{"If-Match": h.Header.Get("ETag")}})
 	})
 }

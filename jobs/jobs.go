@@ -90,7 +90,7 @@ func New(st *store.Store, opt Options) (*Runner, error) {
 		return nil, err
 	}
 	sender := newSender(st, or(opt.DeliveryTimeout, 10*time.Second))
-	if err := river.AddWorkerSafely(workers, &deliverWorker{st: st, send: sender}); err != nil {
+	if err := river.AddWorkerSafely(workers, &deliverWorker{st: st, send: sender, render: opt.Render}); err != nil {
 		return nil, err
 	}
 	if opt.AddWorkers != nil {

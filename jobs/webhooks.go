@@ -39,34 +39,37 @@ const maxResponse = 64 << 10
 
 type deliverWorker struct {
 	river.WorkerDefaults[DeliverArgs]
-	st   *store.Store
-	send *sender
+	st     *store.Store
+	send   *sender
+	render store.Render
 }
 
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	d, e, err := w.st.DeliveryForSending(ctx, job.Args.DeliveryID)
+	if w.render == nil {
+		return w.st.AbandonDelivery(ctx, job.Args.DeliveryID, "not sent: this server sends no webhooks")
+	}
+	out, why, err := w.st.PrepareDelivery(ctx, job.Args.DeliveryID, w.render)
 	if errors.Is(err, store.ErrNotFound) {
 		return river.JobCancel(err) // its endpoint was deleted
 	}
 	if err != nil {
 		return err
 	}
-	if d.State == "succeeded" {
-		return nil
+	if why != "" {
+		return w.st.AbandonDelivery(ctx, job.Args.DeliveryID, why)
 	}
-	if !e.Enabled {
-		return w.st.AbandonDelivery(ctx, d.ID, "not sent: the endpoint is disabled")
+	if out == nil {
+		return nil // sent already
 	}
-	status, latency, sendErr := w.send.post(ctx, e.URL, e.Secret, d.ID, []byte(d.Payload))
-	final := job.Attempt >= job.MaxAttempts
-	a := store.DeliveryAttempt{Latency: latency, Final: final}
+	status, latency, sendErr := w.send.post(ctx, out.URL, out.Secret, out.ID, out.Payload)
+	a := store.DeliveryAttempt{Payload: out.Payload, Latency: latency, Final: job.Attempt >= job.MaxAttempts}
 	if status != 0 {
 		a.Status = &status
 	}
 	if sendErr != nil {
 		a.Err = sendErr.Error()
 	}
-	if err := w.st.RecordDeliveryAttempt(ctx, d.ID, a); err != nil {
+	if err := w.st.RecordDeliveryAttempt(ctx, out.ID, a); err != nil {
 		return err
 	}
 	return sendErr // River retries a failure with backoff

@@ -169,7 +169,10 @@ func (s *Store) MarkAllNotificationsRead(ctx context.Context, c Caller) (int64, 
 	}
 	var marked int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", s.now(), c.UserID)
+		// Only those the caller may see: the count marked must not tell
+		// of notifications whose items the caller lost.
+		visible := s.visibleNotifications(tx, c).Select("notifications.id").Where("notifications.read_at IS NULL")
+		res := tx.Exec("UPDATE notifications SET read_at = ? WHERE id IN (?)", s.now(), visible)
 		marked = res.RowsAffected
 		return res.Error
 	})
@@ -226,10 +229,22 @@ func (s *Store) notifyChange(tx *gorm.DB, ev ChangeEvent, actor string, changes 
 	if err != nil {
 		return err
 	}
+	creator := ""
+	if item.CreatedBy != "" && item.CreatedBy != actor {
+		// Only a user who is one and active: items made by the command
+		// line, or by a user since disabled, tell nobody.
+		var ids []string
+		if err := tx.Table("users").Where("id = ? AND disabled = ?", item.CreatedBy, false).Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		if len(ids) == 1 {
+			creator = ids[0]
+		}
+	}
 	for _, nt := range notes {
 		to := owners
-		if nt.creator && item.CreatedBy != "" {
-			to = append(append([]string{}, owners...), item.CreatedBy)
+		if nt.creator && creator != "" {
+			to = append(append([]string{}, owners...), creator)
 		}
 		seen := map[string]bool{actor: true} // nobody is told of their own change
 		for _, u := range to {

@@ -55,11 +55,16 @@ func (WebhookEndpoint) TableName() string { return "webhook_endpoints" }
 
 // WebhookDelivery is one event sent, or to be sent, to an endpoint.
 type WebhookDelivery struct {
-	ID             string
-	EndpointID     string
-	EventID        string
-	EventType      string
-	Payload        string
+	ID         string
+	EndpointID string
+	EventID    string
+	EventType  string
+	Payload    string // as last sent (or first rendered)
+	// What the event is of, rendered afresh for each attempt.
+	Entity         string // meeting, action_item, update; "" for a deletion or a test
+	EntityID       string
+	MeetingID      string
+	EventAt        time.Time
 	State          string // pending, succeeded, failed
 	Attempts       int
 	ResponseStatus *int
@@ -100,17 +105,42 @@ func (s *Store) PrivateWebhooksAllowed() bool { return s.privateHooks.Load() }
 // reach without the operator's leave: private, loopback, link-local,
 // unspecified, multicast, shared (CGNAT) and the like.
 func ForbiddenAddress(ip net.IP) bool {
+	if ip16 := ip.To16(); ip16 != nil && ip.To4() == nil {
+		// IPv6 forms that carry an IPv4 address: IPv4-compatible (::a.b.c.d),
+		// NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
+		switch {
+		case isZero(ip16[:12]) && !isZero(ip16[12:]):
+			return ForbiddenAddress(net.IP(ip16[12:16]))
+		case ip16[0] == 0x00 && ip16[1] == 0x64 && ip16[2] == 0xff && ip16[3] == 0x9b && isZero(ip16[4:12]):
+			return ForbiddenAddress(net.IP(ip16[12:16]))
+		case ip16[0] == 0x20 && ip16[1] == 0x02:
+			return ForbiddenAddress(net.IP(ip16[2:6]))
+		}
+	}
 	if ip4 := ip.To4(); ip4 != nil {
 		ip = ip4
-		if ip4[0] == 100 && ip4[1]&0xc0 == 64 { // 100.64.0.0/10
+		switch {
+		case ip4[0] == 100 && ip4[1]&0xc0 == 64: // 100.64.0.0/10, shared
 			return true
-		}
-		if ip4[0] == 0 || ip4[0] >= 240 {
+		case ip4[0] == 198 && ip4[1]&0xfe == 18: // 198.18.0.0/15, benchmarking
+			return true
+		case ip4[0] == 192 && ip4[1] == 0 && ip4[2] == 0: // 192.0.0.0/24, protocol assignments
+			return true
+		case ip4[0] == 0 || ip4[0] >= 240:
 			return true
 		}
 	}
 	return ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified()
+}
+
+func isZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func newWebhookSecret() string {
@@ -120,7 +150,7 @@ func newWebhookSecret() string {
 }
 
 // checkWebhook validates an endpoint's fields.
-func (s *Store) checkWebhook(tx *gorm.DB, e *WebhookEndpoint) error {
+func (s *Store) checkWebhook(tx *gorm.DB, e *WebhookEndpoint, ownerSet bool) error {
 	var v validator
 	u, err := url.Parse(e.URL)
 	switch {
@@ -151,7 +181,7 @@ func (s *Store) checkWebhook(tx *gorm.DB, e *WebhookEndpoint) error {
 		seen[t] = true
 	}
 	v.check(models.OneOf(e.TLPCeiling, models.TLPs), "tlp_ceiling", "must be one of %v", models.TLPs)
-	if err := v.err(); err != nil {
+	if err := v.err(); err != nil || !ownerSet {
 		return err
 	}
 	var u2 models.User
@@ -181,7 +211,7 @@ func (s *Store) CreateWebhook(ctx context.Context, c Caller, in WebhookInput) (*
 		e.TLPCeiling = "GREEN"
 	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := s.checkWebhook(tx, e); err != nil {
+		if err := s.checkWebhook(tx, e, true); err != nil {
 			return err
 		}
 		if err := tx.Create(e).Error; err != nil {
@@ -281,7 +311,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, c Caller, id string, p Webhoo
 			}
 			out.Enabled = p.Enabled.V
 		}
-		if err := s.checkWebhook(tx, &out); err != nil {
+		if err := s.checkWebhook(tx, &out, p.OwnerUserID.Set); err != nil {
 			return err
 		}
 		out.Version++
@@ -397,11 +427,12 @@ func (s *Store) SendTestEvent(ctx context.Context, c Caller, endpointID string) 
 		if err := tx.Where("id = ?", endpointID).Take(&e).Error; err != nil {
 			return translate(err, "webhook")
 		}
-		id := newID()
-		payload, _ := json.Marshal(map[string]any{"type": WebhookTestEvent, "timestamp": s.now().Format(time.RFC3339),
+		now := s.now()
+		payload, _ := json.Marshal(map[string]any{"type": WebhookTestEvent, "timestamp": now.UTC().Format(time.RFC3339Nano),
 			"data": map[string]any{"endpoint_id": e.ID}})
 		var err error
-		d, err = s.addDelivery(tx, e.ID, "test:"+id, WebhookTestEvent, string(payload))
+		d, err = s.addDelivery(tx, &WebhookDelivery{EndpointID: e.ID, EventID: "test:" + newID(), EventType: WebhookTestEvent,
+			Payload: string(payload), EventAt: now})
 		return err
 	})
 	return d, err
@@ -409,12 +440,11 @@ func (s *Store) SendTestEvent(ctx context.Context, c Caller, endpointID string) 
 
 // addDelivery records a delivery and enqueues its sending; an event an
 // endpoint already has is not added again (nil).
-func (s *Store) addDelivery(tx *gorm.DB, endpointID, eventID, eventType, payload string) (*WebhookDelivery, error) {
-	d := &WebhookDelivery{ID: newID(), EndpointID: endpointID, EventID: eventID, EventType: eventType, Payload: payload,
-		State: "pending", CreatedAt: s.now()}
-	res := tx.Exec(`INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, state, attempts, error, created_at)
-		VALUES (?, ?, ?, ?, ?, 'pending', 0, '', ?) ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
-		d.ID, d.EndpointID, d.EventID, d.EventType, d.Payload, d.CreatedAt)
+func (s *Store) addDelivery(tx *gorm.DB, d *WebhookDelivery) (*WebhookDelivery, error) {
+	d.ID, d.State, d.CreatedAt = newID(), "pending", s.now()
+	res := tx.Exec(`INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, entity, entity_id, meeting_id, event_at, state, attempts, error, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, '', ?) ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
+		d.ID, d.EndpointID, d.EventID, d.EventType, d.Payload, d.Entity, d.EntityID, d.MeetingID, d.EventAt, d.CreatedAt)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return nil, res.Error
 	}
@@ -477,14 +507,48 @@ type webhookEvent struct {
 	meetingID string
 	entity    string // what render shows: meeting, action_item or update; "" for a deletion
 	id        string
-	deleted   bool
-	itemID    string // a deleted item, which its owner may see without its meeting
+}
+
+// webhookData is what the owner of endpoint e is sent of an event of the
+// meeting meetingID (deleted or not), rendered now, or why nothing is:
+// an event of a meeting the owner may not see is never sent, whether or
+// not they own an item of it, and only then is the meeting's TLP held
+// against the endpoint's ceiling (so that no delivery tells of a hidden
+// meeting's TLP).
+func (s *Store) webhookData(ctx context.Context, owner Caller, e *WebhookEndpoint, meetingID, entity, id string, render Render) (any, string, error) {
+	cond, args := visibleSQL(s.dialect, owner)
+	var m struct {
+		TLP       string
+		DeletedAt *time.Time
+	}
+	q := s.read(ctx).Table("meetings").Select("tlp, deleted_at").Where("meetings.id = ?", meetingID).Where(cond, args...)
+	if err := q.Take(&m).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, "not sent: the endpoint's owner may not see the meeting", nil
+		}
+		return nil, "", err
+	}
+	if slices.Index(models.TLPs, m.TLP) > slices.Index(models.TLPs, e.TLPCeiling) {
+		return nil, "not sent: the meeting is above the endpoint's TLP ceiling", nil
+	}
+	if entity == "" { // a deletion: its id alone
+		return map[string]any{"id": id}, "", nil
+	}
+	if m.DeletedAt != nil {
+		return nil, "not sent: the meeting was deleted", nil
+	}
+	data, err := render(ctx, owner, entity, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, "not sent: the endpoint's owner may no longer see it", nil
+	}
+	return data, "", err
 }
 
 // QueueWebhooks makes the deliveries of a recorded change to the enabled
-// endpoints that take its type, each redacted by render for the
-// endpoint's owner, and enqueues their sending. It may run more than once
-// for a change: an endpoint gets each event once.
+// endpoints that take its type and whose owner may see it, and enqueues
+// their sending; each attempt renders it again for the owner as they may
+// see it then (PrepareDelivery). It may run more than once for a change:
+// an endpoint gets each event once.
 func (s *Store) QueueWebhooks(ctx context.Context, ev ChangeEvent, render Render) error {
 	db := s.read(ctx)
 	var endpoints []WebhookEndpoint
@@ -503,50 +567,30 @@ func (s *Store) QueueWebhooks(ctx context.Context, ev ChangeEvent, render Render
 	if err != nil || we == nil {
 		return err
 	}
-	var m struct {
-		TLP       string
-		DeletedAt *time.Time
-	}
-	if err := db.Table("meetings").Select("tlp, deleted_at").Where("id = ?", we.meetingID).Take(&m).Error; err != nil {
-		return ignoreNotFound(err)
-	}
-	if m.DeletedAt != nil && !we.deleted {
-		return nil // its meeting is gone: nobody may see it
-	}
-	type delivery struct{ endpoint, eventType, payload string }
-	var out []delivery
-	for _, e := range endpoints {
-		if slices.Index(models.TLPs, m.TLP) > slices.Index(models.TLPs, e.TLPCeiling) {
-			continue
-		}
+	var out []*WebhookDelivery
+	for i := range endpoints {
+		e := &endpoints[i]
 		owner, err := s.CallerByUserID(ctx, e.OwnerUserID)
 		if err != nil {
 			continue // a disabled or deleted owner sees nothing
 		}
-		var data any
-		if we.deleted {
-			if !s.sawDeleted(db, owner, we) {
-				continue
-			}
-			data = map[string]any{"id": we.id}
-		} else {
-			data, err = render(ctx, owner, we.entity, we.id)
-			if errors.Is(err, ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
+		data, why, err := s.webhookData(ctx, owner, e, we.meetingID, we.entity, we.id, render)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			continue
 		}
 		for _, t := range we.types {
 			if !slices.Contains(e.EventTypes, t) {
 				continue
 			}
-			payload, err := json.Marshal(map[string]any{"type": t, "timestamp": ae.At.UTC().Format(time.RFC3339Nano), "data": data})
+			payload, err := webhookPayload(t, ae.At, data)
 			if err != nil {
 				return err
 			}
-			out = append(out, delivery{e.ID, t, string(payload)})
+			out = append(out, &WebhookDelivery{EndpointID: e.ID, EventID: ev.AuditID + ":" + t, EventType: t, Payload: string(payload),
+				Entity: we.entity, EntityID: we.id, MeetingID: we.meetingID, EventAt: ae.At})
 		}
 	}
 	if len(out) == 0 {
@@ -554,12 +598,16 @@ func (s *Store) QueueWebhooks(ctx context.Context, ev ChangeEvent, render Render
 	}
 	return s.write(ctx, func(tx *gorm.DB) error {
 		for _, d := range out {
-			if _, err := s.addDelivery(tx, d.endpoint, ev.AuditID+":"+d.eventType, d.eventType, d.payload); err != nil {
+			if _, err := s.addDelivery(tx, d); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+func webhookPayload(eventType string, at time.Time, data any) ([]byte, error) {
+	return json.Marshal(map[string]any{"type": eventType, "timestamp": at.UTC().Format(time.RFC3339Nano), "data": data})
 }
 
 // webhookEventOf is the webhook event of a change, or nil.
@@ -568,7 +616,7 @@ func (s *Store) webhookEventOf(db *gorm.DB, ev ChangeEvent, changes map[string]C
 	if verb == "" {
 		return nil, nil
 	}
-	we := &webhookEvent{id: ev.EntityID, deleted: ev.Action == "delete"}
+	we := &webhookEvent{id: ev.EntityID}
 	switch ev.EntityType {
 	case "meeting":
 		we.types, we.meetingID, we.entity = []string{"meeting." + verb}, ev.EntityID, "meeting"
@@ -584,18 +632,15 @@ func (s *Store) webhookEventOf(db *gorm.DB, ev ChangeEvent, changes map[string]C
 				return nil, err
 			}
 		}
-		we.types, we.meetingID, we.entity, we.id, we.deleted = []string{"attendee." + verb}, mid, "meeting", mid, false
+		return &webhookEvent{types: []string{"attendee." + verb}, meetingID: mid, entity: "meeting", id: mid}, nil
 	case "action_item":
 		var it models.ActionItem
 		if err := db.Where("id = ?", ev.EntityID).Take(&it).Error; err != nil {
 			return nil, ignoreNotFound(err)
 		}
-		we.types, we.meetingID, we.entity, we.itemID = []string{"action_item." + verb}, it.MeetingID, "action_item", it.ID
+		we.types, we.meetingID, we.entity = []string{"action_item." + verb}, it.MeetingID, "action_item"
 		if _, ok := changes["status"]; ok && ev.Action == "update" {
 			we.types = append(we.types, "action_item.status_changed")
-		}
-		if it.DeletedAt != nil && ev.Action != "delete" {
-			return nil, nil
 		}
 	case "action_item_update":
 		var u models.ActionItemUpdate
@@ -603,41 +648,63 @@ func (s *Store) webhookEventOf(db *gorm.DB, ev ChangeEvent, changes map[string]C
 			return nil, ignoreNotFound(err)
 		}
 		var it models.ActionItem
-		if err := db.Where("id = ? AND deleted_at IS NULL", u.ActionItemID).Take(&it).Error; err != nil {
+		if err := db.Where("id = ?", u.ActionItemID).Take(&it).Error; err != nil {
 			return nil, ignoreNotFound(err)
 		}
 		we.types, we.meetingID, we.entity = []string{"update.created"}, it.MeetingID, "update"
 	default:
 		return nil, nil
 	}
+	if ev.Action == "delete" {
+		we.entity = ""
+	}
 	return we, nil
 }
 
-// sawDeleted reports whether c could see what a deletion removed: its
-// meeting, or for an action item, the item as its owner.
-func (s *Store) sawDeleted(db *gorm.DB, c Caller, we *webhookEvent) bool {
-	cond, args := visibleSQL(s.dialect, c)
-	var n int64
-	db.Table("meetings").Where("meetings.id = ?", we.meetingID).Where(cond, args...).Count(&n)
-	if n > 0 || we.itemID == "" {
-		return n > 0
-	}
-	db.Table("action_items").Where("id = ? AND (owner_person_id = ? OR owner_organization_id = ?)", we.itemID, c.PersonID, c.OrganizationID).Count(&n)
-	return n > 0
+// Outgoing is a delivery ready to send: its payload rendered now.
+type Outgoing struct {
+	ID, URL, Secret string
+	Payload         []byte
 }
 
-// DeliveryForSending is a delivery and its endpoint, for the sender.
-func (s *Store) DeliveryForSending(ctx context.Context, id string) (*WebhookDelivery, *WebhookEndpoint, error) {
+// PrepareDelivery renders a delivery for its endpoint's owner as they may
+// see it now. It returns nil and why when it is not to be sent (any
+// more): the endpoint is disabled or no longer takes the event, its owner
+// is disabled or may no longer see the meeting, the meeting is above the
+// ceiling; nil and "" when it was sent already.
+func (s *Store) PrepareDelivery(ctx context.Context, id string, render Render) (*Outgoing, string, error) {
 	db := s.read(ctx)
 	var d WebhookDelivery
 	if err := db.Where("id = ?", id).Take(&d).Error; err != nil {
-		return nil, nil, translate(err, "delivery")
+		return nil, "", translate(err, "delivery")
 	}
 	var e WebhookEndpoint
 	if err := db.Where("id = ?", d.EndpointID).Take(&e).Error; err != nil {
-		return nil, nil, translate(err, "webhook")
+		return nil, "", translate(err, "webhook")
 	}
-	return &d, &e, nil
+	out := &Outgoing{ID: d.ID, URL: e.URL, Secret: e.Secret, Payload: []byte(d.Payload)}
+	switch {
+	case d.State == "succeeded":
+		return nil, "", nil
+	case !e.Enabled:
+		return nil, "not sent: the endpoint is disabled", nil
+	case d.EventType == WebhookTestEvent:
+		return out, "", nil
+	case !slices.Contains(e.EventTypes, d.EventType):
+		return nil, "not sent: the endpoint no longer takes this event", nil
+	}
+	owner, err := s.CallerByUserID(ctx, e.OwnerUserID)
+	if err != nil {
+		return nil, "not sent: the endpoint's owner is disabled", nil
+	}
+	data, why, err := s.webhookData(ctx, owner, &e, d.MeetingID, d.Entity, d.EntityID, render)
+	if err != nil || why != "" {
+		return nil, why, err
+	}
+	if out.Payload, err = webhookPayload(d.EventType, d.EventAt, data); err != nil {
+		return nil, "", err
+	}
+	return out, "", nil
 }
 
 // AbandonDelivery ends a delivery that will not be sent, with why.
@@ -649,7 +716,8 @@ func (s *Store) AbandonDelivery(ctx context.Context, id, why string) error {
 
 // DeliveryAttempt is the outcome of one attempt to send a delivery.
 type DeliveryAttempt struct {
-	Status  *int // the response's status, if one came
+	Payload []byte // what was sent
+	Status  *int   // the response's status, if one came
 	Latency time.Duration
 	Err     string // why it failed; "" when it succeeded
 	Final   bool   // no attempt follows: a failure is the delivery's end
@@ -673,8 +741,8 @@ func (s *Store) RecordDeliveryAttempt(ctx context.Context, id string, a Delivery
 		}
 		ms := a.Latency.Milliseconds()
 		now := s.now()
-		if err := tx.Exec(`UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, response_status = ?, latency_ms = ?, error = ?, last_attempt_at = ? WHERE id = ?`,
-			state, a.Status, ms, a.Err, now, id).Error; err != nil {
+		if err := tx.Exec(`UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, response_status = ?, latency_ms = ?, error = ?, last_attempt_at = ?, payload = ? WHERE id = ?`,
+			state, a.Status, ms, a.Err, now, string(a.Payload), id).Error; err != nil {
 			return err
 		}
 		switch state {
