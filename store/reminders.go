@@ -88,15 +88,9 @@ func (s *Store) SetReminders(ctx context.Context, c Caller, p ReminderPatch) (*R
 	if err := checkVersion(p.IfVersion, cur.Version, "reminders"); err != nil {
 		return nil, err
 	}
-	if p.Frequency.Set {
-		cur.Frequency = p.Frequency.V
-	}
-	if p.Hour.Set {
-		cur.Hour = p.Hour.V
-	}
-	if p.Timezone.Set {
-		cur.Timezone = p.Timezone.V
-	}
+	setIf(&cur.Frequency, p.Frequency, nil)
+	setIf(&cur.Hour, p.Hour, nil)
+	setIf(&cur.Timezone, p.Timezone, nil)
 	var v validator
 	v.check(slices.Contains(ReminderFrequencies, cur.Frequency), "frequency", "must be one of %v", ReminderFrequencies)
 	v.check(cur.Hour >= 0 && cur.Hour <= 23, "hour", "must be 0 to 23")

@@ -290,18 +290,10 @@ func (s *Store) UpdateWebhook(ctx context.Context, c Caller, id string, p Webhoo
 			return err
 		}
 		before := out
-		if p.URL.Set {
-			out.URL = strings.TrimSpace(p.URL.V)
-		}
-		if p.EventTypes.Set {
-			out.EventTypes = p.EventTypes.V
-		}
-		if p.TLPCeiling.Set {
-			out.TLPCeiling = p.TLPCeiling.V
-		}
-		if p.OwnerUserID.Set {
-			out.OwnerUserID = p.OwnerUserID.V
-		}
+		setIf(&out.URL, p.URL, strings.TrimSpace)
+		setIf(&out.EventTypes, p.EventTypes, nil)
+		setIf(&out.TLPCeiling, p.TLPCeiling, nil)
+		setIf(&out.OwnerUserID, p.OwnerUserID, nil)
 		if p.Enabled.Set {
 			if p.Enabled.V && !out.Enabled {
 				out.ConsecutiveFailures, out.DisabledReason = 0, ""
