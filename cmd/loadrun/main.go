@@ -345,6 +345,29 @@ func (s *server) cpu() float64 {
 	return t
 }
 
+// reads is how many read system calls every server process has made so
+// far: on SQLite nearly all of them a page read from the file (a
+// connection's page cache is emptied whenever another has committed).
+func (s *server) reads() int64 {
+	n := readCalls(s.cmd.Process.Pid)
+	for _, c := range s.others {
+		n += readCalls(c.Process.Pid)
+	}
+	return n
+}
+
+// readCalls is the process's read system calls so far (syscr).
+func readCalls(pid int) int64 {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscr: "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 // rss is each server process's peak RSS.
 func (s *server) rss() string {
 	out := peakRSS(s.cmd.Process.Pid)

@@ -481,7 +481,7 @@ func runMixed(srv *server, m *mixed, clients int, d time.Duration) {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients * 2, MaxConnsPerHost: clients * 2}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second}
-	cpu0, db0 := srv.cpu(), postgresCPU()
+	cpu0, db0, reads0 := srv.cpu(), postgresCPU(), srv.reads()
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var (
@@ -504,7 +504,7 @@ func runMixed(srv *server, m *mixed, clients int, d time.Duration) {
 	}
 	wg.Wait()
 	el := time.Since(start).Seconds()
-	cpu, db := srv.cpu()-cpu0, postgresCPU()-db0
+	cpu, db, reads := srv.cpu()-cpu0, postgresCPU()-db0, srv.reads()-reads0
 	byOp := map[string][]sample{}
 	for _, s := range all {
 		byOp[s.op] = append(byOp[s.op], s)
@@ -541,7 +541,8 @@ func runMixed(srv *server, m *mixed, clients int, d time.Duration) {
 			fmt.Printf("%9.2f ms  %s\n", s.ms, s.request)
 		}
 	}
-	fmt.Printf("server CPU: %.3f ms per request; peak RSS: %s\n", cpu*1000/float64(max(len(all), 1)), srv.rss())
+	n := float64(max(len(all), 1))
+	fmt.Printf("server CPU: %.3f ms per request; file reads: %.0f per request; peak RSS: %s\n", cpu*1000/n, float64(reads)/n, srv.rss())
 	if len(srv.others) > 0 || srv.postgres {
 		fmt.Printf("Postgres CPU (every postgres process of this machine): %.3f ms per request\n", db*1000/float64(max(len(all), 1)))
 	}
