@@ -253,6 +253,8 @@ func (s *Store) insertActionItem(tx *gorm.DB, a *models.ActionItem) error {
 
 // GetActionItem reads one action item of a visible meeting.
 func (s *Store) GetActionItem(ctx context.Context, c Caller, id string) (*ActionItemView, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	db := s.read(ctx)
 	var a models.ActionItem
 	if err := s.visibleActionItems(db, c).Select("action_items.*").Where("action_items.id = ?", id).Take(&a).Error; err != nil {
@@ -631,6 +633,8 @@ func (s *Store) fewDue(db *gorm.DB, f ActionItemFilter) (string, []any, bool) {
 // ListActionItems pages through the action items the caller may see, each
 // with its owners (redacted for the caller) and its meeting's title.
 func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilter, p Page) ([]ActionItemView, *string, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	db := s.read(ctx)
 	if f.MeetingID != "" {
 		if _, err := s.visibleMeeting(db, c, f.MeetingID); err != nil {

@@ -211,6 +211,8 @@ func viewAttendee(c Caller, a models.Attendee, person *models.Person, org *model
 
 // ListAttendees lists a visible meeting's attendance, redacted for the caller.
 func (s *Store) ListAttendees(ctx context.Context, c Caller, meetingID string) ([]AttendeeView, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	db := s.read(ctx)
 	if _, err := s.visibleMeeting(db, c, meetingID); err != nil {
 		return nil, err
@@ -227,6 +229,8 @@ func (s *Store) ListAttendees(ctx context.Context, c Caller, meetingID string) (
 
 // GetAttendee reads one attendance row of a visible meeting.
 func (s *Store) GetAttendee(ctx context.Context, c Caller, meetingID, id string) (*AttendeeView, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	all, err := s.ListAttendees(ctx, c, meetingID)
 	if err != nil {
 		return nil, err

@@ -246,6 +246,8 @@ func (s *Store) visibleMeeting(db *gorm.DB, c Caller, id string) (*models.Meetin
 // for the caller), action item counts and follow-ups. It is the busiest
 // read: its queries are hand-written (rawsql.go).
 func (s *Store) GetMeeting(ctx context.Context, c Caller, id string) (*MeetingView, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	cond, args := visibleSQL(s.dialect, c)
 	row, err := s.queryRow(ctx, `SELECT `+meetingColumns+`, `+organizationColumns+`, ms.source, ms.source_row
 		FROM meetings JOIN organizations o ON o.id = meetings.host_organization_id
@@ -650,6 +652,8 @@ func rowidIn(table string, rowids []int64) (string, []any) {
 // ListMeetings pages through the meetings the caller may see, each with
 // host, topics and (redacted) attendees.
 func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p Page) ([]MeetingView, *string, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	db := s.read(ctx)
 	f.sort = strings.TrimPrefix(p.Sort, "-")
 	if f.sort == "" {

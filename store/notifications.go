@@ -85,6 +85,8 @@ func (s *Store) visibleNotifications(db *gorm.DB, c Caller) *gorm.DB {
 // ListNotifications pages through the caller's notifications, newest
 // first.
 func (s *Store) ListNotifications(ctx context.Context, c Caller, f NotificationFilter, p Page) ([]NotificationView, *string, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	if c.UserID == "" {
 		return nil, nil, newErr(ErrForbidden, "only a signed-in user has notifications")
 	}

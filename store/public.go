@@ -52,6 +52,8 @@ func publicScope(q *gorm.DB) *gorm.DB {
 
 // ListPublicMeetings pages through TLP:CLEAR meetings, newest first.
 func (s *Store) ListPublicMeetings(ctx context.Context, f PublicFilter, p Page) ([]PublicMeeting, *string, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	db := s.read(ctx)
 	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(publicScope), Caller{}, MeetingFilter{From: f.From, To: f.To, Topic: f.Topic, sort: "starts_at"})
 	q, _, name, err := applyPage(q, publicSorts, p, "meetings")
@@ -69,6 +71,8 @@ func (s *Store) ListPublicMeetings(ctx context.Context, f PublicFilter, p Page) 
 
 // GetPublicMeeting reads one TLP:CLEAR meeting; any other is not found.
 func (s *Store) GetPublicMeeting(ctx context.Context, id string) (*PublicMeeting, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	db := s.read(ctx)
 	var m models.Meeting
 	if err := db.Model(&models.Meeting{}).Scopes(publicScope).Where("meetings.id = ?", id).Take(&m).Error; err != nil {

@@ -22,16 +22,28 @@ import (
 // query runs a hand-written read query on the read pool. The drivers keep
 // each connection's statements prepared, by SQL text.
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	db, err := s.r.DB()
+	db, err := s.pool(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return db.QueryContext(ctx, s.rebind(q), args...)
 }
 
+// pool is what the hand-written reads of ctx run on: the read pool, or
+// the transaction of ctx's snapshot.
+func (s *Store) pool(ctx context.Context) (interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, error) {
+	if snap, ok := ctx.Value(snapshotKey{}).(*gorm.DB); ok {
+		return snap.Statement.ConnPool.(*sql.Tx), nil
+	}
+	return s.r.DB()
+}
+
 // queryRow runs a hand-written read query that returns at most one row.
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
-	db, err := s.r.DB()
+	db, err := s.pool(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -155,6 +155,12 @@ func itemsIn(db *gorm.DB, sc scope) *gorm.DB { return actionItemsOf(db, sc) }
 // StatsOverview computes the overview. Every figure counts only what the
 // caller may see; withheld attendees are counted, never named.
 func (s *Store) StatsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
+	// The clock rolls (a write) before the snapshot, which must see it.
+	if err := s.rollStatsClock(ctx); err != nil {
+		return nil, err
+	}
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	return s.statsOverview(ctx, c, r)
 }
 
@@ -227,9 +233,6 @@ func (s *Store) scanCounts(db *gorm.DB, sc scope, oc *overviewCounts) error {
 }
 
 func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
-	if err := s.rollStatsClock(ctx); err != nil {
-		return nil, err
-	}
 	db := s.read(ctx)
 	pl := planRange(r, false)
 	var oc overviewCounts
@@ -494,6 +497,8 @@ func (s *Store) monthSQL(col string) string {
 
 // StatsMeetings counts visible meetings by group, each bucket split by TLP.
 func (s *Store) StatsMeetings(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	return s.statsMeetings(ctx, c, groupBy, r)
 }
 
@@ -656,6 +661,12 @@ func meetingBuckets(rows []meetingRow, byKey bool) []Bucket {
 // each bucket are overdue. Owners withheld from the caller are one bucket,
 // "withheld", never named.
 func (s *Store) StatsActionItems(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
+	// The clock rolls (a write) before the snapshot, which must see it.
+	if err := s.rollStatsClock(ctx); err != nil {
+		return nil, err
+	}
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	return s.statsActionItems(ctx, c, groupBy, r)
 }
 
@@ -666,9 +677,6 @@ type itemRow struct {
 }
 
 func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
-	if err := s.rollStatsClock(ctx); err != nil {
-		return nil, err
-	}
 	db := s.read(ctx)
 	pl := planRange(r, false)
 	var rows []itemRow

@@ -163,8 +163,34 @@ func (s *Store) Close() error {
 	return sqlDB.Close()
 }
 
-// read returns the read pool bound to ctx.
-func (s *Store) read(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx) }
+// read returns the read pool bound to ctx, or the read transaction of
+// ctx's snapshot.
+func (s *Store) read(ctx context.Context) *gorm.DB {
+	if snap, ok := ctx.Value(snapshotKey{}).(*gorm.DB); ok {
+		return snap.WithContext(ctx)
+	}
+	return s.r.WithContext(ctx)
+}
+
+// snapshotKey keys the read transaction of a snapshot in a context.
+type snapshotKey struct{}
+
+// snapshot makes the reads through the returned context share one read
+// transaction until end is called: they see the same commit, and on SQLite
+// the pages that one query reads stay cached for the next (a connection's
+// page cache is emptied whenever another connection has committed, which
+// under steady writes is before nearly every read). Only reads may use it.
+// On Postgres it returns ctx as it is.
+func (s *Store) snapshot(ctx context.Context) (_ context.Context, end func()) {
+	if s.dialect != SQLite || ctx.Value(snapshotKey{}) != nil {
+		return ctx, func() {}
+	}
+	tx := s.r.WithContext(ctx).Begin()
+	if tx.Error != nil {
+		return ctx, func() {} // each read takes a connection of its own
+	}
+	return context.WithValue(ctx, snapshotKey{}, tx), func() { tx.Rollback() }
+}
 
 // write runs fn in one write transaction. SQLite's writer connection begins
 // it IMMEDIATE, so it holds the write lock from the start and never fails

@@ -77,6 +77,8 @@ type UpdateView struct {
 
 // ListUpdates pages through an action item's follow-up log, oldest first.
 func (s *Store) ListUpdates(ctx context.Context, c Caller, itemID string, p Page) ([]UpdateView, *string, error) {
+	ctx, end := s.snapshot(ctx)
+	defer end()
 	db := s.read(ctx)
 	var meetingIDs []string
 	if err := s.visibleActionItems(db, c).Where("action_items.id = ?", itemID).Pluck("action_items.meeting_id", &meetingIDs).Error; err != nil {
