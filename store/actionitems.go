@@ -270,6 +270,26 @@ func (s *Store) GetActionItem(ctx context.Context, c Caller, id string) (*Action
 // expandActionItems adds owners (redacted where the owner attended the
 // meeting withheld and the caller may not know) and meeting titles.
 func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionItem) ([]ActionItemView, error) {
+	return s.expandItems(db, c, items, nil)
+}
+
+// itemMeetings are the titles of action items' meetings, and whether the
+// caller may see each meeting, by meeting id.
+type itemMeetings struct {
+	title map[string]string
+	seen  map[string]bool
+}
+
+// itemMeetingColumns select, beside an action item joined to its meeting,
+// what itemMeetings holds of the meeting (as ListActionItems reads it).
+func (s *Store) itemMeetingColumns(c Caller) (string, []any) {
+	cond, args := visibleSQL(s.dialect, c)
+	return "meetings.title, CASE WHEN " + cond + " THEN 1 ELSE 0 END", args
+}
+
+// expandItems is expandActionItems with the items' meetings known when
+// meetings is not nil.
+func (s *Store) expandItems(db *gorm.DB, c Caller, items []models.ActionItem, meetings *itemMeetings) ([]ActionItemView, error) {
 	out := make([]ActionItemView, len(items))
 	if len(items) == 0 {
 		return out, nil
@@ -286,10 +306,14 @@ func (s *Store) expandActionItems(db *gorm.DB, c Caller, items []models.ActionIt
 	}
 	ctx := db.Statement.Context
 	meetingIDs = uniq(meetingIDs)
-	title, seen, err := s.meetingTitles(ctx, c, meetingIDs)
-	if err != nil {
-		return nil, err
+	if meetings == nil {
+		title, seen, err := s.meetingTitles(ctx, c, meetingIDs)
+		if err != nil {
+			return nil, err
+		}
+		meetings = &itemMeetings{title: title, seen: seen}
 	}
+	title, seen := meetings.title, meetings.seen
 	w, err := s.withheldOwners(db, c, meetingIDs)
 	if err != nil {
 		return nil, err
@@ -651,6 +675,9 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		return []ActionItemView{}, nil, nil // only open items are overdue
 	}
 	visible := func(f ActionItemFilter) *gorm.DB { return s.filterActionItems(s.visibleActionItems(db, c), c, f) }
+	// The page reads its items' meetings' titles, and whether the caller
+	// may see each, from the meetings it joins.
+	meetingCols, meetingArgs := s.itemMeetingColumns(c)
 	var (
 		q    *gorm.DB
 		key  sortKey
@@ -670,22 +697,34 @@ func (s *Store) ListActionItems(ctx context.Context, c Caller, f ActionItemFilte
 		if byOrg, _, _, err = resumePage(visible(f), actionItemSorts, p, "action_items"); err != nil {
 			return nil, nil, err
 		}
-		cols, dir := actionItemColumns+", "+key.expr, key.dir()
-		q = db.Raw("? UNION ALL ? ORDER BY "+strconv.Itoa(actionItemColumnCount+1)+" "+dir+", 1 "+dir+" LIMIT ?", byPerson.Select(cols), byOrg.Select(cols), p.Limit+1)
+		cols, dir := actionItemColumns+", "+key.expr+", "+meetingCols, key.dir()
+		q = db.Raw("? UNION ALL ? ORDER BY "+strconv.Itoa(actionItemColumnCount+1)+" "+dir+", 1 "+dir+" LIMIT ?",
+			byPerson.Select(cols, meetingArgs...), byOrg.Select(cols, meetingArgs...), p.Limit+1)
 	} else {
 		if q, key, name, err = applyPage(visible(f), actionItemSorts, p, "action_items"); err != nil {
 			return nil, nil, err
 		}
-		q = q.Select(actionItemColumns + ", " + key.expr)
+		q = q.Select(actionItemColumns+", "+key.expr+", "+meetingCols, meetingArgs...)
 	}
 	sortCol := strings.TrimPrefix(name, "-")
-	var sortKey any // the sort key is in the row already
-	rows, err := scanAll(q, func(rs *sql.Rows, a *models.ActionItem) error { return scanActionItem(rs, a, &sortKey) })
+	var (
+		sortKey any // the sort key is in the row already
+		title   string
+		seen    bool
+	)
+	meetings := &itemMeetings{title: map[string]string{}, seen: map[string]bool{}}
+	rows, err := scanAll(q, func(rs *sql.Rows, a *models.ActionItem) error {
+		if err := scanActionItem(rs, a, &sortKey, &title, &seen); err != nil {
+			return err
+		}
+		meetings.title[a.MeetingID], meetings.seen[a.MeetingID] = title, seen
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
 	rows, next := nextCursor(rows, p, name, func(a models.ActionItem) (any, string) { return itemCursorValue(&a, sortCol), a.ID })
-	views, err := s.expandActionItems(db, c, rows)
+	views, err := s.expandItems(db, c, rows, meetings)
 	return views, next, err
 }
 
