@@ -736,25 +736,29 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 
 // ownersInTheRoom corrects the owners the summaries withhold from c in the
 // CLEAR, GREEN and AMBER meetings c's person attends, where c sees them:
-// those meetings' items are counted again from their rows, as an outsider
-// of c's organisation would see them and as c does.
+// the summaries count those meetings' items as an outsider of c's
+// organisation would see them, and c, in the room, sees every owner. The
+// items such an outsider is not told the owner of are moved from
+// "withheld" to their owner.
 func (s *Store) ownersInTheRoom(db *gorm.DB, c Caller, pl plan, rows *[]itemRow) error {
 	covered := pl.covered(s.dialect, c)
-	sc := func(q *gorm.DB) *gorm.DB {
-		return covered(q).Where(asValue(s.dialect, "meetings.tlp")+" <> 'RED' AND meetings.id IN (SELECT meeting_id FROM attendees WHERE person_id = ? AND attendance IN "+attendingStatuses+")", c.PersonID)
-	}
-	var outsider, inside []itemRow
-	if err := s.scanItemGroups(db, Caller{Role: c.Role, OrganizationID: c.OrganizationID}, "owner_organization", sc, &outsider); err != nil {
+	withheld, wargs := s.withheldOrgSQL(Caller{Role: c.Role, OrganizationID: c.OrganizationID}, "action_items.owner_organization_id")
+	q := itemsIn(db, covered).
+		Joins("LEFT JOIN organizations oo ON oo.id = action_items.owner_organization_id").
+		Where(asValue(s.dialect, "meetings.tlp")+" <> 'RED' AND meetings.id IN (SELECT meeting_id FROM attendees WHERE person_id = ? AND attendance IN "+attendingStatuses+")", c.PersonID).
+		// An owner withheld is another organisation with a row in the
+		// meeting that does not show it: the cheap test first.
+		Where("action_items.owner_organization_id <> ? AND EXISTS (SELECT 1 FROM attendees wx WHERE wx.meeting_id = action_items.meeting_id"+
+			" AND wx.organization_id = action_items.owner_organization_id AND NOT "+s.shownRowSQL("wx")+")", c.OrganizationID).
+		Where(withheld, wargs...)
+	var moved []itemRow
+	if err := q.Select("action_items.owner_organization_id AS k, MAX(oo.name) AS l, COUNT(*) AS n, "+overdueSQL+" AS overdue", s.today().String()).
+		Group("action_items.owner_organization_id").Scan(&moved).Error; err != nil {
 		return err
 	}
-	if err := s.scanItemGroups(db, c, "owner_organization", sc, &inside); err != nil {
-		return err
+	for _, row := range moved {
+		*rows = append(*rows, row, itemRow{K: "withheld", N: -row.N, Overdue: -row.Overdue})
 	}
-	for _, row := range outsider {
-		row.N, row.Overdue = -row.N, -row.Overdue
-		*rows = append(*rows, row)
-	}
-	*rows = append(*rows, inside...)
 	return nil
 }
 
