@@ -189,3 +189,73 @@ func must2[T any](rows []T, _ *string, err error) []T {
 	}
 	return rows
 }
+
+// afterCommit runs read b.N times, each after a commit of another
+// connection (not timed), as reads meet the database under the mixed run:
+// a SQLite connection's page cache is emptied whenever another connection
+// has committed, so each read starts from the file.
+func afterCommit(b *testing.B, read func() error) {
+	s := benchSetup(b)
+	admin := store.Caller{UserID: "bench", Role: models.RoleAdmin}
+	title := []string{"bench a", "bench b"}
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		if _, err := s.UpdateActionItem(ctx, admin, benchItem(b, s), store.ActionItemPatch{Title: models.Some(title[i%2])}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+		b.StartTimer()
+		if err := read(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var benchItemID string
+
+// benchItem is an action item the benchmarks after a commit change.
+func benchItem(b *testing.B, s *store.Store) string {
+	if benchItemID == "" {
+		items, _, err := s.ListActionItems(ctx, store.System, store.ActionItemFilter{MeetingID: benchIDs[0]}, store.Page{Limit: 1})
+		if err != nil || len(items) == 0 {
+			b.Fatal("no action item to change", err)
+		}
+		benchItemID = items[0].ID
+	}
+	return benchItemID
+}
+
+func BenchmarkListMeetingsAfterCommit(b *testing.B) {
+	s := benchSetup(b)
+	afterCommit(b, func() error {
+		_, _, err := s.ListMeetings(ctx, benchOwner, store.MeetingFilter{}, store.Page{Limit: 25})
+		return err
+	})
+}
+
+func BenchmarkListActionItemsAfterCommit(b *testing.B) {
+	s := benchSetup(b)
+	afterCommit(b, func() error {
+		_, _, err := s.ListActionItems(ctx, benchOwner, store.ActionItemFilter{Status: []string{"open", "blocked"}}, store.Page{Limit: 50, Sort: "-updated_at"})
+		return err
+	})
+}
+
+func BenchmarkGetMeetingAfterCommit(b *testing.B) {
+	s := benchSetup(b)
+	i := 0
+	afterCommit(b, func() error {
+		i++
+		_, err := s.GetMeeting(ctx, store.System, benchIDs[i%len(benchIDs)])
+		return err
+	})
+}
+
+func BenchmarkStatsOverviewAfterCommit(b *testing.B) {
+	s := benchSetup(b)
+	afterCommit(b, func() error {
+		_, err := s.StatsOverview(ctx, benchOwner, store.StatsRange{})
+		return err
+	})
+}
