@@ -36,7 +36,7 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--addr", addr, "--database-url", "sqlite://" + filepath.Join(dir, "sub", "l.db"), "--log-level", "error"})
 	}()
 	ready := false
-	for range 100 {
+	for range 600 { // up to 30 s: the server migrates a fresh database first
 		res, err := http.Get("http://" + addr + "/readyz")
 		if err == nil {
 			res.Body.Close()
@@ -196,7 +196,7 @@ func TestSeedThenServeSaysWhoAdministers(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", addr, "--database-url", dbURL})
 	}()
-	for range 100 {
+	for range 600 { // up to 30 s: the server migrates a fresh database first
 		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			res.Body.Close()
 			break
@@ -255,7 +255,7 @@ func TestMetricsListenOnTheirOwnAddress(t *testing.T) {
 		}
 	}()
 	get := func(u string) string {
-		for range 100 {
+		for range 600 { // up to 30 s: the server migrates a fresh database first
 			if res, err := http.Get(u); err == nil {
 				b, _ := io.ReadAll(res.Body)
 				res.Body.Close()
