@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"gorm.io/driver/postgres"
@@ -75,7 +76,11 @@ func DSN(t testing.TB, d store.Dialect) string {
 // Open returns a migrated store on a fresh database, closed when the test ends.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), DSN(t, d), store.Options{})
+	dsn := DSN(t, d)
+	if d == store.SQLite {
+		dsn = migratedSQLite(t)
+	}
+	s, err := store.Open(context.Background(), dsn, store.Options{})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -84,4 +89,45 @@ func Open(t testing.TB, d store.Dialect) *store.Store {
 		t.Fatalf("migrate: %v", err)
 	}
 	return s
+}
+
+// migrated is a SQLite database file as migrating an empty one leaves it,
+// made once per test binary: migrating from nothing takes seconds, as
+// SQLite reads its schema again after every statement that changes it.
+var migrated struct {
+	once sync.Once
+	file []byte
+	err  error
+}
+
+// migratedSQLite writes a copy of the migrated database file into the
+// test's temporary folder and returns its connection string.
+func migratedSQLite(t testing.TB) string {
+	t.Helper()
+	migrated.once.Do(func() {
+		path := filepath.Join(t.TempDir(), "template.db")
+		s, err := store.Open(context.Background(), "sqlite://"+path, store.Options{})
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		if _, err := s.Migrate(context.Background()); err != nil {
+			s.Close()
+			migrated.err = err
+			return
+		}
+		if err := s.Close(); err != nil { // copies the log into the file
+			migrated.err = err
+			return
+		}
+		migrated.file, migrated.err = os.ReadFile(path)
+	})
+	if migrated.err != nil {
+		t.Fatalf("migrate a template database: %v", migrated.err)
+	}
+	path := filepath.Join(t.TempDir(), "liaison.db")
+	if err := os.WriteFile(path, migrated.file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return "sqlite://" + path
 }
