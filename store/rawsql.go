@@ -19,8 +19,9 @@ import (
 // They are written with "?" placeholders; rebind turns them into "$n" for
 // Postgres.
 
-// query runs a hand-written read query on the read pool. The drivers keep
-// each connection's statements prepared, by SQL text.
+// query runs a hand-written read query on the read pool, or in ctx's
+// snapshot. The drivers keep each connection's statements prepared, by
+// SQL text.
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	db, err := s.pool(ctx)
 	if err != nil {
@@ -29,12 +30,16 @@ func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 	return db.QueryContext(ctx, s.rebind(q), args...)
 }
 
-// pool is what the hand-written reads of ctx run on: the read pool, or
-// the transaction of ctx's snapshot.
-func (s *Store) pool(ctx context.Context) (interface {
+// querier is what both the read pool and a transaction offer the
+// hand-written reads.
+type querier interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, error) {
+}
+
+// pool is what the hand-written reads of ctx run on: the read pool, or
+// the transaction of ctx's snapshot.
+func (s *Store) pool(ctx context.Context) (querier, error) {
 	if snap, ok := ctx.Value(snapshotKey{}).(*gorm.DB); ok {
 		return snap.Statement.ConnPool.(*sql.Tx), nil
 	}
