@@ -76,9 +76,11 @@ func DSN(t testing.TB, d store.Dialect) string {
 // Open returns a migrated store on a fresh database, closed when the test ends.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	dsn := DSN(t, d)
+	var dsn string
 	if d == store.SQLite {
 		dsn = migratedSQLite(t)
+	} else {
+		dsn = DSN(t, d)
 	}
 	s, err := store.Open(context.Background(), dsn, store.Options{})
 	if err != nil {
