@@ -365,12 +365,12 @@ var migrations = []migration{
 		`CREATE INDEX action_items_owner_org_title ON action_items (owner_organization_id, title, id)`,
 	}},
 	{name: "the median from thousandths of a day",
-		sqlite:   summaryGen{SQLite, summaries, 0}.add(summaryGen{SQLite, summaries13, 0}, []summary{closeMillis}),
-		postgres: summaryGen{Postgres, summaries, 0}.add(summaryGen{Postgres, summaries13, 0}, []summary{closeMillis})},
+		sqlite:   summaryGen{SQLite, summaries24, 0}.add(summaryGen{SQLite, summaries13, 0}, []summary{closeMillis}),
+		postgres: summaryGen{Postgres, summaries24, 0}.add(summaryGen{Postgres, summaries13, 0}, []summary{closeMillis})},
 	{name: "summary rows in shards on Postgres",
-		postgres: summaryGen{Postgres, summaries, summaryShards}.shard(summaryGen{Postgres, summaries, 0})},
+		postgres: summaryGen{Postgres, summaries24, summaryShards}.shard(summaryGen{Postgres, summaries24, 0})},
 	{name: "list sorts that check the filters from their index", sqlite: listIndexes()},
-	{name: "summary tables without rowids", sqlite: summaryGen{SQLite, summaries, 0}.withoutRowid()},
+	{name: "summary tables without rowids", sqlite: summaryGen{SQLite, summaries24, 0}.withoutRowid()},
 	{name: "imported meetings keep their source row", statements: []string{
 		`CREATE TABLE meeting_sources (
 			source TEXT NOT NULL,
@@ -382,7 +382,7 @@ var migrations = []migration{
 		`CREATE INDEX meeting_sources_meeting ON meeting_sources (meeting_id)`,
 	}},
 	{name: "summary triggers skip the audiences a write cannot reach",
-		sqlite: currentSummaries(SQLite).retrigger(), postgres: currentSummaries(Postgres).retrigger()},
+		sqlite: summaryGen{SQLite, summaries24, 0}.retrigger(), postgres: summaryGen{Postgres, summaries24, summaryShards}.retrigger()},
 	{name: "notifications", statements: []string{
 		`CREATE TABLE notifications (
 			id TEXT PRIMARY KEY,
@@ -448,6 +448,8 @@ var migrations = []migration{
 			sent_at {TS},
 			PRIMARY KEY (user_id, kind, period))`,
 	}},
+	{name: "owner summaries by shared marking and overdue",
+		sqlite: currentSummaries(SQLite).recount(itemOwners), postgres: currentSummaries(Postgres).recount(itemOwners)},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row
