@@ -352,7 +352,7 @@ var migrations = []migration{
 		`ALTER TABLE action_items ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(title || ' ' || description, '[^[:alnum:]]+', ' ', 'g'))) STORED`,
 		`CREATE INDEX action_items_search ON action_items USING gin (search)`,
 	}},
-	{name: "statistics from summary tables", sqlite: summaryGen{SQLite, summaries13, 0}.create(), postgres: summaryGen{Postgres, summaries13, 0}.create()},
+	{name: "statistics from summary tables", sqlite: summaryGen{SQLite, summaries13, 0, false}.create(), postgres: summaryGen{Postgres, summaries13, 0, false}.create()},
 	{name: "an owner's items in every order", statements: []string{
 		// An owner's list (owner=me, owner_person, owner_organization)
 		// walks one of these to its page in any sort but the due date's,
@@ -365,12 +365,12 @@ var migrations = []migration{
 		`CREATE INDEX action_items_owner_org_title ON action_items (owner_organization_id, title, id)`,
 	}},
 	{name: "the median from thousandths of a day",
-		sqlite:   summaryGen{SQLite, summaries24, 0}.add(summaryGen{SQLite, summaries13, 0}, []summary{closeMillis}),
-		postgres: summaryGen{Postgres, summaries24, 0}.add(summaryGen{Postgres, summaries13, 0}, []summary{closeMillis})},
+		sqlite:   summaryGen{SQLite, summaries24, 0, false}.add(summaryGen{SQLite, summaries13, 0, false}, []summary{closeMillis}),
+		postgres: summaryGen{Postgres, summaries24, 0, false}.add(summaryGen{Postgres, summaries13, 0, false}, []summary{closeMillis})},
 	{name: "summary rows in shards on Postgres",
-		postgres: summaryGen{Postgres, summaries24, summaryShards}.shard(summaryGen{Postgres, summaries24, 0})},
+		postgres: summaryGen{Postgres, summaries24, summaryShards, false}.shard(summaryGen{Postgres, summaries24, 0, false})},
 	{name: "list sorts that check the filters from their index", sqlite: listIndexes()},
-	{name: "summary tables without rowids", sqlite: summaryGen{SQLite, summaries24, 0}.withoutRowid()},
+	{name: "summary tables without rowids", sqlite: summaryGen{SQLite, summaries24, 0, false}.withoutRowid()},
 	{name: "imported meetings keep their source row", statements: []string{
 		`CREATE TABLE meeting_sources (
 			source TEXT NOT NULL,
@@ -382,7 +382,7 @@ var migrations = []migration{
 		`CREATE INDEX meeting_sources_meeting ON meeting_sources (meeting_id)`,
 	}},
 	{name: "summary triggers skip the audiences a write cannot reach",
-		sqlite: summaryGen{SQLite, summaries24, 0}.retrigger(), postgres: summaryGen{Postgres, summaries24, summaryShards}.retrigger()},
+		sqlite: summaryGen{SQLite, summaries24, 0, false}.retrigger(), postgres: summaryGen{Postgres, summaries24, summaryShards, false}.retrigger()},
 	{name: "notifications", statements: []string{
 		`CREATE TABLE notifications (
 			id TEXT PRIMARY KEY,
@@ -449,7 +449,8 @@ var migrations = []migration{
 			PRIMARY KEY (user_id, kind, period))`,
 	}},
 	{name: "owner summaries by shared marking and overdue",
-		sqlite: currentSummaries(SQLite).recount(itemOwners), postgres: currentSummaries(Postgres).recount(itemOwners)},
+		sqlite: summaryGen{SQLite, summaries, 0, false}.recount(itemOwners), postgres: summaryGen{Postgres, summaries, summaryShards, false}.recount(itemOwners)},
+	{name: "summary rows by quarter", sqlite: currentSummaries(SQLite).addQuarters(), postgres: currentSummaries(Postgres).addQuarters()},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

@@ -119,25 +119,32 @@ func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, g
 }
 
 // summaryOf is the rows of the summary table (as st) that summaryRows
-// adds up, or nil when there are none.
+// adds up, or nil when there are none: each audience's range of periods
+// read on its own, through the primary key (as an OR of them, SQLite
+// may read the audience's every row).
 func (s *Store) summaryOf(db *gorm.DB, c Caller, pl plan, table string) *gorm.DB {
-	var conds []string
+	var parts []string
 	var args []any
 	if !pl.everyone.empty {
-		cond := "st.aud = '' AND " + pl.everyone.cond
-		if !c.Privileged() {
-			cond += " AND st.tlp IN ('CLEAR','GREEN')"
+		for _, p := range pl.everyone.periods {
+			cond, pargs := p.sql()
+			if !c.Privileged() {
+				cond += " AND tlp IN ('CLEAR','GREEN')"
+			}
+			parts, args = append(parts, "SELECT * FROM "+table+" WHERE aud = '' AND "+cond), append(args, pargs...)
 		}
-		conds, args = append(conds, "("+cond+")"), append(args, pl.everyone.args...)
 	}
 	if !c.Privileged() && !pl.audiences.empty {
-		conds = append(conds, "(st.aud IN (?, ?) AND "+pl.audiences.cond+")")
-		args = append(append(args, "o:"+c.OrganizationID, "p:"+c.PersonID), pl.audiences.args...)
+		for _, p := range pl.audiences.periods {
+			cond, pargs := p.sql()
+			parts = append(parts, "SELECT * FROM "+table+" WHERE aud IN (?, ?) AND "+cond)
+			args = append(append(args, "o:"+c.OrganizationID, "p:"+c.PersonID), pargs...)
+		}
 	}
-	if len(conds) == 0 {
+	if len(parts) == 0 {
 		return nil
 	}
-	return db.Table(table+" st").Where(strings.Join(conds, " OR "), args...)
+	return db.Table("("+strings.Join(parts, " UNION ALL ")+") st", args...)
 }
 
 // meetingsIn is the live meetings of sc; attendeesIn their attendance

@@ -159,6 +159,9 @@ type summaryGen struct {
 	d      Dialect
 	sums   []summary
 	shards int
+	// quarters adds rows by quarter of a year ("q:2025-2") to every
+	// audience's, which a range of months reads in their place.
+	quarters bool
 }
 
 // summaryShards is how many rows each Postgres summary row is split into.
@@ -167,9 +170,9 @@ const summaryShards = 8
 // currentSummaries writes the SQL of the summary tables as they are now.
 func currentSummaries(d Dialect) summaryGen {
 	if d == Postgres {
-		return summaryGen{d, summaries, summaryShards}
+		return summaryGen{d, summaries, summaryShards, true}
 	}
-	return summaryGen{d, summaries, 0}
+	return summaryGen{d, summaries, 0, true}
 }
 
 // day is the UTC day of the timestamp expression ts, as YYYY-MM-DD.
@@ -285,6 +288,9 @@ func (g summaryGen) sectorsOfMeeting(id, cond, sign string, auds []audience) []s
 func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience) []string {
 	keys := append([]string{"aud", "period", "tlp"}, sum.cols...)
 	period := "CASE g.g WHEN '*' THEN '*' WHEN 'm' THEN 'm:' || substr(" + g.day("m.starts_at") + ", 1, 7) ELSE 'd:' || " + g.day("m.starts_at") + " END"
+	if g.quarters {
+		period = strings.Replace(period, " ELSE ", " WHEN 'q' THEN "+quarterOf("'m:' || substr("+g.day("m.starts_at")+", 1, 7)")+" ELSE ", 1)
+	}
 	groups := make([]string, len(keys))
 	for i := range keys {
 		groups[i] = strconv.Itoa(i + 1)
@@ -294,6 +300,9 @@ func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience)
 		grains := "(SELECT '*' AS g UNION ALL SELECT 'm' UNION ALL SELECT 'd') g"
 		if a != everyone {
 			grains = "(SELECT '*' AS g UNION ALL SELECT 'm') g" // no days: see plan
+		}
+		if g.quarters {
+			grains = strings.Replace(grains, " UNION ALL SELECT 'm'", " UNION ALL SELECT 'm' UNION ALL SELECT 'q'", 1)
 		}
 		tlp := sum.tlp
 		if tlp == "" {
@@ -473,6 +482,34 @@ func (g summaryGen) recount(sum summary) []string {
 	}
 	out := append(g.dropTriggers(), "DROP TABLE "+sum.table, ddl)
 	out = append(out, g.deltas(sum, "", source(sum.base, sum.base), "", allAudiences)...)
+	return append(out, g.triggers()...)
+}
+
+// quarterOf is the quarter key ("q:2025-2") of the month key ("m:2025-04")
+// that the expression month gives.
+func quarterOf(month string) string {
+	return "'q:' || substr(" + month + ", 3, 4) || '-' || CAST((CAST(substr(" + month + ", 8, 2) AS INTEGER) + 2) / 3 AS TEXT)"
+}
+
+// addQuarters is the statements that add rows by quarter to g's summary
+// tables, each the sum of its months' rows, and make g's triggers, which
+// keep them.
+func (g summaryGen) addQuarters() []string {
+	out := g.dropTriggers()
+	for _, sum := range g.sums {
+		keys := append([]string{"aud", "period", "tlp"}, sum.cols...)
+		if g.shards > 0 {
+			keys = append(keys, "shard")
+		}
+		sel := slices.Clone(keys)
+		sel[1] = quarterOf("period")
+		groups := make([]string, len(keys))
+		for i := range keys {
+			groups[i] = strconv.Itoa(i + 1)
+		}
+		out = append(out, "INSERT INTO "+sum.table+" ("+strings.Join(keys, ", ")+", n) SELECT "+strings.Join(sel, ", ")+", SUM(n) FROM "+sum.table+
+			" WHERE period >= 'm:' AND period < 'm;' GROUP BY "+strings.Join(groups, ", "))
+	}
 	return append(out, g.triggers()...)
 }
 
@@ -799,32 +836,44 @@ func (g summaryGen) roll() (before []string, clock string, after []string) {
 // condition on their period column, the starts it covers, and the parts
 // of the range at its ends that rows must answer.
 type span struct {
-	cond    string
-	args    []any
+	periods []periods
 	covered StatsRange
 	edges   []StatsRange
 	empty   bool // the summaries answer nothing
 }
 
+// periods is the keys of a summary's period column from lo up to hi
+// (excluded), or lo alone when hi is "".
+type periods struct{ lo, hi string }
+
+func (p periods) sql() (string, []any) {
+	if p.hi == "" {
+		return "period = ?", []any{p.lo}
+	}
+	return "period >= ? AND period < ?", []any{p.lo, p.hi}
+}
+
 // plan is how a statistic over a range is answered: everyone's summaries
-// have days, months and all time; the other audiences' have months and all
-// time, and rows answer the parts of months at the ends of a range.
+// have days, months, quarters and all time; the other audiences' have
+// months, quarters and all time, and rows answer the parts of months at
+// the ends of a range.
 type plan struct{ everyone, audiences span }
 
 func planRange(r StatsRange, months bool) plan {
 	return plan{everyone: planSpan(r, months, true), audiences: planSpan(r, months, false)}
 }
 
-// planSpan splits r into whole months, and (with days) whole days (UTC),
-// of summary rows, and the parts of days, or of months, at its ends.
+// planSpan splits r into whole quarters, months, and (with days) whole
+// days (UTC), of summary rows, and the parts of days, or of months, at its
+// ends.
 // Without a range the all-time rows answer, unless months are wanted
 // (group_by month).
 func planSpan(r StatsRange, months, days bool) span {
 	if r.From == nil && r.To == nil {
 		if months {
-			return span{cond: "(st.period >= 'm:' AND st.period < 'm;')"}
+			return span{periods: []periods{{"m:", "m;"}}}
 		}
-		return span{cond: "st.period = '*'"}
+		return span{periods: []periods{{lo: "*"}}}
 	}
 	var sp span
 	from, to := utc(r.From), utc(r.To)
@@ -858,21 +907,48 @@ func planSpan(r StatsRange, months, days bool) span {
 		sp.edges = append(sp.edges, StatsRange{From: hi, To: to})
 	}
 	sp.covered = StatsRange{From: lo, To: hi}
-	var parts []string
 	add := func(grain string, lo, hi *time.Time) {
 		lower, upper := grain+":", grain+";" // every key of the grain
-		layout := time.DateOnly
-		if grain == "m" {
-			layout = "2006-01"
+		key := func(t time.Time) string {
+			switch grain {
+			case "m":
+				return t.Format("2006-01")
+			case "q":
+				return fmt.Sprintf("%d-%d", t.Year(), (int(t.Month())+2)/3)
+			}
+			return t.Format(time.DateOnly)
 		}
 		if lo != nil {
-			lower += lo.Format(layout)
+			lower += key(*lo)
 		}
 		if hi != nil {
-			upper = grain + ":" + hi.Format(layout)
+			upper = grain + ":" + key(*hi)
 		}
-		parts = append(parts, "(st.period >= ? AND st.period < ?)")
-		sp.args = append(sp.args, lower, upper)
+		sp.periods = append(sp.periods, periods{lower, upper})
+	}
+	// Whole months are read by quarter where they make one (but to group
+	// by month).
+	addMonths := func(lo, hi *time.Time) {
+		var qlo, qhi *time.Time
+		if lo != nil {
+			q := ceilQuarter(*lo)
+			qlo = &q
+		}
+		if hi != nil {
+			q := floorQuarter(*hi)
+			qhi = &q
+		}
+		if months || qlo != nil && qhi != nil && !qlo.Before(*qhi) {
+			add("m", lo, hi)
+			return
+		}
+		add("q", qlo, qhi)
+		if lo != nil && lo.Before(*qlo) {
+			add("m", lo, qlo)
+		}
+		if hi != nil && qhi.Before(*hi) {
+			add("m", qhi, hi)
+		}
 	}
 	var monthFrom, monthTo *time.Time
 	if lo != nil {
@@ -884,7 +960,7 @@ func planSpan(r StatsRange, months, days bool) span {
 		monthTo = &m
 	}
 	if monthFrom == nil || monthTo == nil || monthFrom.Before(*monthTo) {
-		add("m", monthFrom, monthTo)
+		addMonths(monthFrom, monthTo)
 		if lo != nil && lo.Before(*monthFrom) {
 			add("d", lo, monthFrom)
 		}
@@ -894,7 +970,6 @@ func planSpan(r StatsRange, months, days bool) span {
 	} else {
 		add("d", lo, hi)
 	}
-	sp.cond = "(" + strings.Join(parts, " OR ") + ")"
 	return sp
 }
 
@@ -915,6 +990,18 @@ func ceilDay(t time.Time) time.Time {
 		return d.AddDate(0, 0, 1)
 	}
 	return t
+}
+
+// floorQuarter and ceilQuarter take a month's first day to its quarter's.
+func floorQuarter(m time.Time) time.Time {
+	return time.Date(m.Year(), m.Month()-(m.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
+}
+
+func ceilQuarter(m time.Time) time.Time {
+	if q := floorQuarter(m); !q.Equal(m) {
+		return q.AddDate(0, 3, 0)
+	}
+	return m
 }
 
 func floorMonth(t time.Time) time.Time {

@@ -222,14 +222,17 @@ func TestStatisticsAgreeWithRows(t *testing.T) {
 			return &x
 		}
 		ranges := map[string]store.StatsRange{
-			"all time":         {},
-			"from a midnight":  {From: at(2025, 2, 1, 0, 0)},
-			"until an instant": {To: at(2025, 3, 14, 17, 30)},
-			"days and months":  {From: at(2025, 1, 9, 6, 15), To: at(2025, 4, 2, 20, 0)},
-			"within a month":   {From: at(2025, 2, 3, 0, 0), To: at(2025, 2, 20, 0, 0)},
-			"within a day":     {From: at(2025, 3, 5, 3, 0), To: at(2025, 3, 5, 22, 0)},
-			"whole months":     {From: at(2025, 1, 1, 0, 0), To: at(2025, 3, 1, 0, 0)},
-			"empty":            {From: at(2025, 3, 5, 3, 0), To: at(2025, 3, 1, 0, 0)},
+			"all time":                   {},
+			"from a midnight":            {From: at(2025, 2, 1, 0, 0)},
+			"until an instant":           {To: at(2025, 3, 14, 17, 30)},
+			"days and months":            {From: at(2025, 1, 9, 6, 15), To: at(2025, 4, 2, 20, 0)},
+			"within a month":             {From: at(2025, 2, 3, 0, 0), To: at(2025, 2, 20, 0, 0)},
+			"within a day":               {From: at(2025, 3, 5, 3, 0), To: at(2025, 3, 5, 22, 0)},
+			"whole months":               {From: at(2025, 1, 1, 0, 0), To: at(2025, 3, 1, 0, 0)},
+			"a whole quarter":            {From: at(2025, 1, 1, 0, 0), To: at(2025, 4, 1, 0, 0)},
+			"months, a quarter and days": {From: at(2024, 11, 5, 8, 0), To: at(2025, 4, 17, 12, 0)},
+			"until a quarter and days":   {To: at(2025, 4, 3, 9, 0)},
+			"empty":                      {From: at(2025, 3, 5, 3, 0), To: at(2025, 3, 1, 0, 0)},
 		}
 		check := func(round int) {
 			t.Helper()
