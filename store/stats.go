@@ -363,8 +363,17 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]i
 		n     int       // values the summaries count
 		exact []float64 // values scanned
 	}
-	// millisOf is the thousandths of day d, with their counts.
+	// millisOf is the thousandths of day d, with their counts; the two
+	// middle values (at) are nearly always in the same day, read once.
+	type dayMillis struct {
+		bs   map[int]*bucket
+		keys []int
+	}
+	read := map[int]dayMillis{}
 	millisOf := func(d int) (map[int]*bucket, []int, error) {
+		if dm, ok := read[d]; ok {
+			return dm.bs, dm.keys, nil
+		}
 		bs := map[int]*bucket{}
 		for _, v := range byDay[d] {
 			m := millis(v)
@@ -393,11 +402,16 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]i
 			keys = append(keys, m)
 		}
 		sort.Ints(keys)
+		read[d] = dayMillis{bs, keys}
 		return bs, keys, nil
 	}
 	// valuesOf is the sorted values of thousandth m: those scanned, and
 	// those the summaries count, read from the items.
+	values := map[int][]float64{}
 	valuesOf := func(m int, b *bucket) ([]float64, error) {
+		if vs, ok := values[m]; ok {
+			return vs, nil
+		}
 		vs := append([]float64{}, b.exact...)
 		if b.n > 0 {
 			var more []float64
@@ -411,6 +425,7 @@ func (s *Store) medianDaysToClose(db *gorm.DB, c Caller, pl plan, hist map[int]i
 			vs = append(vs, more...)
 		}
 		sort.Float64s(vs)
+		values[m] = vs
 		return vs, nil
 	}
 	at := func(rank int) (float64, error) {

@@ -272,12 +272,19 @@ func (c *mixClient) caller() *caller {
 	return cs[c.rng.IntN(len(cs))]
 }
 
-// window is a random date window of one to twelve months in 2022–2026.
+// window is a random date window in 2022–2026: half of them whole
+// months (one to twelve), half from any day for a week to a year, as a
+// date picker gives.
 func (c *mixClient) window(v url.Values) {
 	y, mo := 2022+c.rng.IntN(5), 1+c.rng.IntN(12)
 	from := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1+c.rng.IntN(12), 0)
+	if c.chance(0.5) {
+		from = from.AddDate(0, 0, c.rng.IntN(28))
+		to = from.AddDate(0, 0, 7+c.rng.IntN(359))
+	}
 	v.Set("from", from.Format("2006-01-02"))
-	v.Set("to", from.AddDate(0, 1+c.rng.IntN(12), 0).Format("2006-01-02"))
+	v.Set("to", to.Format("2006-01-02"))
 }
 
 // pages gets a list and follows next_cursor for up to two more pages.
