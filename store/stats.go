@@ -74,7 +74,7 @@ var sharedTLPs = []string{"CLEAR", "GREEN"}
 // what the summaries of pl answer: those c may see in the parts of days
 // at the ends of the range, and for those who are not staff, the AMBER
 // and RED ones of their audiences in the parts of months at its ends
-// (found through the indexes by organisation and person).
+// (found by their start).
 func (s *Store) scopes(c Caller, pl plan) []scope {
 	var out []scope
 	for _, e := range pl.everyone.edges {
@@ -92,10 +92,10 @@ func (s *Store) scopes(c Caller, pl plan) []scope {
 	for _, e := range pl.audiences.edges {
 		e := e
 		out = append(out, func(q *gorm.DB) *gorm.DB {
-			q = q.Where("meetings.id IN (SELECT meeting_id FROM attendees WHERE organization_id = ?"+
-				" UNION SELECT meeting_id FROM attendees WHERE person_id = ?"+
-				" UNION SELECT id FROM meetings WHERE host_organization_id = ?)", c.OrganizationID, c.PersonID, c.OrganizationID).
-				Where(asValue(s.dialect, "meetings.tlp")+" NOT IN ?", sharedTLPs)
+			// An edge is less than a month: its meetings are found by
+			// their start, and each checked, rather than every meeting of
+			// the caller's organisation read to find those in the edge.
+			q = q.Where(asValue(s.dialect, "meetings.tlp")+" NOT IN ?", sharedTLPs)
 			return e.apply(meetingVisible(s.dialect, c)(q))
 		})
 	}
@@ -228,7 +228,9 @@ func (s *Store) scanCounts(db *gorm.DB, sc scope, oc *overviewCounts) error {
 		today.String(), today.String(), today.AddDays(7).String()).Group("action_items.status").Scan(&more.items).Error; err != nil {
 		return err
 	}
-	if err := itemsIn(db, sc).Where("action_items.status = 'done' AND action_items.days_to_close IS NOT NULL").
+	// (Not through the index by status and days to close, which holds
+	// every completed item: the scope's meetings lead.)
+	if err := itemsIn(db, sc).Where(asValue(s.dialect, "action_items.status")+" = 'done' AND "+s.noIndex("action_items.days_to_close")+" IS NOT NULL").
 		Pluck("action_items.days_to_close", &more.closed).Error; err != nil {
 		return err
 	}
