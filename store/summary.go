@@ -929,15 +929,7 @@ func planSpan(r StatsRange, months, days bool) span {
 	// Whole months are read by quarter where they make one (but to group
 	// by month).
 	addMonths := func(lo, hi *time.Time) {
-		var qlo, qhi *time.Time
-		if lo != nil {
-			q := ceilQuarter(*lo)
-			qlo = &q
-		}
-		if hi != nil {
-			q := floorQuarter(*hi)
-			qhi = &q
-		}
+		qlo, qhi := mapTime(lo, ceilQuarter), mapTime(hi, floorQuarter)
 		if months || qlo != nil && qhi != nil && !qlo.Before(*qhi) {
 			add("m", lo, hi)
 			return
@@ -950,15 +942,7 @@ func planSpan(r StatsRange, months, days bool) span {
 			add("m", qhi, hi)
 		}
 	}
-	var monthFrom, monthTo *time.Time
-	if lo != nil {
-		m := ceilMonth(*lo)
-		monthFrom = &m
-	}
-	if hi != nil {
-		m := floorMonth(*hi)
-		monthTo = &m
-	}
+	monthFrom, monthTo := mapTime(lo, ceilMonth), mapTime(hi, floorMonth)
 	if monthFrom == nil || monthTo == nil || monthFrom.Before(*monthTo) {
 		addMonths(monthFrom, monthTo)
 		if lo != nil && lo.Before(*monthFrom) {
@@ -990,6 +974,15 @@ func ceilDay(t time.Time) time.Time {
 		return d.AddDate(0, 0, 1)
 	}
 	return t
+}
+
+// mapTime is f(*t), or nil when t is.
+func mapTime(t *time.Time, f func(time.Time) time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := f(*t)
+	return &v
 }
 
 // floorQuarter and ceilQuarter take a month's first day to its quarter's.
