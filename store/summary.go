@@ -287,23 +287,26 @@ func (g summaryGen) sectorsOfMeeting(id, cond, sign string, auds []audience) []s
 // meeting m) that pass cond to sum, for each of the audiences.
 func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience) []string {
 	keys := append([]string{"aud", "period", "tlp"}, sum.cols...)
-	period := "CASE g.g WHEN '*' THEN '*' WHEN 'm' THEN 'm:' || substr(" + g.day("m.starts_at") + ", 1, 7) ELSE 'd:' || " + g.day("m.starts_at") + " END"
+	month := "'m:' || substr(" + g.day("m.starts_at") + ", 1, 7)"
+	period := "CASE g.g WHEN '*' THEN '*' WHEN 'm' THEN " + month
 	if g.quarters {
-		period = strings.Replace(period, " ELSE ", " WHEN 'q' THEN "+quarterOf("'m:' || substr("+g.day("m.starts_at")+", 1, 7)")+" ELSE ", 1)
+		period += " WHEN 'q' THEN " + quarterOf(month)
 	}
+	period += " ELSE 'd:' || " + g.day("m.starts_at") + " END"
 	groups := make([]string, len(keys))
 	for i := range keys {
 		groups[i] = strconv.Itoa(i + 1)
 	}
 	var out []string
 	for _, a := range auds {
-		grains := "(SELECT '*' AS g UNION ALL SELECT 'm' UNION ALL SELECT 'd') g"
-		if a != everyone {
-			grains = "(SELECT '*' AS g UNION ALL SELECT 'm') g" // no days: see plan
-		}
+		grains := "(SELECT '*' AS g UNION ALL SELECT 'm'"
 		if g.quarters {
-			grains = strings.Replace(grains, " UNION ALL SELECT 'm'", " UNION ALL SELECT 'm' UNION ALL SELECT 'q'", 1)
+			grains += " UNION ALL SELECT 'q'"
 		}
+		if a == everyone {
+			grains += " UNION ALL SELECT 'd'" // days for everyone alone: see plan
+		}
+		grains += ") g"
 		tlp := sum.tlp
 		if tlp == "" {
 			tlp = "m.tlp"
@@ -448,7 +451,7 @@ func (g summaryGen) dropTriggers() []string {
 func (g summaryGen) withoutRowid() []string {
 	out := g.dropTriggers()
 	for _, sum := range g.sums {
-		out = append(out, strings.Replace(tableDDL(sum), "CREATE TABLE "+sum.table+" ", "CREATE TABLE "+sum.table+"_new ", 1)+" WITHOUT ROWID",
+		out = append(out, strings.Replace(tableDDL(sum, false), "CREATE TABLE "+sum.table+" ", "CREATE TABLE "+sum.table+"_new ", 1)+" WITHOUT ROWID",
 			"INSERT INTO "+sum.table+"_new SELECT * FROM "+sum.table,
 			"DROP TABLE "+sum.table,
 			"ALTER TABLE "+sum.table+"_new RENAME TO "+sum.table)
@@ -473,11 +476,8 @@ func (g summaryGen) shard(old summaryGen) []string {
 // from the rows, as g keeps it (its rows may have other keys than
 // before), and g's triggers.
 func (g summaryGen) recount(sum summary) []string {
-	ddl := tableDDL(sum)
-	if g.d == Postgres && g.shards > 0 {
-		ddl = strings.Replace(ddl, ", n INTEGER NOT NULL, PRIMARY KEY (", ", shard INTEGER NOT NULL DEFAULT 0, n INTEGER NOT NULL, PRIMARY KEY (", 1)
-		ddl = strings.TrimSuffix(ddl, "))") + ", shard))"
-	} else if g.d == SQLite {
+	ddl := tableDDL(sum, g.shards > 0)
+	if g.d == SQLite {
 		ddl += " WITHOUT ROWID"
 	}
 	out := append(g.dropTriggers(), "DROP TABLE "+sum.table, ddl)
@@ -517,14 +517,15 @@ func (g summaryGen) addQuarters() []string {
 func (g summaryGen) tables(sums []summary) []string {
 	var out []string
 	for _, sum := range sums {
-		out = append(out, tableDDL(sum))
+		out = append(out, tableDDL(sum, false))
 		out = append(out, g.deltas(sum, "", source(sum.base, sum.base), "", allAudiences)...)
 	}
 	return out
 }
 
-// tableDDL makes the summary table sum.
-func tableDDL(sum summary) string {
+// tableDDL makes the summary table sum, with a shard column in its key
+// when shard is set (Postgres).
+func tableDDL(sum summary, shard bool) string {
 	cols := []string{"aud TEXT NOT NULL", "period TEXT NOT NULL", "tlp TEXT NOT NULL"}
 	for _, c := range sum.cols {
 		typ := "TEXT"
@@ -533,7 +534,13 @@ func tableDDL(sum summary) string {
 		}
 		cols = append(cols, c+" "+typ+" NOT NULL")
 	}
-	return "CREATE TABLE " + sum.table + " (" + strings.Join(cols, ", ") + ", n INTEGER NOT NULL, PRIMARY KEY (aud, period, tlp, " + strings.Join(sum.cols, ", ") + "))"
+	key := append([]string{"aud", "period", "tlp"}, sum.cols...)
+	if shard {
+		cols = append(cols, "shard INTEGER NOT NULL DEFAULT 0")
+		key = append(key, "shard")
+	}
+	cols = append(cols, "n INTEGER NOT NULL")
+	return "CREATE TABLE " + sum.table + " (" + strings.Join(cols, ", ") + ", PRIMARY KEY (" + strings.Join(key, ", ") + "))"
 }
 
 // triggers is the DDL of the triggers that keep g's summaries.
