@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -57,3 +58,17 @@ func (s *Store) ScanStatsActionItems(ctx context.Context, c Caller, groupBy stri
 
 // SetWalkOnly makes lists walk their sort's index whatever their filters.
 func (s *Store) SetWalkOnly(on bool) { s.walkOnly = on }
+
+// StaleTags counts the rows of meeting_tags that differ from what the
+// meetings, their attendance and topics make (none on Postgres, which has
+// no such table).
+func (s *Store) StaleTags(ctx context.Context) (int, error) {
+	if s.dialect != SQLite {
+		return 0, nil
+	}
+	cols := "tag, id, shown, " + strings.Join(tagColumns, ", ")
+	var n int
+	err := s.r.WithContext(ctx).Raw("SELECT (SELECT COUNT(*) FROM (SELECT " + cols + " FROM meeting_tags EXCEPT SELECT * FROM (" + tagRows() + "))) + (SELECT COUNT(*) FROM (SELECT * FROM (" +
+		tagRows() + ") EXCEPT SELECT " + cols + " FROM meeting_tags))").Scan(&n).Error
+	return n, err
+}

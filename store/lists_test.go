@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -241,4 +243,149 @@ func TestListsFetchWhatTheyWalk(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMeetingTagsFollowWrites: the organisations' and topics' rows that
+// their meeting lists walk (meeting_tags on SQLite) stay what the
+// meetings, their attendance and topics make through every kind of
+// change, and the lists they serve hold what the walk of the meetings'
+// own index finds, for every kind of caller.
+func TestMeetingTagsFollowWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if err := seed.VolumeSeeded(ctx, s, 60, 120, io.Discard, 5); err != nil {
+			t.Fatal(err)
+		}
+		people, _, err := s.ListPeople(ctx, store.System, store.PersonFilter{}, store.Page{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		topics, _, err := s.ListTopics(ctx, store.System, store.TopicFilter{}, store.Page{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		meetings, _, err := s.ListMeetings(ctx, store.System, store.MeetingFilter{}, store.Page{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(8, 1))
+		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+		coord := store.Caller{UserID: "u-coord", Role: models.RoleCoordinator}
+		check := func(step string) {
+			t.Helper()
+			if n, err := s.StaleTags(ctx); err != nil || n != 0 {
+				t.Fatalf("after %s: %d tag rows differ from the meetings (%v)", step, n, err)
+			}
+		}
+		check("seeding")
+		made := map[string]int{}
+		for i := range 80 {
+			m := meetings[rng.IntN(len(meetings))]
+			var step string
+			var err error
+			switch i % 8 {
+			case 0:
+				step = "a new host, title and start"
+				_, err = s.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{HostOrganizationID: models.Some(pick(orgIDs(people))),
+					Title: models.Some(fmt.Sprintf("Renamed %d", i)), StartsAt: models.Some(models.Timestamp{Time: m.StartsAt.Add(-48 * time.Hour)})})
+			case 1:
+				step = "a new marking, status and kind"
+				_, err = s.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{TLP: models.Some(models.TLP(pick(models.TLPs))),
+					Status: models.Some(pick(models.MeetingStatuses)), Kind: models.Some(pick(models.MeetingKinds))})
+			case 2:
+				step = "other topics"
+				_, err = s.UpdateMeeting(ctx, coord, m.ID, store.MeetingPatch{Topics: models.Some([]string{topics[rng.IntN(len(topics))].Name, "Tag walk " + strconv.Itoa(i%3)})})
+			case 3:
+				step = "a new attendee"
+				p := people[rng.IntN(len(people))]
+				in := store.AttendeeInput{PersonID: &p.ID, Role: "attendee", Attendance: "attended", Disclosure: pick([]string{"public", "organization_only", "undisclosed"})}
+				if in.Disclosure != "public" {
+					in.WithholdingReason = models.WithholdingReasons[0]
+				}
+				_, err = s.CreateAttendee(ctx, coord, m.ID, in)
+			case 4, 5:
+				atts, lerr := s.ListAttendees(ctx, coord, m.ID)
+				if lerr != nil || len(atts) == 0 {
+					continue
+				}
+				a := atts[rng.IntN(len(atts))]
+				if i%8 == 4 {
+					step = "a disclosure changed"
+					d := models.Disclosure(pick([]string{"public", "organization_only", "undisclosed"}))
+					patch := store.AttendeePatch{Disclosure: models.Some(d)}
+					if d.Withholds() {
+						reason := models.WithholdingReasons[0]
+						patch.WithholdingReason = models.SomeOrNull(&reason)
+					}
+					_, err = s.UpdateAttendee(ctx, coord, m.ID, a.ID, patch)
+				} else {
+					step = "an attendee removed"
+					err = s.DeleteAttendee(ctx, coord, m.ID, a.ID, nil)
+				}
+			case 6:
+				step = "an organisation's row without its person"
+				p := people[rng.IntN(len(people))]
+				_, err = s.CreateAttendee(ctx, coord, m.ID, store.AttendeeInput{OrganizationID: p.OrganizationID, Role: "observer", Attendance: "invited", Disclosure: "organization_only",
+					WithholdingReason: models.WithholdingReasons[0]})
+			case 7:
+				step = "a meeting deleted"
+				err = s.DeleteMeeting(ctx, coord, m.ID, nil)
+			}
+			// A deleted meeting is not found, and a person already on the
+			// attendance conflicts; every other change must be made.
+			if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrConflict) {
+				t.Fatalf("%s: %v", step, err)
+			}
+			if err == nil {
+				made[step]++
+			}
+			check(step)
+		}
+		if len(made) != 8 {
+			t.Fatalf("only these changes were made: %v", made)
+		}
+		callers := []store.Caller{coord, {UserID: "u-view", Role: models.RoleViewer}}
+		for _, p := range people[:6] {
+			callers = append(callers, store.Caller{UserID: "u-" + p.ID, Role: models.RoleParticipant, PersonID: p.ID, OrganizationID: p.OrganizationID})
+		}
+		for _, c := range callers {
+			for _, f := range []store.MeetingFilter{{Organization: people[rng.IntN(len(people))].OrganizationID}, {Topic: topics[rng.IntN(len(topics))].Name}, {Topic: "Tag walk 1"}} {
+				for _, sort := range []string{"-starts_at", "title", "-updated_at"} {
+					got := listMeetingIDs(t, s, c, f, sort)
+					s.SetWalkOnly(true)
+					want := listMeetingIDs(t, s, c, f, sort)
+					s.SetWalkOnly(false)
+					if !slices.Equal(got, want) {
+						t.Fatalf("%s, %+v, %s: %d walked in the tag, %d in the meetings", c.Role, f, sort, len(got), len(want))
+					}
+				}
+			}
+		}
+	})
+}
+
+func orgIDs(people []models.Person) []string {
+	var out []string
+	for _, p := range people {
+		out = append(out, p.OrganizationID)
+	}
+	return out
+}
+
+func listMeetingIDs(t *testing.T, s *store.Store, c store.Caller, f store.MeetingFilter, sort string) []string {
+	t.Helper()
+	var ids []string
+	var cursor string
+	for {
+		page, next, err := s.ListMeetings(ctx, c, f, store.Page{Limit: 7, Sort: sort, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range page {
+			ids = append(ids, m.ID)
+		}
+		if next == nil {
+			return ids
+		}
+		cursor = *next
+	}
 }

@@ -461,6 +461,9 @@ type MeetingFilter struct {
 	// sort is the list's sort key (ListMeetings): filters that are not on
 	// it are checked on each row of the sort's index walk.
 	sort string
+	// tag is the organisation's or topic's tag whose index the list walks
+	// (tagWalk), as "meetings": its rows are that tag's.
+	tag string
 }
 
 var meetingSorts = newSortSet("-starts_at", map[string]sortKey{
@@ -497,7 +500,7 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 	if len(f.Kind) > 0 {
 		q = q.Where(s.noIndex("meetings.kind")+" IN ?", f.Kind)
 	}
-	if f.Topic != "" {
+	if f.Topic != "" && !strings.HasPrefix(f.tag, "t:") {
 		q = q.Where("EXISTS (SELECT 1 FROM meeting_topics ft WHERE ft.meeting_id = "+s.noIndex("meetings.id")+
 			" AND ft.topic_id IN (SELECT id FROM topics WHERE id = ? UNION ALL SELECT id FROM topics WHERE name_key = ?))",
 			f.Topic, strings.ToLower(strings.TrimSpace(f.Topic)))
@@ -505,7 +508,14 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 	if f.Organization != "" {
 		// An undisclosed attendance only matches for those who may know of it,
 		// so that the filter cannot be used to probe who attended.
-		if c.Privileged() {
+		if strings.HasPrefix(f.tag, "o:") {
+			// The tag's rows are the organisation's meetings; shown says
+			// whether its rows show it (tags.go).
+			if !c.Privileged() {
+				q = q.Where("(meetings.shown = 2 OR meetings.shown = 1 AND NOT "+s.smallOrgSQL("?")+" OR "+memberSQL("meetings.id")+")",
+					f.Organization, c.PersonID)
+			}
+		} else if c.Privileged() {
 			q = q.Where("(meetings.host_organization_id = ? OR EXISTS (SELECT 1 FROM attendees fa WHERE fa.meeting_id = meetings.id AND fa.organization_id = ?))",
 				f.Organization, f.Organization)
 		} else {
@@ -536,6 +546,9 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 		}
 		q = q.Where("meetings.follow_up_of_id = ? AND EXISTS ("+parent+")", args...)
 	}
+	if f.tag != "" {
+		return q // a tag's walk: f.Q and f.FollowUpOf are empty (tagWalk)
+	}
 	if cond, args, ok := s.fewMeetings(q.Session(&gorm.Session{NewDB: true}), c, f); ok {
 		q = q.Where(cond, args...)
 	}
@@ -551,53 +564,35 @@ func (s *Store) filterMeetings(q *gorm.DB, c Caller, f MeetingFilter) *gorm.DB {
 }
 
 // fewMeetings is, on SQLite, the condition that a meeting is among the few
-// that f's organisation, topic and window, and for a caller who is not
-// staff a TLP filter of AMBER or RED alone, leave (with its TLP, status and
-// kind): read through their own indexes, up to manyMatches of them
-// (manySetMatches with a set). SQLite cannot tell how many they
-// are: a few are fetched by rowid and sorted, rather than walking the
-// sort's index to its end in search of them; many are met on that walk.
-// The filters themselves are still checked on each row.
+// that f's window, and for a caller who is not staff a TLP filter of AMBER
+// or RED alone, leave (with its TLP, status and kind): read through their
+// own indexes, up to manyMatches of them (manySetMatches of the caller's).
+// SQLite cannot tell how many they are: a few are fetched by rowid and
+// sorted, rather than walking the sort's index to its end in search of
+// them; many are met on that walk. The filters themselves are still
+// checked on each row. (An organisation's or topic's list walks its tag's
+// index instead: tagWalk.)
 func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []any, bool) {
 	if s.dialect == Postgres || f.Q != "" || s.walkOnly {
 		return "", nil, false
 	}
-	var sets []string
+	// The caller's own meetings: only those can be seen.
+	own := !c.Privileged() && len(f.TLP) > 0 && !slices.ContainsFunc(f.TLP, func(t string) bool { return slices.Contains(sharedTLPs, t) })
+	window := f.From != nil || f.To != nil
+	if !own && (!window || f.sort == "starts_at") {
+		return "", nil, false
+	}
+	q := "SELECT meetings.rowid FROM meetings INDEXED BY meetings_starts_at WHERE deleted_at IS NULL"
 	var args []any
-	if f.Topic != "" {
-		sets = append(sets, "SELECT meeting_id AS id FROM meeting_topics WHERE topic_id IN (SELECT id FROM topics WHERE id = ? UNION ALL SELECT id FROM topics WHERE name_key = ?)")
-		args = append(args, f.Topic, strings.ToLower(strings.TrimSpace(f.Topic)))
-	}
-	if f.Organization != "" {
-		sets = append(sets, "SELECT id FROM meetings WHERE host_organization_id = ? UNION SELECT meeting_id FROM attendees WHERE organization_id = ?")
-		args = append(args, f.Organization, f.Organization)
-	}
-	if !c.Privileged() && len(f.TLP) > 0 && !slices.ContainsFunc(f.TLP, func(t string) bool { return slices.Contains(sharedTLPs, t) }) {
-		// Only the caller's organisation's and person's meetings can be seen.
+	if own {
 		if c.OrganizationID == "" && c.PersonID == "" {
 			return "1 = 0", nil, true
 		}
-		sets = append(sets, "SELECT meeting_id AS id FROM attendees WHERE organization_id = ? UNION SELECT meeting_id FROM attendees WHERE person_id = ?"+
-			" UNION SELECT id FROM meetings WHERE host_organization_id = ?")
+		// Read as it streams (a meeting may come twice); the read stops at
+		// the limit.
+		q = "SELECT meetings.rowid FROM (SELECT meeting_id AS id FROM attendees WHERE organization_id = ? UNION ALL SELECT meeting_id FROM attendees WHERE person_id = ?" +
+			" UNION ALL SELECT id FROM meetings WHERE host_organization_id = ?) x JOIN meetings ON meetings.id = x.id WHERE deleted_at IS NULL"
 		args = append(args, c.OrganizationID, c.PersonID, c.OrganizationID)
-	}
-	window := f.From != nil || f.To != nil
-	if len(sets) == 0 && (!window || f.sort == "starts_at") {
-		return "", nil, false
-	}
-	var q string
-	switch len(sets) {
-	case 0:
-		q = "SELECT meetings.rowid FROM meetings INDEXED BY meetings_starts_at WHERE deleted_at IS NULL"
-	case 1:
-		// One set is read as it streams (a meeting may come twice), and the
-		// read stops at manyMatches.
-		q = "SELECT meetings.rowid FROM (" + strings.ReplaceAll(sets[0], " UNION SELECT", " UNION ALL SELECT") + ") x JOIN meetings ON meetings.id = x.id WHERE deleted_at IS NULL"
-	default:
-		for i, set := range sets {
-			sets[i] = "SELECT * FROM (" + set + ")" // each set whole before they meet
-		}
-		q = "SELECT meetings.rowid FROM meetings WHERE deleted_at IS NULL AND id IN (" + strings.Join(sets, " INTERSECT ") + ")"
 	}
 	if f.From != nil {
 		q, args = q+" AND starts_at >= ?", append(args, f.From.UTC())
@@ -605,7 +600,7 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 	if f.To != nil {
 		q, args = q+" AND starts_at < ?", append(args, f.To.UTC())
 	}
-	// Read from the sets, not through the indexes of these columns.
+	// Checked on the rows read, not sought through these columns' indexes.
 	for _, col := range []struct {
 		name string
 		vals []string
@@ -614,11 +609,11 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 			q, args = q+" AND +"+col.name+" IN ?", append(args, col.vals)
 		}
 	}
-	// A set of an organisation, a topic or the caller's own meetings is
-	// worth reading further than a window alone: its meetings are rare on
-	// the sort's walk, each checked there with the set's subquery.
+	// The caller's own meetings are worth reading further than a window
+	// alone: they are rare on the sort's walk, each checked there with the
+	// set's subquery.
 	limit := manyMatches
-	if len(sets) > 0 {
+	if own {
 		limit = manySetMatches
 	}
 	var rowids []int64
@@ -659,7 +654,15 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	if f.sort == "" {
 		f.sort = strings.TrimPrefix(meetingSorts.def, "-")
 	}
-	q := s.filterMeetings(db.Model(&models.Meeting{}).Scopes(live("meetings"), meetingVisible(s.dialect, c)), c, f)
+	base, cols := db.Model(&models.Meeting{}), meetingColumns
+	if tag, ok := s.tagWalk(db, f); ok {
+		// The tag's rows stand for the meetings in every condition; the
+		// page's own rows are read from the meetings.
+		f.tag = tag
+		base = db.Table("meeting_tags meetings").Where("meetings.tag = ?", tag).Joins("JOIN meetings mr ON mr.id = meetings.id")
+		cols = strings.ReplaceAll(meetingColumns, "meetings.", "mr.")
+	}
+	q := s.filterMeetings(base.Scopes(live("meetings"), meetingVisible(s.dialect, c)), c, f)
 	q, _, name, err := applyPage(q, meetingSorts, p, "meetings")
 	if err != nil {
 		return nil, nil, err
@@ -667,7 +670,7 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 	// The page reads whole rows: SQLite checks the filters it can on the
 	// sort's index and reads the table only for the rows they keep.
 	sortCol := strings.TrimPrefix(name, "-")
-	rows, err := scanAll(q.Select(meetingColumns), func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
+	rows, err := scanAll(q.Select(cols), func(rs *sql.Rows, m *models.Meeting) error { return scanMeeting(rs, m) })
 	if err != nil {
 		return nil, nil, err
 	}

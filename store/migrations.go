@@ -451,6 +451,7 @@ var migrations = []migration{
 	{name: "owner summaries by shared marking and overdue",
 		sqlite: summaryGen{SQLite, summaries, 0, false}.recount(itemOwners), postgres: summaryGen{Postgres, summaries, summaryShards, false}.recount(itemOwners)},
 	{name: "summary rows by quarter", sqlite: currentSummaries(SQLite).addQuarters(), postgres: currentSummaries(Postgres).addQuarters()},
+	{name: "meeting lists by organisation or topic walk a tag's index", sqlite: meetingTags()},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

@@ -76,8 +76,8 @@ func (s *Store) textMatch(db *gorm.DB, q string, t textIndex) (cond string, args
 // manyMatches is where a search's matches are walked rather than fetched.
 const manyMatches = 1000
 
-// manySetMatches is where the meetings of an organisation, a topic or the
-// caller's own are walked rather than fetched (fewMeetings).
+// manySetMatches is where the caller's own meetings are walked rather than
+// fetched (fewMeetings).
 const manySetMatches = 4000
 
 // noIndex is expr as a value SQLite will not look up in an index (unary
