@@ -352,7 +352,7 @@ var migrations = []migration{
 		`ALTER TABLE action_items ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(title || ' ' || description, '[^[:alnum:]]+', ' ', 'g'))) STORED`,
 		`CREATE INDEX action_items_search ON action_items USING gin (search)`,
 	}},
-	{name: "statistics from summary tables", sqlite: summaryGen{SQLite, summaries13, 0, false}.create(), postgres: summaryGen{Postgres, summaries13, 0, false}.create()},
+	{name: "statistics from summary tables", sqlite: summaryGen{d: SQLite, sums: summaries13}.create(), postgres: summaryGen{d: Postgres, sums: summaries13}.create()},
 	{name: "an owner's items in every order", statements: []string{
 		// An owner's list (owner=me, owner_person, owner_organization)
 		// walks one of these to its page in any sort but the due date's,
@@ -365,12 +365,12 @@ var migrations = []migration{
 		`CREATE INDEX action_items_owner_org_title ON action_items (owner_organization_id, title, id)`,
 	}},
 	{name: "the median from thousandths of a day",
-		sqlite:   summaryGen{SQLite, summaries24, 0, false}.add(summaryGen{SQLite, summaries13, 0, false}, []summary{closeMillis}),
-		postgres: summaryGen{Postgres, summaries24, 0, false}.add(summaryGen{Postgres, summaries13, 0, false}, []summary{closeMillis})},
+		sqlite:   summaryGen{d: SQLite, sums: summaries24}.add(summaryGen{d: SQLite, sums: summaries13}, []summary{closeMillis}),
+		postgres: summaryGen{d: Postgres, sums: summaries24}.add(summaryGen{d: Postgres, sums: summaries13}, []summary{closeMillis})},
 	{name: "summary rows in shards on Postgres",
-		postgres: summaryGen{Postgres, summaries24, summaryShards, false}.shard(summaryGen{Postgres, summaries24, 0, false})},
+		postgres: summaryGen{d: Postgres, sums: summaries24, shards: summaryShards}.shard(summaryGen{d: Postgres, sums: summaries24})},
 	{name: "list sorts that check the filters from their index", sqlite: listIndexes()},
-	{name: "summary tables without rowids", sqlite: summaryGen{SQLite, summaries24, 0, false}.withoutRowid()},
+	{name: "summary tables without rowids", sqlite: summaryGen{d: SQLite, sums: summaries24}.withoutRowid()},
 	{name: "imported meetings keep their source row", statements: []string{
 		`CREATE TABLE meeting_sources (
 			source TEXT NOT NULL,
@@ -382,7 +382,7 @@ var migrations = []migration{
 		`CREATE INDEX meeting_sources_meeting ON meeting_sources (meeting_id)`,
 	}},
 	{name: "summary triggers skip the audiences a write cannot reach",
-		sqlite: summaryGen{SQLite, summaries24, 0, false}.retrigger(), postgres: summaryGen{Postgres, summaries24, summaryShards, false}.retrigger()},
+		sqlite: summaryGen{d: SQLite, sums: summaries24}.retrigger(), postgres: summaryGen{d: Postgres, sums: summaries24, shards: summaryShards}.retrigger()},
 	{name: "notifications", statements: []string{
 		`CREATE TABLE notifications (
 			id TEXT PRIMARY KEY,
@@ -449,9 +449,16 @@ var migrations = []migration{
 			PRIMARY KEY (user_id, kind, period))`,
 	}},
 	{name: "owner summaries by shared marking and overdue",
-		sqlite: summaryGen{SQLite, summaries, 0, false}.recount(itemOwners), postgres: summaryGen{Postgres, summaries, summaryShards, false}.recount(itemOwners)},
-	{name: "summary rows by quarter", sqlite: currentSummaries(SQLite).addQuarters(), postgres: currentSummaries(Postgres).addQuarters()},
+		sqlite: summaryGen{d: SQLite, sums: summaries}.recount(itemOwners), postgres: summaryGen{d: Postgres, sums: summaries, shards: summaryShards}.recount(itemOwners)},
+	{name: "summary rows by quarter", sqlite: summaries25(SQLite).addQuarters(), postgres: summaries25(Postgres).addQuarters()},
 	{name: "meeting lists by organisation or topic walk a tag's index", sqlite: meetingTags()},
+	{name: "summary rows by day for every audience", sqlite: summaries27(SQLite).addAudienceDays(), postgres: summaries27(Postgres).addAudienceDays()},
+	{name: "a meeting's items by owner from the index alone", statements: []string{
+		// The owners a participant sees in the room (ownersInTheRoom) are
+		// counted from this index without reading the items.
+		`DROP INDEX action_items_meeting`,
+		`CREATE INDEX action_items_meeting ON action_items (meeting_id, status, due_on, deleted_at, owner_organization_id)`,
+	}},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

@@ -72,32 +72,11 @@ var sharedTLPs = []string{"CLEAR", "GREEN"}
 
 // scopes are the sets of meetings a statistic must scan for c besides
 // what the summaries of pl answer: those c may see in the parts of days
-// at the ends of the range, and for those who are not staff, the AMBER
-// and RED ones of their audiences in the parts of months at its ends
-// (found by their start).
+// at the ends of the range (found by their start).
 func (s *Store) scopes(c Caller, pl plan) []scope {
 	var out []scope
 	for _, e := range pl.everyone.edges {
-		e := e
-		out = append(out, func(q *gorm.DB) *gorm.DB {
-			if !c.Privileged() {
-				q = q.Where(asValue(s.dialect, "meetings.tlp")+" IN ?", sharedTLPs)
-			}
-			return e.apply(q)
-		})
-	}
-	if c.Privileged() || c.OrganizationID == "" && c.PersonID == "" {
-		return out
-	}
-	for _, e := range pl.audiences.edges {
-		e := e
-		out = append(out, func(q *gorm.DB) *gorm.DB {
-			// An edge is less than a month: its meetings are found by
-			// their start, and each checked, rather than every meeting of
-			// the caller's organisation read to find those in the edge.
-			q = q.Where(asValue(s.dialect, "meetings.tlp")+" NOT IN ?", sharedTLPs)
-			return e.apply(meetingVisible(s.dialect, c)(q))
-		})
+		out = append(out, func(q *gorm.DB) *gorm.DB { return e.apply(meetingVisible(s.dialect, c)(q)) })
 	}
 	return out
 }

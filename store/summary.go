@@ -162,6 +162,12 @@ type summaryGen struct {
 	// quarters adds rows by quarter of a year ("q:2025-2") to every
 	// audience's, which a range of months reads in their place.
 	quarters bool
+	// audienceDays adds rows by day to the organisations' and people's
+	// audiences, as everyone's have: a range that starts or ends within a
+	// month then reads its days there rather than scanning meetings.
+	audienceDays bool
+	// onlyDays makes deltas write rows by day alone (addAudienceDays).
+	onlyDays bool
 }
 
 // summaryShards is how many rows each Postgres summary row is split into.
@@ -169,10 +175,25 @@ const summaryShards = 8
 
 // currentSummaries writes the SQL of the summary tables as they are now.
 func currentSummaries(d Dialect) summaryGen {
+	return summaries27(d)
+}
+
+// summaries25 writes the SQL of the summary tables as migration 25 left
+// them (its SQL must not change): no days for the audiences but everyone.
+func summaries25(d Dialect) summaryGen {
+	g := summaryGen{d: d, sums: summaries, quarters: true}
 	if d == Postgres {
-		return summaryGen{d, summaries, summaryShards, true}
+		g.shards = summaryShards
 	}
-	return summaryGen{d, summaries, 0, true}
+	return g
+}
+
+// summaries27 writes them as migration 27 made them: days for every
+// audience.
+func summaries27(d Dialect) summaryGen {
+	g := summaries25(d)
+	g.audienceDays = true
+	return g
 }
 
 // day is the UTC day of the timestamp expression ts, as YYYY-MM-DD.
@@ -303,10 +324,13 @@ func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience)
 		if g.quarters {
 			grains += " UNION ALL SELECT 'q'"
 		}
-		if a == everyone {
-			grains += " UNION ALL SELECT 'd'" // days for everyone alone: see plan
+		if a == everyone || g.audienceDays {
+			grains += " UNION ALL SELECT 'd'"
 		}
 		grains += ") g"
+		if g.onlyDays {
+			grains = "(SELECT 'd' AS g) g"
+		}
 		tlp := sum.tlp
 		if tlp == "" {
 			tlp = "m.tlp"
@@ -509,6 +533,23 @@ func (g summaryGen) addQuarters() []string {
 		}
 		out = append(out, "INSERT INTO "+sum.table+" ("+strings.Join(keys, ", ")+", n) SELECT "+strings.Join(sel, ", ")+", SUM(n) FROM "+sum.table+
 			" WHERE period >= 'm:' AND period < 'm;' GROUP BY "+strings.Join(groups, ", "))
+	}
+	return append(out, g.triggers()...)
+}
+
+// addAudienceDays is the statements that add rows by day to the
+// summaries of every audience but everyone, counted from the rows, and
+// make g's triggers, which keep them.
+func (g summaryGen) addAudienceDays() []string {
+	out := g.dropTriggers()
+	days := g
+	days.onlyDays = true
+	for _, sum := range g.sums {
+		src := source(sum.base, sum.base)
+		if sum.base == "sectors" {
+			src = sectorsOf("meetings", "SELECT id FROM meetings")
+		}
+		out = append(out, days.deltas(sum, "", src, "", someAudiences)...)
 	}
 	return append(out, g.triggers()...)
 }
@@ -860,14 +901,14 @@ func (p periods) sql() (string, []any) {
 	return "period >= ? AND period < ?", []any{p.lo, p.hi}
 }
 
-// plan is how a statistic over a range is answered: everyone's summaries
-// have days, months, quarters and all time; the other audiences' have
-// months, quarters and all time, and rows answer the parts of months at
-// the ends of a range.
+// plan is how a statistic over a range is answered: every audience's
+// summaries have days, months, quarters and all time, and rows answer the
+// parts of days at the ends of a range.
 type plan struct{ everyone, audiences span }
 
 func planRange(r StatsRange, months bool) plan {
-	return plan{everyone: planSpan(r, months, true), audiences: planSpan(r, months, false)}
+	sp := planSpan(r, months, true)
+	return plan{everyone: sp, audiences: sp}
 }
 
 // planSpan splits r into whole quarters, months, and (with days) whole
