@@ -112,7 +112,9 @@ func resumePage(q *gorm.DB, set sortSet, p Page, table string) (*gorm.DB, sortKe
 	if key.desc {
 		cmp = "<"
 	}
-	return q.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", key.expr, cmp, key.expr, id, cmp), v, v, cid), key, name, nil
+	// A row value: the databases seek the sort's index to the cursor,
+	// where "a < ? OR (a = ? AND id < ?)" walks it from its start.
+	return q.Where(fmt.Sprintf("(%s, %s) %s (?, ?)", key.expr, id, cmp), v, cid), key, name, nil
 }
 
 // decodeCursor reads a cursor that encodeCursor made for the sort name: the
