@@ -25,17 +25,28 @@ import (
 // tagColumns are the meeting's columns a tag row copies.
 var tagColumns = []string{"starts_at", "created_at", "updated_at", "title", "tlp", "status", "kind", "host_organization_id", "deleted_at"}
 
+// shownSQL is the shown value of organisation org (an SQL expression) in
+// meeting m.
+func shownSQL(org string) string {
+	rows := orgRowsSQL(org)
+	return "CASE WHEN m.host_organization_id = " + org + " OR EXISTS (" + rows + " AND (ta.disclosure = 'public' OR ta.disclosure = 'organization_only' AND ta.person_id IS NULL)) THEN 2" +
+		" WHEN EXISTS (" + rows + " AND ta.disclosure = 'organization_only') THEN 1 ELSE 0 END"
+}
+
+// orgRowsSQL is the attendance rows (ta) of organisation org in meeting m.
+func orgRowsSQL(org string) string {
+	return "SELECT 1 FROM attendees ta WHERE ta.meeting_id = m.id AND ta.organization_id = " + org
+}
+
 // tagOrg is the statements that make the row of organisation org (an SQL
 // expression) and meeting id again, or remove it when the organisation no
 // longer hosts it or is on its attendance.
 func tagOrg(org, id string) []string {
-	rows := "SELECT 1 FROM attendees ta WHERE ta.meeting_id = m.id AND ta.organization_id = " + org
 	return []string{
 		"DELETE FROM meeting_tags WHERE id = " + id + " AND tag = 'o:' || " + org,
 		"INSERT INTO meeting_tags (tag, id, shown, " + strings.Join(tagColumns, ", ") + ") SELECT 'o:' || " + org + ", m.id, " +
-			"CASE WHEN m.host_organization_id = " + org + " OR EXISTS (" + rows + " AND (ta.disclosure = 'public' OR ta.disclosure = 'organization_only' AND ta.person_id IS NULL)) THEN 2" +
-			" WHEN EXISTS (" + rows + " AND ta.disclosure = 'organization_only') THEN 1 ELSE 0 END, m." + strings.Join(tagColumns, ", m.") +
-			" FROM meetings m WHERE m.id = " + id + " AND " + org + " IS NOT NULL AND (m.host_organization_id = " + org + " OR EXISTS (" + rows + "))",
+			shownSQL(org) + ", m." + strings.Join(tagColumns, ", m.") +
+			" FROM meetings m WHERE m.id = " + id + " AND " + org + " IS NOT NULL AND (m.host_organization_id = " + org + " OR EXISTS (" + orgRowsSQL(org) + "))",
 	}
 }
 
@@ -45,6 +56,7 @@ func tagTopic(topic, id string) string {
 		strings.Join(tagColumns, ", m.") + " FROM meetings m WHERE m.id = " + id
 }
 
+// trigger is a SQLite trigger of the statements stmts.
 func trigger(name, event string, stmts ...string) string {
 	return "CREATE TRIGGER " + name + " " + event + " BEGIN\n" + strings.Join(stmts, ";\n") + ";\nEND"
 }
@@ -52,10 +64,7 @@ func trigger(name, event string, stmts ...string) string {
 // tagRows is every row meeting_tags should hold, made from the meetings,
 // their attendance and their topics.
 func tagRows() string {
-	rows := "SELECT 1 FROM attendees ta WHERE ta.meeting_id = m.id AND ta.organization_id = x.org"
-	return "SELECT 'o:' || x.org, m.id, " +
-		"CASE WHEN m.host_organization_id = x.org OR EXISTS (" + rows + " AND (ta.disclosure = 'public' OR ta.disclosure = 'organization_only' AND ta.person_id IS NULL)) THEN 2" +
-		" WHEN EXISTS (" + rows + " AND ta.disclosure = 'organization_only') THEN 1 ELSE 0 END, m." + strings.Join(tagColumns, ", m.") +
+	return "SELECT 'o:' || x.org, m.id, " + shownSQL("x.org") + ", m." + strings.Join(tagColumns, ", m.") +
 		" FROM (SELECT host_organization_id AS org, id AS mid FROM meetings UNION SELECT organization_id, meeting_id FROM attendees) x JOIN meetings m ON m.id = x.mid" +
 		" UNION ALL SELECT 't:' || mt.topic_id, m.id, 2, m." + strings.Join(tagColumns, ", m.") + " FROM meeting_topics mt JOIN meetings m ON m.id = mt.meeting_id"
 }
