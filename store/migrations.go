@@ -452,7 +452,7 @@ var migrations = []migration{
 		sqlite: summaryGen{d: SQLite, sums: summaries}.recount(itemOwners), postgres: summaryGen{d: Postgres, sums: summaries, shards: summaryShards}.recount(itemOwners)},
 	{name: "summary rows by quarter", sqlite: summaries25(SQLite).addQuarters(), postgres: summaries25(Postgres).addQuarters()},
 	{name: "meeting lists by organisation or topic walk a tag's index", sqlite: meetingTags()},
-	{name: "summary rows by day for every audience", sqlite: summaries27(SQLite).addAudienceDays(), postgres: summaries27(Postgres).addAudienceDays()},
+	{name: "summary rows by day for every audience", sqlite: summaries27(SQLite).addAudienceDays()},
 	{name: "a meeting's items by owner from the index alone", statements: []string{
 		// The owners a participant sees in the room (ownersInTheRoom) are
 		// counted from this index without reading the items.

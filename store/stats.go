@@ -72,11 +72,32 @@ var sharedTLPs = []string{"CLEAR", "GREEN"}
 
 // scopes are the sets of meetings a statistic must scan for c besides
 // what the summaries of pl answer: those c may see in the parts of days
-// at the ends of the range (found by their start).
+// at the ends of the range, and for those who are not staff, the AMBER
+// and RED ones of their audiences in the parts of the audiences' periods
+// at its ends (days on SQLite, months on Postgres), found by their start.
 func (s *Store) scopes(c Caller, pl plan) []scope {
 	var out []scope
 	for _, e := range pl.everyone.edges {
-		out = append(out, func(q *gorm.DB) *gorm.DB { return e.apply(meetingVisible(s.dialect, c)(q)) })
+		e := e
+		out = append(out, func(q *gorm.DB) *gorm.DB {
+			if !c.Privileged() {
+				q = q.Where(asValue(s.dialect, "meetings.tlp")+" IN ?", sharedTLPs)
+			}
+			return e.apply(q)
+		})
+	}
+	if c.Privileged() || c.OrganizationID == "" && c.PersonID == "" {
+		return out
+	}
+	for _, e := range pl.audiences.edges {
+		e := e
+		out = append(out, func(q *gorm.DB) *gorm.DB {
+			// An edge is less than a period: its meetings are found by
+			// their start, and each checked, rather than every meeting of
+			// the caller's organisation read to find those in the edge.
+			q = q.Where(asValue(s.dialect, "meetings.tlp")+" NOT IN ?", sharedTLPs)
+			return e.apply(meetingVisible(s.dialect, c)(q))
+		})
 	}
 	return out
 }
@@ -222,7 +243,7 @@ func (s *Store) scanCounts(db *gorm.DB, sc scope, oc *overviewCounts) error {
 
 func (s *Store) statsOverview(ctx context.Context, c Caller, r StatsRange) (*Overview, error) {
 	db := s.read(ctx)
-	pl := planRange(r, false)
+	pl := s.planRange(r, false)
 	var oc overviewCounts
 	if err := s.summaryCounts(db, c, pl, &oc); err != nil {
 		return nil, err
@@ -529,7 +550,7 @@ func (s *Store) statsMeetings(ctx context.Context, c Caller, groupBy string, r S
 	default:
 		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of month, sector, topic, kind, host_organization"}}}
 	}
-	pl := planRange(r, groupBy == "month")
+	pl := s.planRange(r, groupBy == "month")
 	if err := s.summaryRows(db, c, pl, table, key+" AS k, "+label+" AS l, st.tlp AS tlp, SUM(st.n) AS n", joins, key+", st.tlp", &rows); err != nil {
 		return nil, err
 	}
@@ -681,7 +702,7 @@ type itemRow struct {
 
 func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, r StatsRange) ([]Bucket, error) {
 	db := s.read(ctx)
-	pl := planRange(r, false)
+	pl := s.planRange(r, false)
 	var rows []itemRow
 	var table, key, label, joins string
 	var keyArgs []any

@@ -175,6 +175,9 @@ const summaryShards = 8
 
 // currentSummaries writes the SQL of the summary tables as they are now.
 func currentSummaries(d Dialect) summaryGen {
+	if d == Postgres {
+		return summaries25(d)
+	}
 	return summaries27(d)
 }
 
@@ -188,8 +191,10 @@ func summaries25(d Dialect) summaryGen {
 	return g
 }
 
-// summaries27 writes them as migration 27 made them: days for every
-// audience.
+// summaries27 writes them as migration 27 made them on SQLite: days for
+// every audience. (On Postgres, whose triggers run as PL/pgSQL, the
+// audiences' day rows made adding an attendee about fifteen times
+// dearer; it keeps summaries25.)
 func summaries27(d Dialect) summaryGen {
 	g := summaries25(d)
 	g.audienceDays = true
@@ -901,14 +906,15 @@ func (p periods) sql() (string, []any) {
 	return "period >= ? AND period < ?", []any{p.lo, p.hi}
 }
 
-// plan is how a statistic over a range is answered: every audience's
-// summaries have days, months, quarters and all time, and rows answer the
-// parts of days at the ends of a range.
+// plan is how a statistic over a range is answered: everyone's summaries
+// have days, months, quarters and all time, and rows answer the parts of
+// days at the ends of a range; so do the other audiences' on SQLite, and
+// on Postgres, which keeps no days for them, rows answer the parts of
+// months at the ends.
 type plan struct{ everyone, audiences span }
 
-func planRange(r StatsRange, months bool) plan {
-	sp := planSpan(r, months, true)
-	return plan{everyone: sp, audiences: sp}
+func (s *Store) planRange(r StatsRange, months bool) plan {
+	return plan{everyone: planSpan(r, months, true), audiences: planSpan(r, months, currentSummaries(s.dialect).audienceDays)}
 }
 
 // planSpan splits r into whole quarters, months, and (with days) whole
