@@ -153,23 +153,6 @@ func TestListsFetchWhatTheyWalk(t *testing.T) {
 			p := people[rng.IntN(len(people))]
 			return store.Caller{UserID: "u-" + p.ID, Role: models.RoleParticipant, PersonID: p.ID, OrganizationID: p.OrganizationID}
 		}
-		meetingIDs := func(c store.Caller, f store.MeetingFilter, sort string) []string {
-			var ids []string
-			var cursor string
-			for {
-				page, next, err := s.ListMeetings(ctx, c, f, store.Page{Limit: 7, Sort: sort, Cursor: cursor})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, m := range page {
-					ids = append(ids, m.ID)
-				}
-				if next == nil {
-					return ids
-				}
-				cursor = *next
-			}
-		}
 		itemIDs := func(c store.Caller, f store.ActionItemFilter, sort string) []string {
 			var ids []string
 			var cursor string
@@ -212,9 +195,9 @@ func TestListsFetchWhatTheyWalk(t *testing.T) {
 				f.From, f.To = &from, &to
 			}
 			sort := pick([]string{"starts_at", "-title", "created_at", "-updated_at"})
-			got := meetingIDs(c, f, sort)
+			got := listMeetingIDs(t, s, c, f, sort)
 			s.SetWalkOnly(true)
-			want := meetingIDs(c, f, sort)
+			want := listMeetingIDs(t, s, c, f, sort)
 			s.SetWalkOnly(false)
 			if !slices.Equal(got, want) {
 				t.Fatalf("meetings %d (%s, %+v, %s): %d fetched, %d walked", i, c.Role, f, sort, len(got), len(want))
@@ -371,6 +354,7 @@ func orgIDs(people []models.Person) []string {
 	return out
 }
 
+// listMeetingIDs is every page of c's meeting list, 7 at a time.
 func listMeetingIDs(t *testing.T, s *store.Store, c store.Caller, f store.MeetingFilter, sort string) []string {
 	t.Helper()
 	var ids []string
