@@ -130,17 +130,7 @@ func dueKey(a models.ActionItem) string {
 // random combinations of filters, sorts and callers.
 func TestListsFetchWhatTheyWalk(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		if err := seed.VolumeSeeded(ctx, s, 300, 1500, io.Discard, 9); err != nil {
-			t.Fatal(err)
-		}
-		people, _, err := s.ListPeople(ctx, store.System, store.PersonFilter{}, store.Page{Limit: 200})
-		if err != nil {
-			t.Fatal(err)
-		}
-		topics, _, err := s.ListTopics(ctx, store.System, store.TopicFilter{}, store.Page{Limit: 200})
-		if err != nil {
-			t.Fatal(err)
-		}
+		people, topics := seeded(t, s, 300, 1500, 9)
 		rng := rand.New(rand.NewPCG(4, 4))
 		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 		caller := func() store.Caller {
@@ -235,17 +225,7 @@ func TestListsFetchWhatTheyWalk(t *testing.T) {
 // own index finds, for every kind of caller.
 func TestMeetingTagsFollowWrites(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		if err := seed.VolumeSeeded(ctx, s, 60, 120, io.Discard, 5); err != nil {
-			t.Fatal(err)
-		}
-		people, _, err := s.ListPeople(ctx, store.System, store.PersonFilter{}, store.Page{Limit: 200})
-		if err != nil {
-			t.Fatal(err)
-		}
-		topics, _, err := s.ListTopics(ctx, store.System, store.TopicFilter{}, store.Page{Limit: 200})
-		if err != nil {
-			t.Fatal(err)
-		}
+		people, topics := seeded(t, s, 60, 120, 5)
 		meetings, _, err := s.ListMeetings(ctx, store.System, store.MeetingFilter{}, store.Page{Limit: 200})
 		if err != nil {
 			t.Fatal(err)
@@ -330,20 +310,74 @@ func TestMeetingTagsFollowWrites(t *testing.T) {
 		for _, p := range people[:6] {
 			callers = append(callers, store.Caller{UserID: "u-" + p.ID, Role: models.RoleParticipant, PersonID: p.ID, OrganizationID: p.OrganizationID})
 		}
-		for _, c := range callers {
-			for _, f := range []store.MeetingFilter{{Organization: people[rng.IntN(len(people))].OrganizationID}, {Topic: topics[rng.IntN(len(topics))].Name}, {Topic: "Tag walk 1"}} {
-				for _, sort := range []string{"-starts_at", "title", "-updated_at"} {
-					got := listMeetingIDs(t, s, c, f, sort)
-					s.SetWalkOnly(true)
-					want := listMeetingIDs(t, s, c, f, sort)
-					s.SetWalkOnly(false)
-					if !slices.Equal(got, want) {
-						t.Fatalf("%s, %+v, %s: %d walked in the tag, %d in the meetings", c.Role, f, sort, len(got), len(want))
-					}
+		same := func(c store.Caller, f store.MeetingFilter) []string {
+			t.Helper()
+			var got []string
+			for _, sort := range []string{"-starts_at", "title", "-updated_at"} {
+				got = listMeetingIDs(t, s, c, f, sort)
+				s.SetWalkOnly(true)
+				want := listMeetingIDs(t, s, c, f, sort)
+				s.SetWalkOnly(false)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s, %+v, %s: %d walked in the tag, %d in the meetings", c.Role, f, sort, len(got), len(want))
 				}
+			}
+			return got
+		}
+		own := []store.MeetingFilter{{TLP: []string{"AMBER", "RED"}}, {TLP: []string{"RED"}}, {TLP: []string{"AMBER+STRICT"}}}
+		for _, c := range callers {
+			for _, f := range append([]store.MeetingFilter{{Organization: people[rng.IntN(len(people))].OrganizationID}, {Topic: topics[rng.IntN(len(topics))].Name}, {Topic: "Tag walk 1"}}, own...) {
+				same(c, f)
+			}
+		}
+		// A participant who attends a RED meeting for another organisation
+		// finds it among their own, which their organisation's tag lacks.
+		p := people[0]
+		reds, _, err := s.ListMeetings(ctx, coord, store.MeetingFilter{TLP: []string{"RED"}}, store.Page{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var red string
+		for _, m := range reds {
+			if atts, err := s.ListAttendees(ctx, coord, m.ID); err == nil && !slices.ContainsFunc(atts, func(a store.AttendeeView) bool {
+				return a.OrganizationID != nil && *a.OrganizationID == p.OrganizationID
+			}) && m.HostOrganizationID != p.OrganizationID {
+				red = m.ID
+				break
+			}
+		}
+		other := pick(slices.DeleteFunc(orgIDs(people), func(id string) bool { return id == p.OrganizationID }))
+		if red == "" {
+			t.Fatal("no RED meeting without the participant's organisation")
+		}
+		if _, err := s.CreateAttendee(ctx, coord, red, store.AttendeeInput{PersonID: &p.ID, OrganizationID: other, Role: "attendee", Attendance: "attended", Disclosure: "public"}); err != nil {
+			t.Fatal(err)
+		}
+		c := store.Caller{UserID: "u-" + p.ID, Role: models.RoleParticipant, PersonID: p.ID, OrganizationID: p.OrganizationID}
+		for _, f := range own[:2] {
+			if got := same(c, f); !slices.Contains(got, red) {
+				t.Fatalf("%+v: the RED meeting attended for another organisation is not listed", f)
 			}
 		}
 	})
+}
+
+// seeded fills s with a seeded volume data set and returns its people and
+// topics.
+func seeded(t *testing.T, s *store.Store, meetings, items int, seedNo uint64) ([]models.Person, []models.Topic) {
+	t.Helper()
+	if err := seed.VolumeSeeded(ctx, s, meetings, items, io.Discard, seedNo); err != nil {
+		t.Fatal(err)
+	}
+	people, _, err := s.ListPeople(ctx, store.System, store.PersonFilter{}, store.Page{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	topics, _, err := s.ListTopics(ctx, store.System, store.TopicFilter{}, store.Page{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return people, topics
 }
 
 func orgIDs(people []models.Person) []string {

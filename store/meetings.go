@@ -577,7 +577,7 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 		return "", nil, false
 	}
 	// The caller's own meetings: only those can be seen.
-	own := !c.Privileged() && len(f.TLP) > 0 && !slices.ContainsFunc(f.TLP, func(t string) bool { return slices.Contains(sharedTLPs, t) })
+	own := ownTLPs(c, f)
 	window := f.From != nil || f.To != nil
 	if !own && (!window || f.sort == "starts_at") {
 		return "", nil, false
@@ -625,6 +625,12 @@ func (s *Store) fewMeetings(db *gorm.DB, c Caller, f MeetingFilter) (string, []a
 	return cond, args, true
 }
 
+// ownTLPs reports whether f asks a caller who is not staff for TLPs that
+// show only the caller's own meetings (AMBER and RED).
+func ownTLPs(c Caller, f MeetingFilter) bool {
+	return !c.Privileged() && len(f.TLP) > 0 && !slices.ContainsFunc(f.TLP, func(t string) bool { return slices.Contains(sharedTLPs, t) })
+}
+
 // rowidIn is the condition that a row of table is one of rowids, as a list
 // of values, which SQLite knows to be few. The list is padded to a power
 // of two by repeating its last rowid, so that lists of any length share a
@@ -655,7 +661,7 @@ func (s *Store) ListMeetings(ctx context.Context, c Caller, f MeetingFilter, p P
 		f.sort = strings.TrimPrefix(meetingSorts.def, "-")
 	}
 	base, cols := db.Model(&models.Meeting{}), meetingColumns
-	if tag, ok := s.tagWalk(db, f); ok {
+	if tag, ok := s.tagWalk(db, c, f); ok {
 		// The tag's rows stand for the meetings in every condition; the
 		// page's own rows are read from the meetings.
 		f.tag = tag

@@ -550,11 +550,7 @@ func (g summaryGen) addAudienceDays() []string {
 	days := g
 	days.onlyDays = true
 	for _, sum := range g.sums {
-		src := source(sum.base, sum.base)
-		if sum.base == "sectors" {
-			src = sectorsOf("meetings", "SELECT id FROM meetings")
-		}
-		out = append(out, days.deltas(sum, "", src, "", someAudiences)...)
+		out = append(out, days.deltas(sum, "", source(sum.base, sum.base), "", someAudiences)...)
 	}
 	return append(out, g.triggers()...)
 }

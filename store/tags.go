@@ -121,9 +121,10 @@ func meetingTags() []string {
 }
 
 // tagWalk is the tag whose index the list of f walks on SQLite ("o:" and
-// the organisation filter's id, else "t:" and the topic's id), and whether
+// the organisation filter's id, else "t:" and the topic's id, else for a
+// caller's own meetings "o:" and the caller's organisation), and whether
 // there is one. A search or a follow-up filter has its own few rows.
-func (s *Store) tagWalk(db *gorm.DB, f MeetingFilter) (string, bool) {
+func (s *Store) tagWalk(db *gorm.DB, c Caller, f MeetingFilter) (string, bool) {
 	if s.dialect != SQLite || s.walkOnly || f.Q != "" || f.FollowUpOf != "" {
 		return "", false
 	}
@@ -131,7 +132,7 @@ func (s *Store) tagWalk(db *gorm.DB, f MeetingFilter) (string, bool) {
 		return "o:" + f.Organization, true
 	}
 	if f.Topic == "" {
-		return "", false
+		return s.ownTag(db, c, f)
 	}
 	// A topic is named by id or name: one topic, or the list has none.
 	var ids []string
@@ -143,4 +144,23 @@ func (s *Store) tagWalk(db *gorm.DB, f MeetingFilter) (string, bool) {
 		return "t:", true // no topic's tag: no rows
 	}
 	return "t:" + ids[0], true
+}
+
+// ownTag is the tag of the caller's organisation when f asks only for TLPs
+// that a participant sees of their own meetings alone (AMBER and RED): the
+// meetings the organisation hosts or is on the attendance of. Those hold
+// every meeting the caller may see there unless the caller's person
+// attends one for another organisation; then there is no tag to walk.
+func (s *Store) ownTag(db *gorm.DB, c Caller, f MeetingFilter) (string, bool) {
+	if !ownTLPs(c, f) || c.OrganizationID == "" {
+		return "", false
+	}
+	if c.PersonID != "" {
+		var other []int
+		if err := db.Raw("SELECT 1 FROM attendees WHERE person_id = ? AND organization_id <> ? LIMIT 1", c.PersonID, c.OrganizationID).
+			Scan(&other).Error; err != nil || len(other) > 0 {
+			return "", false
+		}
+	}
+	return "o:" + c.OrganizationID, true
 }
