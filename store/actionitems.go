@@ -602,13 +602,13 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 	// rejected item is never read from the table. An item with no due date
 	// sorts as noDueDate: never before a date, and excluded from "after".
 	if f.Overdue {
-		q = q.Where(status+" IN ? AND "+due+" < ?", models.OpenStatuses, s.today().String())
+		q = q.Where(status+" IN ?", models.OpenStatuses)
 	}
-	if f.DueBefore != nil {
-		q = q.Where(due+" < ?", f.DueBefore.String())
+	if before, ok := s.dueBefore(f); ok {
+		q = q.Where(due+" < ?", before)
 	}
 	if f.DueAfter != nil {
-		q = q.Where(due+" > ? AND "+due+" < '"+noDueDate+"'", f.DueAfter.String())
+		q = q.Where(due+" > ?", f.DueAfter.String())
 	}
 	if cond, args, ok := s.fewDue(q.Session(&gorm.Session{NewDB: true}), f); ok {
 		q = q.Where(cond, args...)
@@ -622,6 +622,30 @@ func (s *Store) filterActionItems(q *gorm.DB, c Caller, f ActionItemFilter) *gor
 	return q
 }
 
+// dueBefore is the one date that f's due filters keep an item's due date
+// (as dueExpr reads it) before, and whether they set one: the earliest of
+// today for overdue, the due_before date, and for a range (which items
+// with no due date are in none of) noDueDate. One bound, because SQLite
+// bounds a walk of the index by due date with the first it is given and
+// checks the others on every row: a window's "before the end of time"
+// would have it walk from the window's start to the end of the index.
+func (s *Store) dueBefore(f ActionItemFilter) (string, bool) {
+	var bounds []string
+	if f.Overdue {
+		bounds = append(bounds, s.today().String())
+	}
+	if f.DueBefore != nil {
+		bounds = append(bounds, f.DueBefore.String())
+	}
+	if f.Overdue || f.DueBefore != nil || f.DueAfter != nil {
+		bounds = append(bounds, noDueDate)
+	}
+	if len(bounds) == 0 {
+		return "", false
+	}
+	return slices.Min(bounds), true
+}
+
 // fewDue is, on SQLite, the condition that an item is among the few whose
 // due date is in the range of f's due filters, when the list is not sorted
 // by due date and no owner's (owner, due date) index bounds it. SQLite
@@ -633,15 +657,12 @@ func (s *Store) fewDue(db *gorm.DB, f ActionItemFilter) (string, []any, bool) {
 		!f.Overdue && f.DueBefore == nil && f.DueAfter == nil {
 		return "", nil, false
 	}
-	// Items with no due date are in no range. The due date is read as the
-	// index by due date holds it.
+	// The due date is read as the index by due date holds it.
 	due := "COALESCE(due_on, '" + noDueDate + "')"
-	cond, args := due+" < '"+noDueDate+"'", []any{}
+	before, _ := s.dueBefore(f)
+	cond, args := due+" < ?", []any{before}
 	if f.Overdue {
-		cond, args = cond+" AND "+due+" < ? AND status IN ?", append(args, s.today().String(), models.OpenStatuses)
-	}
-	if f.DueBefore != nil {
-		cond, args = cond+" AND "+due+" < ?", append(args, f.DueBefore.String())
+		cond, args = cond+" AND status IN ?", append(args, models.OpenStatuses)
 	}
 	if f.DueAfter != nil {
 		cond, args = cond+" AND "+due+" > ?", append(args, f.DueAfter.String())
