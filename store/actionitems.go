@@ -314,11 +314,20 @@ func (s *Store) expandItems(db *gorm.DB, c Caller, items []models.ActionItem, me
 		meetings = &itemMeetings{title: title, seen: seen}
 	}
 	title, seen := meetings.title, meetings.seen
-	w, err := s.withheldOwners(db, c, meetingIDs)
+	people, err := s.peopleByID(ctx, personIDs)
 	if err != nil {
 		return nil, err
 	}
-	people, err := s.peopleByID(ctx, personIDs)
+	// Only meetings the caller sees can withhold an owner, and never the
+	// caller's own person or organisation: an item owned by those alone
+	// (a participant's own list) needs no attendance read.
+	var askIDs []string
+	for _, a := range items {
+		if seen[a.MeetingID] && !ownedByCaller(c, &a, people) {
+			askIDs = append(askIDs, a.MeetingID)
+		}
+	}
+	w, err := s.withheldOwners(db, c, uniq(askIDs))
 	if err != nil {
 		return nil, err
 	}
@@ -356,6 +365,18 @@ func (s *Store) expandItems(db *gorm.DB, c Caller, items []models.ActionItem, me
 		out[i] = v
 	}
 	return out, nil
+}
+
+// ownedByCaller reports whether item a is owned by nobody but the
+// caller's person and organisation, people holding its owner person.
+func ownedByCaller(c Caller, a *models.ActionItem, people map[string]*models.Person) bool {
+	if a.OwnerPersonID != nil {
+		p := people[*a.OwnerPersonID]
+		if *a.OwnerPersonID != c.PersonID || p == nil || p.OrganizationID != c.OrganizationID {
+			return false
+		}
+	}
+	return a.OwnerOrganizationID == nil || *a.OwnerOrganizationID == c.OrganizationID
 }
 
 // meetingTitles reads the titles of the meetings, by id, and which of them

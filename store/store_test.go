@@ -143,6 +143,14 @@ func TestVisibilityAndRedaction(t *testing.T) {
 		if len(mine) != 5 || mine[0].OwnerRedacted {
 			t.Fatalf("insider's own items: %d", len(mine))
 		}
+		// An item the outsider owns with the withheld organisation: the
+		// outsider's own list does not name the organisation.
+		shared := w.meeting(t, s, "CLEAR", "undisclosed")
+		must(s.CreateActionItem(ctx, w.coord, store.ActionItemInput{MeetingID: shared.ID, Title: "Share indicators", OwnerPersonID: &w.otherP.ID, OwnerOrganizationID: &w.telco.ID}))
+		theirs, _, _ := s.ListActionItems(ctx, w.outsider, store.ActionItemFilter{OwnerMe: true}, store.Page{Limit: 50})
+		if len(theirs) != 1 || !theirs[0].OwnerRedacted || theirs[0].OwnerOrganizationID != nil || theirs[0].OwnerOrganization != nil {
+			t.Fatalf("the outsider's own items name a withheld owner: %+v", theirs)
+		}
 	})
 }
 
