@@ -259,3 +259,33 @@ func BenchmarkStatsOverviewAfterCommit(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkAddAttendee adds an organisation to the attendance of an AMBER
+// or RED meeting on each database: its triggers recount the meeting's
+// audiences in the summaries (on Postgres as PL/pgSQL) and, on SQLite,
+// its tag rows, the dearest trigger work of any write.
+func BenchmarkAddAttendee(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		b.Run(string(d), func(b *testing.B) {
+			s := storetest.Open(b, d)
+			if err := seed.VolumeSeeded(ctx, s, 200, 1000, io.Discard, 1); err != nil {
+				b.Fatal(err)
+			}
+			coord := store.Caller{UserID: "bench", Role: models.RoleCoordinator}
+			meetings := must2(s.ListMeetings(ctx, store.System, store.MeetingFilter{TLP: []string{"AMBER", "RED"}}, store.Page{Limit: 100}))
+			orgs := must2(s.ListOrganizations(ctx, store.System, store.OrganizationFilter{}, store.Page{Limit: 50}))
+			disclosures := []string{"public", "organization_only", "undisclosed"}
+			i := 0
+			for b.Loop() {
+				in := store.AttendeeInput{OrganizationID: orgs[i%len(orgs)].ID, Role: "observer", Attendance: "attended", Disclosure: disclosures[i%3]}
+				if in.Disclosure != "public" {
+					in.WithholdingReason = models.WithholdingReasons[0]
+				}
+				if _, err := s.CreateAttendee(ctx, coord, meetings[i%len(meetings)].ID, in); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
