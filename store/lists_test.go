@@ -346,10 +346,10 @@ func TestMeetingTagsFollowWrites(t *testing.T) {
 				break
 			}
 		}
-		other := pick(slices.DeleteFunc(orgIDs(people), func(id string) bool { return id == p.OrganizationID }))
 		if red == "" {
 			t.Fatal("no RED meeting without the participant's organisation")
 		}
+		other := pick(slices.DeleteFunc(orgIDs(people), func(id string) bool { return id == p.OrganizationID }))
 		if _, err := s.CreateAttendee(ctx, coord, red, store.AttendeeInput{PersonID: &p.ID, OrganizationID: other, Role: "attendee", Attendance: "attended", Disclosure: "public"}); err != nil {
 			t.Fatal(err)
 		}
