@@ -78,7 +78,6 @@ var sharedTLPs = []string{"CLEAR", "GREEN"}
 func (s *Store) scopes(c Caller, pl plan) []scope {
 	var out []scope
 	for _, e := range pl.everyone.edges {
-		e := e
 		out = append(out, func(q *gorm.DB) *gorm.DB {
 			if !c.Privileged() {
 				q = q.Where(asValue(s.dialect, "meetings.tlp")+" IN ?", sharedTLPs)
@@ -90,7 +89,6 @@ func (s *Store) scopes(c Caller, pl plan) []scope {
 		return out
 	}
 	for _, e := range pl.audiences.edges {
-		e := e
 		out = append(out, func(q *gorm.DB) *gorm.DB {
 			// An edge is less than a period: its meetings are found by
 			// their start, and each checked, rather than every meeting of
