@@ -63,7 +63,31 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 		name := fmt.Sprintf("Synthetic topic %03d %s", i, store.NewID()[24:])
 		topics = append(topics, models.Topic{ID: store.NewID(), Name: name, NameKey: lower(name), Kind: "subject", Version: 1, CreatedAt: now, UpdatedAt: now})
 	}
-	if err := st.BulkInsert(ctx, &orgs, &people, &topics); err != nil {
+	err := st.BulkLoad(ctx, func(insert func(...any) error) error {
+		return volume(rng, now, directory{orgs, people, topics, staff}, meetings, items, insert, w)
+	})
+	if err != nil {
+		return err
+	}
+	el := time.Since(start)
+	fmt.Fprintf(w, "\nseeded %d meetings and %d action items in %s (%.0f rows/s)\n", meetings, items, el.Round(time.Millisecond), float64(meetings+items)/el.Seconds())
+	return nil
+}
+
+// directory is the synthetic organisations, people and topics.
+type directory struct {
+	orgs   []models.Organization
+	people []models.Person
+	topics []models.Topic
+	staff  map[string][]string // organisation → its people
+}
+
+// volume inserts the directory, then the meetings and their action items
+// in chunks.
+func volume(rng *rand.Rand, now time.Time, dir directory, meetings, items int, insert func(...any) error, w io.Writer) error {
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	orgs, people, topics, staff := dir.orgs, dir.people, dir.topics, dir.staff
+	if err := insert(&orgs, &people, &topics); err != nil {
 		return err
 	}
 	var govs []models.Organization
@@ -145,15 +169,12 @@ func VolumeSeeded(ctx context.Context, st *store.Store, meetings, items int, w i
 				ups = append(ups, models.ActionItemUpdate{ID: store.NewID(), ActionItemID: it.ID, AuthorID: "synthetic", Body: "Progress noted.", CreatedAt: created.Add(time.Hour)})
 			}
 		}
-		if err := st.BulkInsert(ctx, &ms, &atts, &links, &ais, &ups); err != nil {
+		if err := insert(&ms, &atts, &links, &ais, &ups); err != nil {
 			return err
 		}
 		_ = bar.Add(n + perChunk)
 	}
-	_ = bar.Finish()
-	el := time.Since(start)
-	fmt.Fprintf(w, "\nseeded %d meetings and %d action items in %s (%.0f rows/s)\n", meetings, items, el.Round(time.Millisecond), float64(meetings+items)/el.Seconds())
-	return nil
+	return bar.Finish()
 }
 
 // owner picks who owns an action item of meeting m, as follow-ups fall in

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -71,4 +74,51 @@ func (s *Store) StaleTags(ctx context.Context) (int, error) {
 	err := s.r.WithContext(ctx).Raw("SELECT (SELECT COUNT(*) FROM (SELECT " + cols + " FROM meeting_tags EXCEPT SELECT * FROM (" + tagRows() + "))) + (SELECT COUNT(*) FROM (SELECT * FROM (" +
 		tagRows() + ") EXCEPT SELECT " + cols + " FROM meeting_tags))").Scan(&n).Error
 	return n, err
+}
+
+// Recount makes the tables that triggers keep again from the records.
+func (s *Store) Recount(ctx context.Context) error { return s.write(ctx, s.recount) }
+
+// DerivedRows lists the rows of the tables that triggers keep, as text:
+// the summaries' counts (shards added up, zeros left out), the search
+// text, and on SQLite the meetings' tags.
+func (s *Store) DerivedRows(ctx context.Context) ([]string, error) {
+	var qs []string
+	for _, sum := range currentSummaries(s.dialect).sums {
+		keys := "aud, period, tlp, " + strings.Join(sum.cols, ", ")
+		qs = append(qs, "SELECT '"+sum.table+"', "+keys+", SUM(n) FROM "+sum.table+" GROUP BY "+keys+" HAVING SUM(n) <> 0")
+	}
+	if s.dialect == Postgres {
+		qs = append(qs, "SELECT id, topics_text FROM meetings")
+	} else {
+		qs = append(qs, "SELECT docid, body, topics FROM meeting_text", "SELECT docid, body FROM action_item_text",
+			"SELECT tag, id, shown, "+strings.Join(tagColumns, ", ")+" FROM meeting_tags")
+	}
+	var out []string
+	for _, q := range qs {
+		rows, err := s.r.WithContext(ctx).Raw(q).Rows()
+		if err != nil {
+			return nil, err
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]sql.NullString, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			line := make([]string, len(vals))
+			for i, v := range vals {
+				line[i] = fmt.Sprint(v.String, v.Valid)
+			}
+			out = append(out, strings.Join(line, "|"))
+		}
+		rows.Close()
+	}
+	slices.Sort(out)
+	return out, nil
 }

@@ -3,13 +3,17 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"liaison/models"
+	"liaison/seed"
 	"liaison/store"
 	"liaison/store/storetest"
 )
@@ -274,7 +278,33 @@ func TestStatisticsAgreeWithRows(t *testing.T) {
 			clock = base.AddDate(0, 0, days[round-1]).Add(time.Duration(rng.IntN(24)) * time.Hour)
 			check(round)
 		}
+		// Made again from the rows in one pass (as a bulk load does), the
+		// tables the triggers keep hold what the triggers left.
+		kept := must(s.DerivedRows(ctx))
+		if err := s.Recount(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if recounted := must(s.DerivedRows(ctx)); !slices.Equal(kept, recounted) {
+			t.Fatalf("recounted derived tables differ from the triggers':\n%s", lineDiff(kept, recounted))
+		}
 	})
+}
+
+// lineDiff lists the lines of a missing from b ("-") and of b missing from
+// a ("+"), at most 20.
+func lineDiff(a, b []string) string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, "- "+x)
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, "+ "+x)
+		}
+	}
+	return strings.Join(out[:min(len(out), 20)], "\n")
 }
 
 // TestStatisticsAgreeAfterConcurrentWrites: writers changing the same
@@ -352,6 +382,34 @@ func TestStatisticsAgreeAfterConcurrentWrites(t *testing.T) {
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("%s: meetings by %s\n got %+v\nwant %+v", name, g, got, want)
 				}
+			}
+		}
+	})
+}
+
+// TestBulkLoadKeepsDerivedTables: a synthetic load (on Postgres without
+// its triggers, then counted once) leaves the summaries, tags and search
+// text as the rows make them, and statistics that agree with a scan.
+func TestBulkLoadKeepsDerivedTables(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if err := seed.VolumeSeeded(ctx, s, 80, 800, io.Discard, 5); err != nil {
+			t.Fatal(err)
+		}
+		loaded := must(s.DerivedRows(ctx))
+		if len(loaded) < 1000 {
+			t.Fatalf("only %d derived rows after the load", len(loaded))
+		}
+		if err := s.Recount(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if recounted := must(s.DerivedRows(ctx)); !slices.Equal(loaded, recounted) {
+			t.Fatalf("the load's derived tables differ from the rows':\n%s", lineDiff(loaded, recounted))
+		}
+		admin := store.Caller{UserID: "u-admin", Role: models.RoleAdmin}
+		for _, g := range store.ActionItemGroups {
+			got, want := must(s.StatsActionItems(ctx, admin, g, store.StatsRange{})), must(s.ScanStatsActionItems(ctx, admin, g, store.StatsRange{}))
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("action items by %s\n got %+v\nwant %+v", g, got, want)
 			}
 		}
 	})
