@@ -86,10 +86,19 @@ func (s *Store) DerivedRows(ctx context.Context) ([]string, error) {
 	var qs []string
 	for _, sum := range currentSummaries(s.dialect).sums {
 		keys := "aud, period, tlp, " + strings.Join(sum.cols, ", ")
-		qs = append(qs, "SELECT '"+sum.table+"', "+keys+", SUM(n) FROM "+sum.table+" GROUP BY "+keys+" HAVING SUM(n) <> 0")
+		counts, nonzero := []string{"SUM(n)"}, "SUM(n) <> 0"
+		if len(sum.counts) > 0 {
+			counts, nonzero = nil, "FALSE"
+			for _, c := range sum.counts {
+				counts, nonzero = append(counts, "SUM("+c.name+")"), nonzero+" OR SUM("+c.name+") <> 0"
+			}
+		}
+		qs = append(qs, "SELECT '"+sum.table+"', "+keys+", "+strings.Join(counts, ", ")+" FROM "+sum.table+" GROUP BY "+keys+" HAVING "+nonzero)
 	}
 	if s.dialect == Postgres {
-		qs = append(qs, "SELECT id, topics_text FROM meetings")
+		// (Its words, stripped of positions: a topic's place in
+		// topics_text follows no order.)
+		qs = append(qs, "SELECT id, strip(search)::text FROM meetings")
 	} else {
 		qs = append(qs, "SELECT docid, body, topics FROM meeting_text", "SELECT docid, body FROM action_item_text",
 			"SELECT tag, id, shown, "+strings.Join(tagColumns, ", ")+" FROM meeting_tags")

@@ -449,7 +449,7 @@ var migrations = []migration{
 			PRIMARY KEY (user_id, kind, period))`,
 	}},
 	{name: "owner summaries by shared marking and overdue",
-		sqlite: summaryGen{d: SQLite, sums: summaries}.recount(itemOwners), postgres: summaryGen{d: Postgres, sums: summaries, shards: summaryShards}.recount(itemOwners)},
+		sqlite: summaryGen{d: SQLite, sums: summaries28}.recount(itemOwners), postgres: summaryGen{d: Postgres, sums: summaries28, shards: summaryShards}.recount(itemOwners)},
 	{name: "summary rows by quarter", sqlite: summaries25(SQLite).addQuarters(), postgres: summaries25(Postgres).addQuarters()},
 	{name: "meeting lists by organisation or topic walk a tag's index", sqlite: meetingTags()},
 	{name: "summary rows by day for every audience", sqlite: summaries27(SQLite).addAudienceDays()},
@@ -459,6 +459,8 @@ var migrations = []migration{
 		`DROP INDEX action_items_meeting`,
 		`CREATE INDEX action_items_meeting ON action_items (meeting_id, status, due_on, deleted_at, owner_organization_id)`,
 	}},
+	{name: "owner summaries, one row per owner",
+		sqlite: currentSummaries(SQLite).recount(ownerCounts), postgres: currentSummaries(Postgres).recount(ownerCounts)},
 }
 
 // meetingBodySQL is a meeting's searched text (but its topics), of the row

@@ -712,26 +712,8 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 	case "month":
 		table, key, label = "stats_item_months", "CASE WHEN st.month = '' THEN 'none' ELSE st.month END", "''"
 	case "owner_organization":
-		// The summary rows are added up per owner first (a few per
-		// organisation), and only those sums are named and judged.
-		key = "CASE WHEN g.owner = '' THEN 'none' ELSE g.owner END"
-		if !c.Privileged() {
-			// An owner its attendance withholds is "withheld" but to its
-			// own organisation, and (the person audience's RED meetings)
-			// to those in the room; those in the room of the others are
-			// corrected below (ownersInTheRoom).
-			key = "CASE WHEN g.owner = '' THEN 'none' WHEN g.paud = 0 AND g.owner <> ? AND (g.hidden = 'h' OR g.hidden = 'q' AND " +
-				s.smallOrgSQL("g.owner") + ") THEN 'withheld' ELSE g.owner END"
-			keyArgs = []any{c.OrganizationID}
-		}
-		if sums := s.summaryOf(db, c, pl, "stats_item_owners"); sums != nil {
-			sums = sums.Select("CASE WHEN st.aud LIKE 'p:%' THEN 1 ELSE 0 END AS paud, st.owner AS owner, st.hidden AS hidden, " +
-				"SUM(st.n) AS n, SUM(CASE WHEN st.due = 'o' THEN st.n ELSE 0 END) AS overdue").Group("1, 2, 3")
-			if err := db.Table("(?) g", sums).Joins("LEFT JOIN organizations o ON o.id = g.owner").
-				Select(key+" AS k, MAX(o.name) AS l, SUM(g.n) AS n, SUM(g.overdue) AS overdue", keyArgs...).
-				Group("k").Having("SUM(g.n) <> 0").Scan(&rows).Error; err != nil {
-				return nil, err
-			}
+		if err := s.ownerRows(db, c, pl, &rows); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of status, owner_organization, priority, month"}}}
@@ -754,6 +736,81 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 		}
 	}
 	return s.itemBuckets(c, r, rows, groupBy == "month"), nil
+}
+
+// ownerRows appends c's counts by owner organisation over pl from the
+// owners' summary, one row per owner and period. An owner its attendance
+// withholds is "withheld" but to its own organisation, and (the person
+// audience's RED meetings) to those in the room; those in the room of the
+// others are corrected by ownersInTheRoom.
+func (s *Store) ownerRows(db *gorm.DB, c Caller, pl plan, rows *[]itemRow) error {
+	// Each part's items and overdue items by withholding: shown, withheld
+	// (h) and withheld from a small organisation (q); staff and the
+	// audiences count every meeting, others everyone's shared ones.
+	cols := func(shared bool) string {
+		var out []string
+		for _, kind := range []string{"n", "o"} {
+			for _, h := range []string{"", "h", "q"} {
+				col := kind + "_g" + h
+				if !shared {
+					col += " + " + kind + "_a" + h
+				}
+				out = append(out, col+" AS "+kind+h)
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	var parts []string
+	var args []any
+	if !pl.everyone.empty {
+		for _, p := range pl.everyone.periods {
+			cond, pargs := p.sql()
+			parts, args = append(parts, "SELECT 0 AS paud, owner, "+cols(!c.Privileged())+" FROM stats_item_owners WHERE aud = '' AND "+cond), append(args, pargs...)
+		}
+	}
+	if !c.Privileged() && !pl.audiences.empty {
+		for _, p := range pl.audiences.periods {
+			cond, pargs := p.sql()
+			parts = append(parts, "SELECT CASE WHEN aud LIKE 'p:%' THEN 1 ELSE 0 END, owner, "+cols(false)+" FROM stats_item_owners WHERE aud IN (?, ?) AND "+cond)
+			args = append(append(args, "o:"+c.OrganizationID, "p:"+c.PersonID), pargs...)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	var sums []struct {
+		Paud                 int
+		Owner, Name          string
+		N, Nh, Nq, O, Oh, Oq int
+		Small                bool
+	}
+	err := db.Table("("+strings.Join(parts, " UNION ALL ")+") g", args...).Joins("LEFT JOIN organizations o ON o.id = g.owner").
+		Select("g.paud AS paud, g.owner AS owner, MAX(o.name) AS name, SUM(g.n) AS n, SUM(g.nh) AS nh, SUM(g.nq) AS nq, " +
+			"SUM(g.o) AS o, SUM(g.oh) AS oh, SUM(g.oq) AS oq, " + s.smallOrgSQL("g.owner") + " AS small").
+		Group("g.paud, g.owner").Scan(&sums).Error
+	if err != nil {
+		return err
+	}
+	add := func(k, l string, n, overdue int) {
+		if n != 0 || overdue != 0 {
+			*rows = append(*rows, itemRow{K: k, L: l, N: n, Overdue: overdue})
+		}
+	}
+	for _, g := range sums {
+		switch {
+		case g.Owner == "":
+			add("none", "", g.N+g.Nh+g.Nq, g.O+g.Oh+g.Oq)
+		case c.Privileged() || g.Paud == 1 || g.Owner == c.OrganizationID:
+			add(g.Owner, g.Name, g.N+g.Nh+g.Nq, g.O+g.Oh+g.Oq)
+		case g.Small:
+			add(g.Owner, g.Name, g.N, g.O)
+			add("withheld", "", g.Nh+g.Nq, g.Oh+g.Oq)
+		default:
+			add(g.Owner, g.Name, g.N+g.Nq, g.O+g.Oq)
+			add("withheld", "", g.Nh, g.Oh)
+		}
+	}
+	return nil
 }
 
 // ownersInTheRoom corrects the owners the summaries withhold from c in the

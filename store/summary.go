@@ -18,7 +18,7 @@ import (
 // records by an audience, the TLP of their meeting, a period of the
 // meeting's start ("*" for all time, "m:2025-01" for a month,
 // "d:2025-01-15" for a UTC day) and the dimensions the statistics group
-// by. The audience is "" for every meeting (what staff see, and with the
+// by (the owners' summary counts some of them in columns instead). The audience is "" for every meeting (what staff see, and with the
 // TLP limited to CLEAR and GREEN what every user sees), "o:<id>" for the
 // AMBER meetings an organisation sees (it hosts one or is on its
 // attendance) and "p:<id>" for the RED meetings a person attends: a
@@ -47,7 +47,16 @@ type summary struct {
 	clock bool     // exprs read the clock
 	count string   // what a row adds; COUNT(*) when empty
 	tlp   string   // the tlp column's value; m.tlp when empty
+	// With counts, a key's rows are counted in columns rather than in n:
+	// each column adds the rows whose values of dims ("expr AS name")
+	// pass its condition. A statistic then reads one row per key.
+	dims   []string
+	counts []countColumn
 }
+
+// countColumn is a count of a summary with counts: its column, and the
+// condition over the summary's dims that a row must pass to add to it.
+type countColumn struct{ name, cond string }
 
 // dueClassSQL is an action item's due class, as a column of r.
 const dueClassSQL = `CASE WHEN r.status IN ('open','in_progress','blocked') AND r.due_on IS NOT NULL THEN
@@ -76,10 +85,12 @@ const ownerHiddenSQL = `CASE WHEN r.owner_organization_id IS NULL THEN ''
 	ELSE '' END`
 
 // summaries are the summary tables as they are now; summaries13 those
-// that migration 13 made and summaries24 those of the migrations after it
-// until the owners were recounted (their SQL must not change).
+// that migration 13 made, summaries24 those of the migrations after it
+// until the owners were recounted, and summaries28 those until the
+// owners' rows became one per owner (their SQL must not change).
 var (
-	summaries   = append(slices.DeleteFunc(slices.Clone(summaries24), func(s summary) bool { return s.table == itemOwners.table }), itemOwners)
+	summaries   = append(slices.DeleteFunc(slices.Clone(summaries28), func(s summary) bool { return s.table == itemOwners.table }), ownerCounts)
+	summaries28 = append(slices.DeleteFunc(slices.Clone(summaries24), func(s summary) bool { return s.table == itemOwners.table }), itemOwners)
 	summaries24 = append(append([]summary{}, summaries13...), closeMillis)
 	summaries13 = []summary{
 		{table: "stats_meetings", base: "meetings", cols: []string{"status", "kind"}, exprs: []string{"m.status", "m.kind"}},
@@ -113,7 +124,35 @@ var (
 	itemOwners = summary{table: "stats_item_owners", base: "action_items", cols: []string{"owner", "hidden", "due"},
 		exprs: []string{"COALESCE(r.owner_organization_id, '')", ownerHiddenSQL, overdueClassSQL}, where: "r.deleted_at IS NULL", clock: true,
 		tlp: sharedClassSQL}
+	// Action items by owner, one row per owner: a column per shared
+	// class, withholding and overdue class (ownerColumns). A day holds
+	// about a fifth as many rows, and a month a tenth, as with them as
+	// keys.
+	ownerCounts = summary{table: "stats_item_owners", base: "action_items", cols: []string{"owner"},
+		exprs: []string{"COALESCE(r.owner_organization_id, '')"}, where: "r.deleted_at IS NULL", clock: true, tlp: "''",
+		dims:   []string{sharedClassSQL + " AS shared", ownerHiddenSQL + " AS hidden", overdueClassSQL + " AS due"},
+		counts: ownerColumns()}
 )
+
+// ownerColumns are the counts of the owners' summary: n_ (items) or o_
+// (overdue items), then g (meetings every user sees) or a (the others),
+// then nothing (the owner shown), h (withheld) or q (withheld when the
+// organisation has fewer than k people), as ownerHiddenSQL tells.
+func ownerColumns() []countColumn {
+	var out []countColumn
+	for _, kind := range []string{"n", "o"} {
+		for _, shared := range []string{"g", "a"} {
+			for _, hidden := range []string{"", "h", "q"} {
+				cond := "shared = '" + map[string]string{"g": "GREEN", "a": "AMBER"}[shared] + "' AND hidden = '" + hidden + "'"
+				if kind == "o" {
+					cond += " AND due = 'o'"
+				}
+				out = append(out, countColumn{name: kind + "_" + shared + hidden, cond: cond})
+			}
+		}
+	}
+	return out
+}
 
 // audience is one way a meeting's contributions reach an audience: its
 // key, and the join and condition that yield the audience's rows for the
@@ -175,16 +214,18 @@ const summaryShards = 8
 
 // currentSummaries writes the SQL of the summary tables as they are now.
 func currentSummaries(d Dialect) summaryGen {
-	if d == Postgres {
-		return summaries25(d)
+	g := summaries25(d)
+	if d == SQLite {
+		g = summaries27(d)
 	}
-	return summaries27(d)
+	g.sums = summaries
+	return g
 }
 
 // summaries25 writes the SQL of the summary tables as migration 25 left
 // them (its SQL must not change): no days for the audiences but everyone.
 func summaries25(d Dialect) summaryGen {
-	g := summaryGen{d: d, sums: summaries, quarters: true}
+	g := summaryGen{d: d, sums: summaries28, quarters: true}
 	if d == Postgres {
 		g.shards = summaryShards
 	}
@@ -365,9 +406,37 @@ func (g summaryGen) deltas(sum summary, sign, src, cond string, auds []audience)
 			conflict += ", shard"
 			sel = append(sel, "pg_backend_pid() % "+strconv.Itoa(g.shards))
 		}
-		out = append(out, "INSERT INTO "+sum.table+" ("+cols+", n) SELECT "+strings.Join(sel, ", ")+", "+sign+count+
-			" FROM "+from+" WHERE "+strings.Join(where, " AND ")+" GROUP BY "+strings.Join(groups, ", ")+
-			" ON CONFLICT ("+conflict+") DO UPDATE SET n = "+sum.table+".n + excluded.n")
+		if len(sum.counts) == 0 {
+			out = append(out, "INSERT INTO "+sum.table+" ("+cols+", n) SELECT "+strings.Join(sel, ", ")+", "+sign+count+
+				" FROM "+from+" WHERE "+strings.Join(where, " AND ")+" GROUP BY "+strings.Join(groups, ", ")+
+				" ON CONFLICT ("+conflict+") DO UPDATE SET n = "+sum.table+".n + excluded.n")
+			continue
+		}
+		// The rows counted by key and dims, then each count's rows added
+		// up per key.
+		inner := make([]string, len(keys))
+		for i, k := range keys {
+			inner[i] = sel[i] + " AS " + k
+		}
+		inner = append(inner, sum.dims...)
+		innerGroups := make([]string, len(inner))
+		for i := range inner {
+			innerGroups[i] = strconv.Itoa(i + 1)
+		}
+		outer := slices.Clone(keys)
+		if g.shards > 0 {
+			outer = append(outer, sel[len(keys)])
+		}
+		names, set := make([]string, len(sum.counts)), make([]string, len(sum.counts))
+		for i, c := range sum.counts {
+			names[i] = c.name
+			outer = append(outer, sign+"SUM(CASE WHEN "+c.cond+" THEN x.n ELSE 0 END)")
+			set[i] = c.name + " = " + sum.table + "." + c.name + " + excluded." + c.name
+		}
+		out = append(out, "INSERT INTO "+sum.table+" ("+cols+", "+strings.Join(names, ", ")+") SELECT "+strings.Join(outer, ", ")+
+			" FROM (SELECT "+strings.Join(inner, ", ")+", "+count+" AS n FROM "+from+" WHERE "+strings.Join(where, " AND ")+
+			" GROUP BY "+strings.Join(innerGroups, ", ")+") x WHERE TRUE GROUP BY "+strings.Join(groups, ", ")+
+			" ON CONFLICT ("+conflict+") DO UPDATE SET "+strings.Join(set, ", "))
 	}
 	return out
 }
@@ -581,7 +650,12 @@ func tableDDL(sum summary, shard bool) string {
 		cols = append(cols, "shard INTEGER NOT NULL DEFAULT 0")
 		key = append(key, "shard")
 	}
-	cols = append(cols, "n INTEGER NOT NULL")
+	if len(sum.counts) == 0 {
+		cols = append(cols, "n INTEGER NOT NULL")
+	}
+	for _, c := range sum.counts {
+		cols = append(cols, c.name+" INTEGER NOT NULL")
+	}
 	return "CREATE TABLE " + sum.table + " (" + strings.Join(cols, ", ") + ", PRIMARY KEY (" + strings.Join(key, ", ") + "))"
 }
 
