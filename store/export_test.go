@@ -131,3 +131,10 @@ func (s *Store) DerivedRows(ctx context.Context) ([]string, error) {
 	slices.Sort(out)
 	return out, nil
 }
+
+// Setting is the value of a Postgres setting on a connection of the store.
+func (s *Store) Setting(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.r.WithContext(ctx).Raw("SELECT current_setting(?)", name).Scan(&v).Error
+	return v, err
+}
