@@ -8,11 +8,13 @@ import (
 	"liaison/store/storetest"
 )
 
-// TestPostgresWithoutJIT: the store's connections compile no query (the
-// planner's costs at 1,000,000 items passed the JIT threshold, and
-// compiling took longer than running), unless the URL says otherwise.
-func TestPostgresWithoutJIT(t *testing.T) {
-	for _, tc := range []struct{ param, want string }{{"", "off"}, {"jit=on", "on"}} {
+// TestPostgresSettings: the store's connections compile no query, plan
+// every statement for its values and start no parallel workers (at
+// 1,000,000 items each of these made reads of a few milliseconds take
+// 50 ms to 2 s), unless the URL says otherwise.
+func TestPostgresSettings(t *testing.T) {
+	want := map[string]string{"jit": "off", "plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"}
+	for _, tc := range []struct{ param, name, value string }{{"", "", ""}, {"jit=on", "jit", "on"}, {"max_parallel_workers_per_gather=2", "max_parallel_workers_per_gather", "2"}} {
 		dsn := storetest.DSN(t, store.Postgres)
 		if tc.param != "" {
 			dsn += "&" + tc.param
@@ -21,10 +23,14 @@ func TestPostgresWithoutJIT(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.Setting(context.Background(), "jit")
-		s.Close()
-		if err != nil || got != tc.want {
-			t.Errorf("URL with %q: jit = %q (%v), want %q", tc.param, got, err, tc.want)
+		for name, value := range want {
+			if name == tc.name {
+				value = tc.value
+			}
+			if got, err := s.Setting(context.Background(), name); err != nil || got != value {
+				t.Errorf("URL with %q: %s = %q (%v), want %q", tc.param, name, got, err, value)
+			}
 		}
+		s.Close()
 	}
 }

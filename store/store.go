@@ -113,11 +113,17 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		// No JIT compilation unless the URL asks for it: the planner's cost
-		// of a statistic's or a trigger's query grows with the tables, and
-		// past jit_above_cost compiling it takes 0.5–2 s, each time.
-		if _, set := pc.RuntimeParams["jit"]; !set {
-			pc.RuntimeParams["jit"] = "off"
+		// Unless the URL says otherwise: no JIT compilation (the planner's
+		// cost of a statistic's or a trigger's query grows with the tables,
+		// and past jit_above_cost compiling it takes 0.5–2 s, each time),
+		// every statement planned for its values (a cached statement's
+		// generic plan reads a summary's every row for a range of periods),
+		// and no parallel workers (starting them took 40–50 ms for a read
+		// of a few milliseconds).
+		for name, value := range map[string]string{"jit": "off", "plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"} {
+			if _, set := pc.RuntimeParams[name]; !set {
+				pc.RuntimeParams[name] = value
+			}
 		}
 		sqlDB := stdlib.OpenDB(*pc)
 		db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), cfg)
