@@ -74,7 +74,7 @@ var sharedTLPs = []string{"CLEAR", "GREEN"}
 // what the summaries of pl answer: those c may see in the parts of days
 // at the ends of the range, and for those who are not staff, the AMBER
 // and RED ones of their audiences in the parts of the audiences' periods
-// at its ends (days on SQLite, months on Postgres), found by their start.
+// at its ends, found by their start.
 func (s *Store) scopes(c Caller, pl plan) []scope {
 	var out []scope
 	for _, e := range pl.everyone.edges {

@@ -212,8 +212,18 @@ type summaryGen struct {
 // summaryShards is how many rows each Postgres summary row is split into.
 const summaryShards = 8
 
-// currentSummaries writes the SQL of the summary tables as they are now.
+// currentSummaries writes the SQL of the summary tables as they are now:
+// days for every audience on both databases.
 func currentSummaries(d Dialect) summaryGen {
+	g := summaries29(d)
+	g.audienceDays = true
+	return g
+}
+
+// summaries29 writes them as migration 29 made them (its SQL must not
+// change): one owners' row per owner, and no days for the audiences but
+// everyone on Postgres.
+func summaries29(d Dialect) summaryGen {
 	g := summaries25(d)
 	if d == SQLite {
 		g = summaries27(d)
@@ -233,9 +243,7 @@ func summaries25(d Dialect) summaryGen {
 }
 
 // summaries27 writes them as migration 27 made them on SQLite: days for
-// every audience. (On Postgres, whose triggers run as PL/pgSQL, the
-// audiences' day rows made adding an attendee about fifteen times
-// dearer; it keeps summaries25.)
+// every audience (on Postgres since migration 30).
 func summaries27(d Dialect) summaryGen {
 	g := summaries25(d)
 	g.audienceDays = true
@@ -976,11 +984,10 @@ func (p periods) sql() (string, []any) {
 	return "period >= ? AND period < ?", []any{p.lo, p.hi}
 }
 
-// plan is how a statistic over a range is answered: everyone's summaries
-// have days, months, quarters and all time, and rows answer the parts of
-// days at the ends of a range; so do the other audiences' on SQLite, and
-// on Postgres, which keeps no days for them, rows answer the parts of
-// months at the ends.
+// plan is how a statistic over a range is answered: every audience's
+// summaries have days, months, quarters and all time, and rows answer the
+// parts of days at the ends of a range. (The audiences' plan is its own,
+// as their days came later.)
 type plan struct{ everyone, audiences span }
 
 func (s *Store) planRange(r StatsRange, months bool) plan {
