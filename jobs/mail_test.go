@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +29,9 @@ func mailer(t *testing.T, srv *smtptest.Server) *jobs.Mailer {
 func TestDigests(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		clock := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC) // a Monday
-		s.SetClock(func() time.Time { return clock })
+		var clockMu sync.Mutex                                 // the queue's workers read the clock
+		s.SetClock(func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return clock })
+		advance := func(d time.Duration) { clockMu.Lock(); clock = clock.Add(d); clockMu.Unlock() }
 		w := newWorld(t, s, "GREEN")
 		today := models.DateOf(clock)
 		due := func(days int) *models.Date { d := today.AddDays(days); return &d }
@@ -104,7 +107,7 @@ func TestDigests(t *testing.T) {
 		}
 		// Seven hours on, it is 08:30 in Los Angeles: the outsider's digest
 		// is due, but the outsider owns nothing, so none is sent.
-		clock = clock.Add(7 * time.Hour)
+		advance(7 * time.Hour)
 		if n := must(s.ScheduleDigests(ctx)); n != 1 {
 			t.Fatalf("digests scheduled at 08:30 in Los Angeles: %d, want 1", n)
 		}
@@ -113,7 +116,7 @@ func TestDigests(t *testing.T) {
 			return st == "empty"
 		})
 		// The next day the owner gets another; after unsubscribing, none.
-		clock = clock.Add(24 * time.Hour)
+		advance(24 * time.Hour)
 		must(s.ScheduleDigests(ctx))
 		eventually(t, "the next day's digest", func() bool { return len(srv.Messages()) == 3 })
 		token := strings.TrimSuffix(unsub[strings.LastIndex(unsub, "/")+1:], ">")
@@ -123,7 +126,7 @@ func TestDigests(t *testing.T) {
 		if p := must(s.Reminders(ctx, w.owner)); p.Frequency != "off" {
 			t.Fatalf("after unsubscribing: %+v", p)
 		}
-		clock = clock.Add(24 * time.Hour)
+		advance(24 * time.Hour)
 		must(s.ScheduleDigests(ctx))
 		time.Sleep(300 * time.Millisecond)
 		if len(srv.Messages()) != 3 {
