@@ -461,7 +461,6 @@ var migrations = []migration{
 	}},
 	{name: "owner summaries, one row per owner",
 		sqlite: summaries29(SQLite).recount(ownerCounts), postgres: summaries29(Postgres).recount(ownerCounts)},
-	// (Adding an attendee on Postgres costs about a third more with them.)
 	{name: "summary rows by day for every audience on Postgres", postgres: currentSummaries(Postgres).addAudienceDays()},
 }
 

@@ -9,9 +9,8 @@ import (
 )
 
 // TestPostgresSettings: the store's connections compile no query, plan
-// every statement for its values and start no parallel workers (at
-// 1,000,000 items each of these made reads of a few milliseconds take
-// 50 ms to 2 s), unless the URL says otherwise.
+// every statement for its values and start no parallel workers, unless
+// the URL says otherwise.
 func TestPostgresSettings(t *testing.T) {
 	want := map[string]string{"jit": "off", "plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"}
 	for _, tc := range []struct{ param, name, value string }{{"", "", ""}, {"jit=on", "jit", "on"}, {"max_parallel_workers_per_gather=2", "max_parallel_workers_per_gather", "2"}} {

@@ -113,13 +113,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		// Unless the URL says otherwise: no JIT compilation (the planner's
-		// cost of a statistic's or a trigger's query grows with the tables,
-		// and past jit_above_cost compiling it takes 0.5–2 s, each time),
-		// every statement planned for its values (a cached statement's
-		// generic plan reads a summary's every row for a range of periods),
-		// and no parallel workers (starting them took 40–50 ms for a read
-		// of a few milliseconds).
+		// Unless the URL says otherwise: no JIT compilation, every statement
+		// planned for its values, no parallel workers. At scale each made
+		// reads and triggers of milliseconds far slower (docs/PERFORMANCE.md).
 		for name, value := range map[string]string{"jit": "off", "plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"} {
 			if _, set := pc.RuntimeParams[name]; !set {
 				pc.RuntimeParams[name] = value

@@ -124,10 +124,9 @@ var (
 	itemOwners = summary{table: "stats_item_owners", base: "action_items", cols: []string{"owner", "hidden", "due"},
 		exprs: []string{"COALESCE(r.owner_organization_id, '')", ownerHiddenSQL, overdueClassSQL}, where: "r.deleted_at IS NULL", clock: true,
 		tlp: sharedClassSQL}
-	// Action items by owner, one row per owner: a column per shared
-	// class, withholding and overdue class (ownerColumns). A day holds
-	// about a fifth as many rows, and a month a tenth, as with them as
-	// keys.
+	// Action items by owner, one row per owner and period: a column per
+	// shared class, withholding and overdue class (ownerColumns), so that
+	// a range reads one row per owner rather than one per combination.
 	ownerCounts = summary{table: "stats_item_owners", base: "action_items", cols: []string{"owner"},
 		exprs: []string{"COALESCE(r.owner_organization_id, '')"}, where: "r.deleted_at IS NULL", clock: true, tlp: "''",
 		dims:   []string{sharedClassSQL + " AS shared", ownerHiddenSQL + " AS hidden", overdueClassSQL + " AS due"},
