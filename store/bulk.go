@@ -34,34 +34,31 @@ func insertAll(tx *gorm.DB, slices []any) error {
 // table rather than PL/pgSQL per row, which slows as the tables grow.
 // Otherwise insert is BulkInsert.
 func (s *Store) BulkLoad(ctx context.Context, load func(insert func(slices ...any) error) error) error {
-	untriggered := false
+	super := "off"
 	if s.dialect == Postgres {
-		var super string
 		if err := s.w.WithContext(ctx).Raw("SELECT current_setting('is_superuser')").Scan(&super).Error; err != nil {
 			return err
 		}
-		untriggered = super == "on"
 	}
-	if !untriggered {
+	if super != "on" {
 		return load(func(slices ...any) error { return s.BulkInsert(ctx, slices...) })
 	}
-	err := load(func(slices ...any) error {
+	// fn in a transaction whose triggers do not fire.
+	untriggered := func(fn func(tx *gorm.DB) error) error {
 		return s.write(ctx, func(tx *gorm.DB) error {
 			if err := tx.Exec("SET LOCAL session_replication_role = replica").Error; err != nil {
 				return err
 			}
-			return insertAll(tx, slices)
+			return fn(tx)
 		})
+	}
+	err := load(func(slices ...any) error {
+		return untriggered(func(tx *gorm.DB) error { return insertAll(tx, slices) })
 	})
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec("SET LOCAL session_replication_role = replica").Error; err != nil {
-			return err
-		}
-		return s.recount(tx)
-	})
+	return untriggered(s.recount)
 }
 
 // recount makes every table that triggers keep again from the records:

@@ -104,12 +104,12 @@ func (s *Store) scopes(c Caller, pl plan) []scope {
 // columns and grouping, joins any tables it names. Staff read everyone's
 // rows; others everyone's CLEAR and GREEN rows and their organisation's
 // and person's.
-func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, group string, dest any, selArgs ...any) error {
+func (s *Store) summaryRows(db *gorm.DB, c Caller, pl plan, table, sel, joins, group string, dest any) error {
 	q := s.summaryOf(db, c, pl, table)
 	if q == nil {
 		return nil
 	}
-	q = q.Select(sel, selArgs...)
+	q = q.Select(sel)
 	if joins != "" {
 		q = q.Joins(joins)
 	}
@@ -702,8 +702,7 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 	db := s.read(ctx)
 	pl := s.planRange(r, false)
 	var rows []itemRow
-	var table, key, label, joins string
-	var keyArgs []any
+	var table, key, label string
 	switch groupBy {
 	case "status":
 		table, key, label = "stats_items", "st.status", "''"
@@ -719,9 +718,8 @@ func (s *Store) statsActionItems(ctx context.Context, c Caller, groupBy string, 
 		return nil, &ValidationError{InQuery: true, Errors: []FieldError{{Field: "group_by", Message: "must be one of status, owner_organization, priority, month"}}}
 	}
 	if table != "" {
-		// GROUP BY the output column: the key may carry placeholders.
 		if err := s.summaryRows(db, c, pl, table, key+" AS k, "+label+" AS l, SUM(st.n) AS n, SUM(CASE WHEN st.due = 'o' THEN st.n ELSE 0 END) AS overdue",
-			joins, "k", &rows, keyArgs...); err != nil {
+			"", "k", &rows); err != nil {
 			return nil, err
 		}
 	}
